@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Starts the whole system locally: PostgreSQL and RabbitMQ (installed and started when missing), then the three
+# services in the background, each with a log in .run/logs and a pid file in .run/pids. Waits until every
+# service answers /health/ready. Running it again leaves what is already running alone. Stop with deploy/down.sh.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+# shellcheck source=deploy/dependencies.sh
+source deploy/dependencies.sh
+
+command -v dotnet >/dev/null 2>&1 || { echo "The .NET SDK (dotnet) is required: https://learn.microsoft.com/dotnet/core/install/linux" >&2; exit 1; }
+command -v curl >/dev/null 2>&1 || apt_install curl
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+SERVICES=(SandboxApplications:5101:sandbox_applications AiSystemRegistry:5102:ai_system_registry IncidentClaims:5103:incident_claims)
+READY_TIMEOUT=${READY_TIMEOUT:-120}
+
+ensure_dependencies
+mkdir -p .run/logs .run/pids
+
+running() { [ -f ".run/pids/$1.pid" ] && kill -0 "$(cat ".run/pids/$1.pid")" 2>/dev/null; }
+
+to_start=()
+for entry in "${SERVICES[@]}"; do
+  IFS=: read -r name _ _ <<<"$entry"
+  if running "$name"; then log "$name is already running (pid $(cat ".run/pids/$name.pid"))"; else to_start+=("$entry"); fi
+done
+
+if [ ${#to_start[@]} -gt 0 ]; then
+  log "building the services (Release)"
+  dotnet build SandboxRegistry.sln --configuration Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
+fi
+
+for entry in "${to_start[@]}"; do
+  IFS=: read -r name port database <<<"$entry"
+  log "starting $name on http://localhost:$port (log: .run/logs/$name.log)"
+  (
+    cd "services/$name/bin/Release/net10.0"
+    ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
+    ConnectionStrings__Postgres="Host=127.0.0.1;Port=5432;Database=$database;Username=$SANDBOX_DB_USER;Password=$SANDBOX_DB_PASSWORD" \
+    ConnectionStrings__RabbitMq="amqp://$SANDBOX_MQ_USER:$SANDBOX_MQ_PASSWORD@127.0.0.1:5672/" \
+      nohup dotnet "$name.dll" --urls "http://0.0.0.0:$port" >"$root/.run/logs/$name.log" 2>&1 &
+    echo $! >"$root/.run/pids/$name.pid"
+  )
+done
+
+ready() { curl -fsS "http://127.0.0.1:$1/health/ready" >/dev/null; }
+for entry in "${SERVICES[@]}"; do
+  IFS=: read -r name port _ <<<"$entry"
+  DEPENDENCY_TIMEOUT=$READY_TIMEOUT wait_for "$name /health/ready" ready "$port" || {
+    log "$name did not become ready; last lines of its log:"; tail -n 30 ".run/logs/$name.log" >&2; exit 1; }
+  log "$name is ready: http://localhost:$port/swagger"
+done
+log "all services are up; stop them with deploy/down.sh"

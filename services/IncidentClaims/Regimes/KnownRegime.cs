@@ -1,0 +1,55 @@
+using Marten;
+using MassTransit;
+using SandboxRegistry.Contracts;
+using SandboxRegistry.ServiceDefaults;
+using Published = SandboxRegistry.Contracts.SandboxApplications;
+
+namespace SandboxRegistry.IncidentClaims.Regimes;
+
+/// <summary>
+/// This service's copy of a regime, built only from SandboxApplications' messages, so that incidents can be
+/// traced to their programme without calling that service. <see cref="Sources"/> lists every message applied, in order.
+/// </summary>
+public sealed record KnownRegime(
+    Guid Id,
+    int ProgrammeVersion,
+    string Title,
+    string Direction,
+    IReadOnlyList<string> Territory,
+    DateOnly StartsOn,
+    DateOnly EndsOn,
+    Money MinimumSumInsured,
+    IReadOnlyList<SourceCitation> Sources);
+
+public sealed class RegimeEstablishedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.RegimeEstablished>
+{
+    public async Task Consume(ConsumeContext<Published.RegimeEstablished> context)
+    {
+        if (!await session.TryBeginAsync(context, nameof(RegimeEstablishedConsumer), clock)) return;
+
+        var m = context.Message;
+        var known = await session.LoadAsync<KnownRegime>(m.RegimeId, context.CancellationToken);
+        session.Store(new KnownRegime(m.RegimeId, m.ProgrammeVersion, m.Title, m.Direction, m.Territory, m.StartsOn, m.EndsOn,
+            m.MinimumSumInsured, [.. known?.Sources ?? [], m.Source]));
+        await session.SaveChangesAsync(context.CancellationToken);
+    }
+}
+
+public static class KnownRegimesModule
+{
+    public static void ConfigureMarten(StoreOptions options) => options.Schema.For<KnownRegime>();
+
+    public static void ConfigureBus(IBusRegistrationConfigurator bus) => bus.AddConsumer<RegimeEstablishedConsumer>();
+
+    public static IEndpointRouteBuilder MapKnownRegimes(this IEndpointRouteBuilder app)
+    {
+        var regimes = app.MapGroup("/api/v1/regimes").WithTags("Regimes").AllowAnonymous(); // public law, no personal data
+        regimes.MapGet("/", async (IQuerySession session, CancellationToken ct) =>
+            Results.Ok(await session.Query<KnownRegime>().OrderBy(r => r.Title).ToListAsync(ct)));
+        regimes.MapGet("/{id:guid}", async (Guid id, IQuerySession session, CancellationToken ct) =>
+            await session.LoadAsync<KnownRegime>(id, ct) is { } regime ? Results.Ok(regime) : throw new ResourceNotFound("No such regime."))
+            .Produces<KnownRegime>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+}

@@ -1,0 +1,26 @@
+using Marten;
+using MassTransit;
+
+namespace SandboxRegistry.ServiceDefaults;
+
+/// <summary>A message a consumer has applied; stored in the same transaction as the consumer's effects.</summary>
+public sealed record ProcessedMessage(string Id, Guid MessageId, string Consumer, string MessageType, DateTimeOffset ProcessedAt);
+
+public static class Inbox
+{
+    /// <summary>
+    /// Records that <paramref name="consumer"/> handles this message in this session, or returns false when it
+    /// already did (a redelivery). The record commits with the consumer's own changes, so either both are stored
+    /// or neither; two concurrent deliveries collide on the insert and the loser is retried, then skipped.
+    /// </summary>
+    public static async Task<bool> TryBeginAsync<T>(this IDocumentSession session, ConsumeContext<T> context, string consumer,
+        TimeProvider clock) where T : class
+    {
+        var messageId = context.MessageId ?? throw new InvalidOperationException("A message without a MessageId cannot be deduplicated.");
+        var id = $"{consumer}/{messageId:N}";
+        if (await session.LoadAsync<ProcessedMessage>(id, context.CancellationToken) is not null)
+            return false;
+        session.Insert(new ProcessedMessage(id, messageId, consumer, typeof(T).Name, clock.GetUtcNow()));
+        return true;
+    }
+}

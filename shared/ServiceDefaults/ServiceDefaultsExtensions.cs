@@ -1,0 +1,201 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FluentValidation;
+using JasperFx;
+using JasperFx.Events.Daemon;
+using Marten;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Weasel.Core;
+
+namespace SandboxRegistry.ServiceDefaults;
+
+/// <summary>The running service's name, as used in citations, queue prefixes and traces.</summary>
+public sealed record ServiceIdentity(string Name);
+
+public sealed class ServiceDefaultsOptions
+{
+    /// <summary>Adds the service's document and event registrations to Marten.</summary>
+    public Action<StoreOptions> ConfigureMarten { get; set; } = _ => { };
+
+    /// <summary>Adds the service's consumers to MassTransit.</summary>
+    public Action<IBusRegistrationConfigurator> ConfigureBus { get; set; } = _ => { };
+
+    /// <summary>Domain events to contracts; null when the service publishes nothing.</summary>
+    public Type? IntegrationEventMap { get; set; }
+}
+
+public static class ServiceDefaultsExtensions
+{
+    public const string ReadyTag = "ready";
+
+    /// <param name="serviceAssembly">The service's own assembly: its validators are registered from it.</param>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName,
+        System.Reflection.Assembly serviceAssembly, Action<ServiceDefaultsOptions> configure)
+    {
+        var options = new ServiceDefaultsOptions();
+        configure(options);
+        var services = builder.Services;
+        services.AddSingleton(new ServiceIdentity(serviceName));
+        services.AddSingleton(TimeProvider.System);
+
+        builder.AddMarten(serviceName, options);
+        builder.AddMessaging(serviceName, options);
+        builder.AddSandboxAuth();
+        builder.AddHttpDefaults(serviceName, serviceAssembly);
+        builder.AddTracing(serviceName);
+        return builder;
+    }
+
+    private static void AddMarten(this WebApplicationBuilder builder, string serviceName, ServiceDefaultsOptions options)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.");
+        var schema = builder.Configuration["Marten:Schema"] ?? "public";
+
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = serviceName }.Build();
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("postgres",
+            sp => new PostgresHealthCheck(sp.GetRequiredService<NpgsqlDataSource>()), HealthStatus.Unhealthy, [ReadyTag],
+            TimeSpan.FromSeconds(5)));
+
+        var marten = builder.Services.AddMarten(opts =>
+            {
+                opts.DatabaseSchemaName = schema;
+                opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                // Wake the async daemon on append instead of waiting for its polling interval.
+                opts.Events.UseListenNotifyForEventAppends = true;
+                opts.Schema.For<ProcessedMessage>().Identity(x => x.Id);
+                options.ConfigureMarten(opts);
+            })
+            .UseNpgsqlDataSource()
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            // One node per subscription across replicas; another takes over when it stops.
+            .AddAsyncDaemon(DaemonMode.HotCold);
+
+        if (options.IntegrationEventMap is { } map)
+        {
+            builder.Services.AddSingleton(typeof(IIntegrationEventMap), map);
+            marten.AddSubscriptionWithServices<OutboxForwarder>(ServiceLifetime.Singleton,
+                o => o.Name = OutboxForwarder.SubscriptionName);
+        }
+    }
+
+    private static void AddMessaging(this WebApplicationBuilder builder, string serviceName, ServiceDefaultsOptions options)
+    {
+        var broker = RabbitMqSettings.From(builder.Configuration);
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.DisableUsageTelemetry();
+            options.ConfigureBus(bus);
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(broker.Host, broker.Port, broker.VirtualHost, h =>
+                {
+                    h.Username(broker.Username);
+                    h.Password(broker.Password);
+                    h.PublisherConfirmation = true;
+                });
+                // One queue per service for everything it consumes, so messages arrive in the order the owners
+                // published them. The partitioner keeps that order per source stream while unrelated streams are
+                // handled in parallel; retries sit inside the partition so a retried message is not overtaken.
+                cfg.ReceiveEndpoint(IntegrationQueue(serviceName), endpoint =>
+                {
+                    endpoint.UsePartitioner(PartitionCount, PartitionKey);
+                    // Transient faults are retried with back-off; what still fails moves to the _error queue.
+                    endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10),
+                        TimeSpan.FromMilliseconds(400)));
+                    endpoint.ConfigureConsumers(context);
+                });
+            });
+        });
+    }
+
+    public const int PartitionCount = 8;
+
+    /// <summary>The service's inbound queue: kebab-case, prefixed with the service name.</summary>
+    public static string IntegrationQueue(string serviceName) => $"{serviceName}-integration-events";
+
+    private static Guid PartitionKey(ConsumeContext context) =>
+        Guid.TryParse(context.Headers.Get<string>(OutboxForwarder.StreamIdHeader), out var streamId)
+            ? streamId
+            : context.MessageId ?? Guid.Empty;
+
+    private static void AddHttpDefaults(this WebApplicationBuilder builder, string serviceName,
+        System.Reflection.Assembly serviceAssembly)
+    {
+        var services = builder.Services;
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+        });
+        // Malformed JSON throws BadHttpRequestException, which ProblemDetailsMapping answers as a 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
+            ctx.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString()
+                ?? ctx.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ProblemDetailsMapping>();
+        services.AddValidatorsFromAssembly(serviceAssembly, includeInternalTypes: true);
+
+        services.AddEndpointsApiExplorer();
+        services.AddSandboxSwagger(serviceName);
+    }
+
+    private static void AddTracing(this WebApplicationBuilder builder, string serviceName)
+    {
+        var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? builder.Configuration["OpenTelemetry:OtlpEndpoint"];
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
+                    .AddHttpClientInstrumentation()
+                    .AddSource("MassTransit")
+                    .AddSource("Marten")
+                    .AddNpgsql();
+                // No exporter unless one is configured: nothing leaves the machine by default.
+                if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+                    tracing.AddOtlpExporter(o => o.Endpoint = new Uri(otlpEndpoint));
+            });
+    }
+
+    /// <summary>Error handling, auth, health and Swagger, in the order they must run.</summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSwagger();
+        app.UseSwaggerUI();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.Write })
+            .AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = HealthResponse.Write,
+        }).AllowAnonymous();
+        return app;
+    }
+}

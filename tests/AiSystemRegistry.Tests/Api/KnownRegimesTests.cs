@@ -1,0 +1,5 @@
+using SandboxRegistry.Testing;
+
+namespace SandboxRegistry.AiSystemRegistry.Tests.Api;
+
+public class KnownRegimesTests(ServiceFixture<ServiceMarker> fixture) : RegimeReadModelSpec<ServiceMarker>(fixture);

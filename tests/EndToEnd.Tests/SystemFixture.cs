@@ -1,0 +1,53 @@
+using SandboxRegistry.Testing;
+using Applications = SandboxRegistry.SandboxApplications.ServiceMarker;
+using Incidents = SandboxRegistry.IncidentClaims.ServiceMarker;
+using Registry = SandboxRegistry.AiSystemRegistry.ServiceMarker;
+
+namespace SandboxRegistry.EndToEnd.Tests;
+
+/// <summary>
+/// All three services in one process, each on its own database, sharing one virtual host of the real broker.
+/// SandboxApplications reaches the broker through a proxy that a test can cut.
+/// </summary>
+public sealed class SystemFixture : IAsyncLifetime
+{
+    private Infrastructure _infrastructure = null!;
+    private Uri _vhost = null!;
+
+    public TcpProxy ApplicationsBrokerLine { get; private set; } = null!;
+    public ServiceHost<Applications> Applications { get; private set; } = null!;
+    public ServiceHost<Registry> Registry { get; private set; } = null!;
+    public ServiceHost<Incidents> Incidents { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _infrastructure = await Infrastructure.GetAsync();
+        _vhost = await _infrastructure.CreateVirtualHostAsync("e2e");
+        ApplicationsBrokerLine = new TcpProxy(_vhost.Host, _vhost.Port);
+        var throughProxy = new UriBuilder(_vhost) { Host = "127.0.0.1", Port = ApplicationsBrokerLine.Port }.Uri;
+
+        Applications = new ServiceHost<Applications>(await _infrastructure.CreateDatabaseAsync("e2e_applications"), throughProxy);
+        Registry = new ServiceHost<Registry>(await _infrastructure.CreateDatabaseAsync("e2e_registry"), _vhost);
+        Incidents = new ServiceHost<Incidents>(await _infrastructure.CreateDatabaseAsync("e2e_incidents"), _vhost);
+        // Consumers first, so their queues exist before anything is published.
+        _ = Registry.Server;
+        _ = Incidents.Server;
+        _ = Applications.Server;
+    }
+
+    public async Task DisposeAsync()
+    {
+        ApplicationsBrokerLine.Unblock();
+        foreach (var host in new IAsyncDisposable[] { Applications, Registry, Incidents }) await host.DisposeAsync();
+        await ApplicationsBrokerLine.DisposeAsync();
+        foreach (var db in new[] { Applications.Postgres, Registry.Postgres, Incidents.Postgres })
+            await _infrastructure.DropDatabaseAsync(db);
+        await _infrastructure.DeleteVirtualHostAsync(_vhost);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SystemCollection : ICollectionFixture<SystemFixture>
+{
+    public const string Name = "system";
+}

@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using SandboxRegistry.Testing;
+
+namespace SandboxRegistry.SandboxApplications.Tests.Api;
+
+public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<ServiceFixture<ServiceMarker>>
+{
+    private static readonly object ValidRegime = new
+    {
+        title = "Autonomous shuttles",
+        direction = "transport",
+        territory = new[] { "77", "RU-SPE" },
+        startsOn = "2026-01-01",
+        endsOn = "2028-12-31",
+        minimumSumInsured = new { amount = 10_000_000m, currency = "RUB" },
+    };
+
+    private HttpClient Regulator => fixture.Host.Client(Tokens.Regulator());
+
+    [Fact]
+    public async Task A_regulator_establishes_a_regime_and_anyone_reads_it_from_the_public_register()
+    {
+        var created = await Regulator.PostAsJsonAsync("/api/v1/regimes", ValidRegime);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("\"1\"", created.Headers.ETag?.Tag);
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var id = body.GetProperty("id").GetGuid();
+        Assert.Equal($"/api/v1/regimes/{id}", created.Headers.Location?.ToString());
+
+        var read = await fixture.Host.Client().GetAsync($"/api/v1/regimes/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("\"1\"", read.Headers.ETag?.Tag);
+        var regime = await read.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(id, regime.GetProperty("id").GetGuid());
+        Assert.Equal("active", regime.GetProperty("status").GetString());
+        Assert.Equal(1, regime.GetProperty("programmeVersion").GetInt32());
+        Assert.Equal("Autonomous shuttles", regime.GetProperty("title").GetString());
+        Assert.Equal("transport", regime.GetProperty("direction").GetString());
+        Assert.Equal(["77", "RU-SPE"], regime.GetProperty("territory").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("2026-01-01", regime.GetProperty("startsOn").GetString());
+        Assert.Equal("2028-12-31", regime.GetProperty("endsOn").GetString());
+        Assert.Equal(10_000_000m, regime.GetProperty("minimumSumInsured").GetProperty("amount").GetDecimal());
+        Assert.Equal("RUB", regime.GetProperty("minimumSumInsured").GetProperty("currency").GetString());
+    }
+
+    [Fact]
+    public async Task An_anonymous_caller_gets_401_with_problem_details()
+    {
+        var response = await fixture.Host.Client().PostAsJsonAsync("/api/v1/regimes", ValidRegime);
+
+        await AssertProblem(response, HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("applicant")]
+    [InlineData("auditor")]
+    [InlineData("integration")]
+    public async Task Only_a_regulator_establishes_regimes(string role)
+    {
+        var token = role switch
+        {
+            "applicant" => Tokens.Applicant("1027700132195"),
+            "auditor" => Tokens.Auditor(),
+            _ => Tokens.Integration("gosuslugi"),
+        };
+
+        var response = await fixture.Host.Client(token).PostAsJsonAsync("/api/v1/regimes", ValidRegime);
+
+        await AssertProblem(response, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_token_signed_with_another_key_is_refused()
+    {
+        var forged = Tokens.Regulator().Split('.') is [var header, var payload, _] ? $"{header}.{payload}.c2lnbmF0dXJl" : "";
+
+        var response = await fixture.Host.Client(forged).PostAsJsonAsync("/api/v1/regimes", ValidRegime);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{\"title\": ", "title")]
+    [InlineData("{\"title\":\"x\",\"direction\":\"space travel\"}", "direction")]
+    [InlineData("{\"title\":\"x\",\"startsOn\":\"first of May\"}", "startsOn")]
+    public async Task Malformed_json_is_a_400_that_names_the_field(string json, string field)
+    {
+        var response = await Regulator.PostAsync("/api/v1/regimes", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        var problem = await AssertProblem(response, HttpStatusCode.BadRequest);
+        Assert.Equal("malformed-json", problem.GetProperty("code").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {problem}");
+    }
+
+    [Fact]
+    public async Task Invalid_fields_are_a_400_listing_each_field()
+    {
+        var response = await Regulator.PostAsJsonAsync("/api/v1/regimes", new
+        {
+            title = "",
+            direction = "transport",
+            territory = new[] { "Moscow" },
+            startsOn = "2026-01-01",
+            endsOn = "2025-01-01",
+            minimumSumInsured = new { amount = -5m, currency = "RUR" },
+        });
+
+        var problem = await AssertProblem(response, HttpStatusCode.BadRequest);
+        var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray();
+        Assert.Equal(["endsOn", "minimumSumInsured.amount", "minimumSumInsured.currency", "territory[0]", "title"], fields);
+    }
+
+    [Fact]
+    public async Task A_term_beyond_the_legal_maximum_is_a_409_with_a_stable_code()
+    {
+        var response = await Regulator.PostAsJsonAsync("/api/v1/regimes", new
+        {
+            title = "Too long",
+            direction = "medicine",
+            territory = new[] { "77" },
+            startsOn = "2026-01-01",
+            endsOn = "2030-01-01",
+            minimumSumInsured = new { amount = 1m, currency = "RUB" },
+        });
+
+        var problem = await AssertProblem(response, HttpStatusCode.Conflict);
+        Assert.Equal("regime-term-too-long", problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_regime_is_a_404_with_problem_details()
+    {
+        var response = await fixture.Host.Client().GetAsync($"/api/v1/regimes/{Guid.NewGuid()}");
+
+        await AssertProblem(response, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Swagger_describes_the_api_with_the_bearer_scheme()
+    {
+        var swagger = await fixture.Host.Client().GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json");
+
+        Assert.True(swagger.GetProperty("paths").TryGetProperty("/api/v1/regimes", out _));
+        Assert.Equal("bearer", swagger.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer")
+            .GetProperty("scheme").GetString());
+    }
+
+    [Fact]
+    public async Task Readiness_reports_postgres_and_the_broker()
+    {
+        var client = fixture.Host.Client();
+        var ready = await Eventually.Until(async () =>
+        {
+            var response = await client.GetAsync("/health/ready");
+            return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : (JsonElement?)null;
+        }, because: "the service should become ready");
+
+        Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("postgres").GetString());
+        Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("masstransit-bus").GetString());
+    }
+
+    private static async Task<JsonElement> AssertProblem(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        return problem;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+using Xunit;
+
+namespace SandboxRegistry.Testing;
+
+/// <summary>One service in process, on its own database, talking to a real broker at <paramref name="rabbitMq"/>.</summary>
+public sealed class ServiceHost<TMarker>(string postgres, Uri rabbitMq, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<TMarker> where TMarker : class
+{
+    public string Postgres { get; } = postgres;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:Postgres", Postgres);
+        builder.UseSetting("ConnectionStrings:RabbitMq", rabbitMq.ToString());
+        builder.UseSetting("Auth:DevSigningKey", Tokens.SigningKey);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    /// <summary>A client that sends <paramref name="token"/> as its bearer token (none when null).</summary>
+    public HttpClient Client(string? token = null)
+    {
+        var client = CreateClient();
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
+
+/// <summary>A service with a database and a virtual host of its own, for one test class.</summary>
+public class ServiceFixture<TMarker> : IAsyncLifetime where TMarker : class
+{
+    private Infrastructure _infrastructure = null!;
+    private Uri _vhost = null!;
+    public ServiceHost<TMarker> Host { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _infrastructure = await Infrastructure.GetAsync();
+        var postgres = await _infrastructure.CreateDatabaseAsync("t_" + typeof(TMarker).Assembly.GetName().Name!.ToLowerInvariant());
+        _vhost = await _infrastructure.CreateVirtualHostAsync(typeof(TMarker).Assembly.GetName().Name!.ToLowerInvariant());
+        Host = new ServiceHost<TMarker>(postgres, _vhost);
+        _ = Host.Server; // start now, so the first test does not pay for it inside its own timeout
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await _infrastructure.DropDatabaseAsync(Host.Postgres);
+        await _infrastructure.DeleteVirtualHostAsync(_vhost);
+    }
+}
