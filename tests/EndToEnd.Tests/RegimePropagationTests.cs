@@ -52,7 +52,7 @@ public class RegimePropagationTests(SystemFixture system)
         {
             Assert.Equal("Telemedicine triage", copy.GetProperty("title").GetString());
             Assert.Equal("medicine", copy.GetProperty("direction").GetString());
-            Assert.Equal(25_000_000m, copy.GetProperty("minimumSumInsured").GetProperty("amount").GetDecimal());
+            Assert.Equal(25_000_000m, copy.GetProperty("insurance").GetProperty("minimumSumInsured").GetProperty("amount").GetDecimal());
             var source = Assert.Single(copy.GetProperty("sources").EnumerateArray());
             Assert.Equal("sandbox-applications", source.GetProperty("service").GetString());
             Assert.Equal(id, source.GetProperty("streamId").GetGuid());
@@ -73,8 +73,9 @@ public class RegimePropagationTests(SystemFixture system)
 
         // Redeliver the very message the outbox sent (its MessageId is the Marten event id), then a later one.
         var bus = system.Applications.Services.GetRequiredService<IBus>();
-        var again = new Published.RegimeEstablished(citation, id, 1, "Robotic surgery assistance", "medicine", ["77", "78"],
-            new DateOnly(2026, 2, 1), new DateOnly(2028, 1, 31), new Money(25_000_000m, "RUB"), DateTimeOffset.UtcNow);
+        var again = new Published.RegimeEstablished(citation, id, 1, "Robotic surgery assistance", "medicine", null, ["77", "78"],
+            new DateOnly(2026, 2, 1), new DateOnly(2028, 1, 31),
+            new Published.InsuranceRequirements(new Money(25_000_000m, "RUB"), [], false), DateTimeOffset.UtcNow);
         var later = again with { Source = citation with { StreamVersion = 2, EventId = Guid.NewGuid() }, Title = "Renamed" };
         foreach (var (message, messageId) in new[] { (again, citation.EventId), (again, citation.EventId), (later, later.Source.EventId) })
             await bus.Publish(message, ctx =>

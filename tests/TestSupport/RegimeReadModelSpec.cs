@@ -19,8 +19,9 @@ public abstract class RegimeReadModelSpec<TMarker>(ServiceFixture<TMarker> fixtu
 {
     public static Published.RegimeEstablished Message(Guid regimeId, long streamVersion = 1, string title = "Drone delivery") => new(
         new SourceCitation(ServiceNames.SandboxApplications, regimeId, streamVersion, Guid.NewGuid(), 100 + streamVersion),
-        regimeId, (int)streamVersion, title, "unmannedAircraft", ["77"], new DateOnly(2026, 1, 1), new DateOnly(2027, 12, 31),
-        new Money(2_000_000m, "RUB"), DateTimeOffset.UtcNow);
+        regimeId, (int)streamVersion, title, "unmannedAircraft", "Decree No. 1 of 2025-12-01", ["77"], new DateOnly(2026, 1, 1),
+        new DateOnly(2027, 12, 31), new Published.InsuranceRequirements(new Money(2_000_000m, "RUB"), ["health"], true),
+        DateTimeOffset.UtcNow);
 
     private async Task Publish(Published.RegimeEstablished message, Guid messageId)
     {
@@ -56,6 +57,7 @@ public abstract class RegimeReadModelSpec<TMarker>(ServiceFixture<TMarker> fixtu
         Assert.Equal("unmannedAircraft", regime.GetProperty("direction").GetString());
         Assert.Equal(["77"], regime.GetProperty("territory").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal("2027-12-31", regime.GetProperty("endsOn").GetString());
+        Assert.Equal(2_000_000m, regime.GetProperty("insurance").GetProperty("minimumSumInsured").GetProperty("amount").GetDecimal());
         var source = regime.GetProperty("sources")[0];
         Assert.Equal(message.Source.EventId, source.GetProperty("eventId").GetGuid());
         Assert.Equal(message.Source.Sequence, source.GetProperty("sequence").GetInt64());

@@ -18,7 +18,8 @@ public sealed record KnownRegime(
     IReadOnlyList<string> Territory,
     DateOnly StartsOn,
     DateOnly EndsOn,
-    Money MinimumSumInsured,
+    string? LegalBasis,
+    Published.InsuranceRequirements Insurance,
     IReadOnlyList<SourceCitation> Sources);
 
 public sealed class RegimeEstablishedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.RegimeEstablished>
@@ -30,7 +31,7 @@ public sealed class RegimeEstablishedConsumer(IDocumentSession session, TimeProv
         var m = context.Message;
         var known = await session.LoadAsync<KnownRegime>(m.RegimeId, context.CancellationToken);
         session.Store(new KnownRegime(m.RegimeId, m.ProgrammeVersion, m.Title, m.Direction, m.Territory, m.StartsOn, m.EndsOn,
-            m.MinimumSumInsured, [.. known?.Sources ?? [], m.Source]));
+            m.LegalBasis, m.Insurance, [.. known?.Sources ?? [], m.Source]));
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }

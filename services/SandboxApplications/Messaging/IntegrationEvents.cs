@@ -13,8 +13,9 @@ public sealed class IntegrationEvents : IIntegrationEventMap
     public object? ToContract(IEvent @event, SourceCitation source) => @event.Data switch
     {
         Domain.RegimeEstablished e => new Published.RegimeEstablished(source, e.RegimeId, 1, e.Programme.Title,
-            JsonNamingPolicy.CamelCase.ConvertName(e.Programme.Direction.ToString()), e.Programme.Territory, e.Programme.StartsOn, e.Programme.EndsOn,
-            e.Programme.MinimumSumInsured, e.EstablishedAt),
+            JsonNamingPolicy.CamelCase.ConvertName(e.Programme.Direction.ToString()), null, e.Programme.Territory,
+            e.Programme.StartsOn, e.Programme.EndsOn, new Published.InsuranceRequirements(e.Programme.MinimumSumInsured, [], false),
+            e.EstablishedAt),
         _ => null,
     };
 }

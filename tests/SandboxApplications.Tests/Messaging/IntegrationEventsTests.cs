@@ -28,7 +28,7 @@ public class IntegrationEventsTests
         Assert.Equal(((RegimeEstablished)stored.Data).RegimeId, message.RegimeId);
         Assert.Equal("unmannedAircraft", message.Direction);
         Assert.Equal(["RU-MOW"], message.Territory);
-        Assert.Equal(programme.MinimumSumInsured, message.MinimumSumInsured);
+        Assert.Equal(programme.MinimumSumInsured, message.Insurance.MinimumSumInsured);
         Assert.Equal(1, message.ProgrammeVersion);
         Assert.Equal(at, message.EstablishedAt);
     }
