@@ -20,6 +20,7 @@ public static class Inbox
         var id = $"{consumer}/{messageId:N}";
         if (await session.LoadAsync<ProcessedMessage>(id, context.CancellationToken) is not null)
             return false;
+        session.CausationId = messageId.ToString(); // events this consumer appends cite the message that caused them
         session.Insert(new ProcessedMessage(id, messageId, consumer, typeof(T).Name, clock.GetUtcNow()));
         return true;
     }

@@ -49,6 +49,7 @@ public static class ServiceDefaultsExtensions
         var services = builder.Services;
         services.AddSingleton(new ServiceIdentity(serviceName));
         services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
 
         builder.AddMarten(serviceName, options);
         builder.AddMessaging(serviceName, options);
@@ -77,11 +78,16 @@ public static class ServiceDefaultsExtensions
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 // Wake the async daemon on append instead of waiting for its polling interval.
                 opts.Events.UseListenNotifyForEventAppends = true;
+                // Who and which trace, on every event (see AuditedSessionFactory).
+                opts.Events.MetadataConfig.UserNameEnabled = true;
+                opts.Events.MetadataConfig.HeadersEnabled = true;
+                opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+                opts.Events.MetadataConfig.CausationIdEnabled = true;
                 opts.Schema.For<ProcessedMessage>().Identity(x => x.Id);
                 options.ConfigureMarten(opts);
             })
             .UseNpgsqlDataSource()
-            .UseLightweightSessions()
+            .BuildSessionsWith<AuditedSessionFactory>()
             .ApplyAllDatabaseChangesOnStartup()
             // One node per subscription across replicas; another takes over when it stops.
             .AddAsyncDaemon(DaemonMode.HotCold);

@@ -18,6 +18,7 @@ public static class RegimesModule
         var regimes = app.MapGroup("/api/v1/regimes").WithTags("Regimes");
         regimes.MapEstablishRegime();
         regimes.MapGetRegimeDetails();
+        regimes.MapGetRegimeHistory();
         return app;
     }
 }

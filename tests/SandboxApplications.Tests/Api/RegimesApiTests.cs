@@ -49,6 +49,28 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task The_history_shows_each_event_with_who_and_when_to_regulators_and_auditors_only()
+    {
+        var created = await fixture.Host.Client(Tokens.Regulator("reg-ivanova")).PostAsJsonAsync("/api/v1/regimes", ValidRegime);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+
+        var history = await fixture.Host.Client(Tokens.Auditor()).GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history");
+
+        var entry = Assert.Single(history.EnumerateArray());
+        Assert.Equal(1, entry.GetProperty("position").GetInt64());
+        Assert.Equal("regime_established", entry.GetProperty("type").GetString());
+        Assert.Equal("reg-ivanova", entry.GetProperty("by").GetString());
+        Assert.Equal("regulator", entry.GetProperty("role").GetString());
+        Assert.True(DateTimeOffset.UtcNow - entry.GetProperty("at").GetDateTimeOffset() < TimeSpan.FromMinutes(5));
+        Assert.Equal("Autonomous shuttles", entry.GetProperty("data").GetProperty("programme").GetProperty("title").GetString());
+
+        var applicant = await fixture.Host.Client(Tokens.Applicant("1027700132195")).GetAsync($"/api/v1/regimes/{id}/history");
+        Assert.Equal(HttpStatusCode.Forbidden, applicant.StatusCode);
+        var unknown = await fixture.Host.Client(Tokens.Auditor()).GetAsync($"/api/v1/regimes/{Guid.NewGuid()}/history");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
     public async Task An_anonymous_caller_gets_401_with_problem_details()
     {
         var response = await fixture.Host.Client().PostAsJsonAsync("/api/v1/regimes", ValidRegime);

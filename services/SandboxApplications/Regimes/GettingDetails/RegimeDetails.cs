@@ -41,4 +41,15 @@ public static class GetRegimeDetails
             .WithName("GetRegimeDetails")
             .Produces<RegimeDetails>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+    public static void MapGetRegimeHistory(this RouteGroupBuilder regimes) =>
+        regimes.MapGet("/{id:guid}/history", async (Guid id, IQuerySession session, CancellationToken ct) =>
+            {
+                var history = await StreamHistory.ReadAsync(session, id, ct);
+                return history.Count > 0 ? Results.Ok(history) : throw new ResourceNotFound("No such regime.");
+            })
+            .RequireAuthorization(Policies.RegulatorOrAuditor)
+            .WithName("GetRegimeHistory")
+            .Produces<IReadOnlyList<HistoryEntry>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 }

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Http;
+
+namespace SandboxRegistry.ServiceDefaults;
+
+/// <summary>
+/// Opens Marten sessions that stamp every appended event with who caused it (user name and role headers) and the
+/// trace it belongs to (correlation id), taken from the current request. Outside a request the service itself is
+/// the actor; consumers add the message id as the causation.
+/// </summary>
+public sealed class AuditedSessionFactory(IDocumentStore store, IHttpContextAccessor http, ServiceIdentity service) : ISessionFactory
+{
+    public const string RoleHeader = "role";
+    public const string OrgHeader = "org";
+    public const string ClientHeader = "client_id";
+
+    public IQuerySession QuerySession() => store.QuerySession();
+
+    public IDocumentSession OpenSession()
+    {
+        var session = store.LightweightSession();
+        session.CorrelationId = Activity.Current?.TraceId.ToString();
+        if (http.HttpContext?.User is { Identity.IsAuthenticated: true } user)
+        {
+            var actor = Actor.From(user);
+            session.LastModifiedBy = actor.Subject;
+            session.SetHeader(RoleHeader, actor.Role);
+            if (actor.Org is not null) session.SetHeader(OrgHeader, actor.Org);
+            if (actor.ClientId is not null) session.SetHeader(ClientHeader, actor.ClientId);
+        }
+        else
+        {
+            session.LastModifiedBy = $"service:{service.Name}";
+        }
+        return session;
+    }
+}
+
+/// <summary>One event of a stream as history endpoints show it.</summary>
+public sealed record HistoryEntry(
+    long Position,
+    long Sequence,
+    string Type,
+    DateTimeOffset At,
+    string? By,
+    string? Role,
+    Guid EventId,
+    object Data);
+
+public static class StreamHistory
+{
+    /// <summary>The stream's events in order, with who and when; empty when the stream does not exist.</summary>
+    public static async Task<IReadOnlyList<HistoryEntry>> ReadAsync(IQuerySession session, Guid streamId, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(streamId, token: ct);
+        return events.Select(ToEntry).ToList();
+    }
+
+    public static HistoryEntry ToEntry(IEvent e) => new(
+        e.Version,
+        e.Sequence,
+        e.EventTypeName,
+        e.Timestamp,
+        e.UserName,
+        e.Headers?.TryGetValue(AuditedSessionFactory.RoleHeader, out var role) == true ? role?.ToString() : null,
+        e.Id,
+        e.Data);
+}
