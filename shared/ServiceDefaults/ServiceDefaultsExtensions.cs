@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 using FluentValidation;
 using JasperFx;
 using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Marten;
+using Marten.Schema;
+using SandboxRegistry.ServiceDefaults.Audit;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -52,6 +55,7 @@ public static class ServiceDefaultsExtensions
         services.AddHttpContextAccessor();
 
         builder.AddMarten(serviceName, options);
+        builder.AddAuditTrail();
         builder.AddMessaging(serviceName, options);
         builder.AddSandboxAuth();
         builder.AddHttpDefaults(serviceName, serviceAssembly);
@@ -84,6 +88,11 @@ public static class ServiceDefaultsExtensions
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
                 opts.Events.MetadataConfig.CausationIdEnabled = true;
                 opts.Schema.For<ProcessedMessage>().Identity(x => x.Id);
+                opts.Schema.For<EventSeal>().UniqueIndex(UniqueIndexType.Computed, "event_seal_stream_version",
+                    s => s.StreamId, s => s.Version);
+                opts.Projections.Add(new EventSealProjection(), ProjectionLifecycle.Inline);
+                opts.Schema.For<AuditCheckpoint>().Identity(c => c.Id);
+                opts.Schema.For<WitnessedCheckpoint>().Identity(c => c.Id);
                 options.ConfigureMarten(opts);
             })
             .UseNpgsqlDataSource()
@@ -100,12 +109,25 @@ public static class ServiceDefaultsExtensions
         }
     }
 
+    private static void AddAuditTrail(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(AuditOptions.Section);
+        builder.Services.Configure<AuditOptions>(section);
+        builder.Services.AddSingleton<ChainVerifier>();
+        builder.Services.AddScoped<ServiceVerifier>();
+        builder.Services.AddHostedService<AuditCheckpointer>();
+        builder.Services.AddHttpClient();
+        foreach (var peer in section.GetSection("Peers").GetChildren())
+            builder.Services.AddHttpClient(ServiceVerifier.PeerClientPrefix + peer.Key, c => c.BaseAddress = new Uri(peer.Value!));
+    }
+
     private static void AddMessaging(this WebApplicationBuilder builder, string serviceName, ServiceDefaultsOptions options)
     {
         var broker = RabbitMqSettings.From(builder.Configuration);
         builder.Services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
+            bus.AddConsumer<AuditCheckpointWitness>();
             options.ConfigureBus(bus);
             bus.UsingRabbitMq((context, cfg) =>
             {
@@ -195,6 +217,7 @@ public static class ServiceDefaultsExtensions
         app.UseAuthentication();
         app.UseAuthorization();
 
+        app.MapAudit();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.Write })
             .AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

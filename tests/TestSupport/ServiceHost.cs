@@ -1,13 +1,16 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace SandboxRegistry.Testing;
 
 /// <summary>One service in process, on its own database, talking to a real broker at <paramref name="rabbitMq"/>.</summary>
-public sealed class ServiceHost<TMarker>(string postgres, Uri rabbitMq, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class ServiceHost<TMarker>(string postgres, Uri rabbitMq, IReadOnlyDictionary<string, string?>? settings = null,
+    Action<IServiceCollection>? configureServices = null)
     : WebApplicationFactory<TMarker> where TMarker : class
 {
     public string Postgres { get; } = postgres;
@@ -21,6 +24,7 @@ public sealed class ServiceHost<TMarker>(string postgres, Uri rabbitMq, IReadOnl
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (configureServices is not null) builder.ConfigureTestServices(configureServices);
     }
 
     /// <summary>A client that sends <paramref name="token"/> as its bearer token (none when null).</summary>
