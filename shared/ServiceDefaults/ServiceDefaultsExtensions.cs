@@ -7,6 +7,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Schema;
 using SandboxRegistry.ServiceDefaults.Audit;
+using SandboxRegistry.ServiceDefaults.PersonalData;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -56,6 +57,8 @@ public static class ServiceDefaultsExtensions
 
         builder.AddMarten(serviceName, options);
         builder.AddAuditTrail();
+        builder.Services.Configure<VaultOptions>(builder.Configuration.GetSection(VaultOptions.Section));
+        builder.Services.AddSingleton<PersonalDataVault>();
         builder.AddMessaging(serviceName, options);
         builder.AddSandboxAuth();
         builder.AddHttpDefaults(serviceName, serviceAssembly);
@@ -92,6 +95,8 @@ public static class ServiceDefaultsExtensions
                     s => s.StreamId, s => s.Version);
                 opts.Projections.Add(new EventSealProjection(), ProjectionLifecycle.Inline);
                 opts.Schema.For<AuditCheckpoint>().Identity(c => c.Id);
+                opts.Schema.For<PersonalDataKey>();
+                opts.Schema.For<ErasureRecord>();
                 opts.Schema.For<WitnessedCheckpoint>().Identity(c => c.Id);
                 options.ConfigureMarten(opts);
             })

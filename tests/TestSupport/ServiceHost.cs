@@ -21,6 +21,7 @@ public sealed class ServiceHost<TMarker>(string postgres, Uri rabbitMq, IReadOnl
         builder.UseSetting("ConnectionStrings:Postgres", Postgres);
         builder.UseSetting("ConnectionStrings:RabbitMq", rabbitMq.ToString());
         builder.UseSetting("Auth:DevSigningKey", Tokens.SigningKey);
+        builder.UseSetting("Vault:MasterKey", Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray()));
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
