@@ -62,6 +62,7 @@ public static class ServiceDefaultsExtensions
         builder.AddMessaging(serviceName, options);
         builder.AddSandboxAuth();
         builder.AddHttpDefaults(serviceName, serviceAssembly);
+        builder.AddSandboxLimits();
         builder.AddTracing(serviceName);
         return builder;
     }
@@ -72,7 +73,10 @@ public static class ServiceDefaultsExtensions
             ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.");
         var schema = builder.Configuration["Marten:Schema"] ?? "public";
 
-        var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = serviceName }.Build();
+        var sourceBuilder = new NpgsqlDataSourceBuilder(connectionString) { Name = serviceName };
+        // A query that runs longer than this is cancelled (and its request fails) instead of holding a connection.
+        sourceBuilder.ConnectionStringBuilder.CommandTimeout = builder.Configuration.GetValue("Limits:CommandTimeoutSeconds", 15);
+        var dataSource = sourceBuilder.Build();
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("postgres",
             sp => new PostgresHealthCheck(sp.GetRequiredService<NpgsqlDataSource>()), HealthStatus.Unhealthy, [ReadyTag],
@@ -178,7 +182,7 @@ public static class ServiceDefaultsExtensions
         });
         // Malformed JSON throws BadHttpRequestException, which ProblemDetailsMapping answers as a 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RateLimits.MaxBodyBytes);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
@@ -216,11 +220,14 @@ public static class ServiceDefaultsExtensions
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseBodySizeLimit();
         app.UseStatusCodePages();
         app.UseSwagger();
         app.UseSwaggerUI();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseRequestTimeouts();
 
         app.MapAudit();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.Write })
