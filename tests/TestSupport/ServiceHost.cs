@@ -15,6 +15,9 @@ public sealed class ServiceHost<TMarker>(string postgres, Uri rabbitMq, IReadOnl
 {
     public string Postgres { get; } = postgres;
 
+    /// <summary>What the host logged, at Information and above (as in production), whatever the console shows.</summary>
+    public CapturedLogs Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -24,7 +27,12 @@ public sealed class ServiceHost<TMarker>(string postgres, Uri rabbitMq, IReadOnl
         builder.UseSetting("Vault:MasterKey", Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray()));
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging =>
+        {
+            logging.AddProvider(Logs);
+            logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(level => level >= LogLevel.Warning);
+            logging.SetMinimumLevel(LogLevel.Information);
+        });
         if (configureServices is not null) builder.ConfigureTestServices(configureServices);
     }
 
