@@ -20,13 +20,16 @@ public sealed class AuditedSessionFactory(IDocumentStore store, IHttpContextAcce
 
     public IQuerySession QuerySession() => store.QuerySession();
 
-    public IDocumentSession OpenSession()
+    public IDocumentSession OpenSession() =>
+        OpenSession(http.HttpContext?.User is { Identity.IsAuthenticated: true } user ? Actor.From(user) : null);
+
+    /// <summary>A session whose events are stamped with <paramref name="actor"/> (the service itself when null).</summary>
+    public IDocumentSession OpenSession(Actor? actor)
     {
         var session = store.LightweightSession();
         session.CorrelationId = Activity.Current?.TraceId.ToString();
-        if (http.HttpContext?.User is { Identity.IsAuthenticated: true } user)
+        if (actor is not null)
         {
-            var actor = Actor.From(user);
             session.LastModifiedBy = actor.Subject;
             session.SetHeader(RoleHeader, actor.Role);
             if (actor.Org is not null) session.SetHeader(OrgHeader, actor.Org);

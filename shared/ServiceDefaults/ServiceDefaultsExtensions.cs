@@ -54,6 +54,9 @@ public static class ServiceDefaultsExtensions
         services.AddSingleton(new ServiceIdentity(serviceName));
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
+        services.AddSingleton<AuditedSessionFactory>();
+        services.AddSingleton<GroupCommit>();
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
 
         builder.AddMarten(serviceName, options);
         builder.AddAuditTrail();
