@@ -87,24 +87,7 @@ public static class ServiceDefaultsExtensions
 
         var marten = builder.Services.AddMarten(opts =>
             {
-                opts.DatabaseSchemaName = schema;
-                opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-                // Wake the async daemon on append instead of waiting for its polling interval.
-                opts.Events.UseListenNotifyForEventAppends = true;
-                // Who and which trace, on every event (see AuditedSessionFactory).
-                opts.Events.MetadataConfig.UserNameEnabled = true;
-                opts.Events.MetadataConfig.HeadersEnabled = true;
-                opts.Events.MetadataConfig.CorrelationIdEnabled = true;
-                opts.Events.MetadataConfig.CausationIdEnabled = true;
-                opts.Schema.For<ProcessedMessage>().Identity(x => x.Id);
-                opts.Schema.For<EventSeal>().UniqueIndex(UniqueIndexType.Computed, "event_seal_stream_version",
-                    s => s.StreamId, s => s.Version);
-                opts.Projections.Add(new EventSealProjection(), ProjectionLifecycle.Inline);
-                opts.Schema.For<AuditCheckpoint>().Identity(c => c.Id);
-                opts.Schema.For<PersonalDataKey>();
-                opts.Schema.For<ErasureRecord>();
-                opts.Schema.For<WitnessedCheckpoint>().Identity(c => c.Id);
+                ConfigureStore(opts, schema);
                 options.ConfigureMarten(opts);
             })
             .UseNpgsqlDataSource()
@@ -119,6 +102,33 @@ public static class ServiceDefaultsExtensions
             marten.AddSubscriptionWithServices<OutboxForwarder>(ServiceLifetime.Singleton,
                 o => o.Name = OutboxForwarder.SubscriptionName);
         }
+    }
+
+    /// <summary>
+    /// The store settings every service shares (also used by tools that must store exactly as a service does).
+    /// </summary>
+    public static void ConfigureStore(StoreOptions opts, string schema)
+    {
+        opts.DatabaseSchemaName = schema;
+        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        // Wake the async daemon on append instead of waiting for its polling interval.
+        opts.Events.UseListenNotifyForEventAppends = true;
+        // Who and which trace, on every event (see AuditedSessionFactory).
+        opts.Events.MetadataConfig.UserNameEnabled = true;
+        opts.Events.MetadataConfig.HeadersEnabled = true;
+        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+        opts.Events.MetadataConfig.CausationIdEnabled = true;
+        opts.Schema.For<ProcessedMessage>().Identity(x => x.Id);
+        // The audit trail: every event sealed inline into its stream's hash chain; checkpoints and witnesses.
+        opts.Schema.For<EventSeal>().UniqueIndex(UniqueIndexType.Computed, "event_seal_stream_version",
+            s => s.StreamId, s => s.Version);
+        opts.Projections.Add(new EventSealProjection(), ProjectionLifecycle.Inline);
+        opts.Schema.For<AuditCheckpoint>().Identity(c => c.Id);
+        opts.Schema.For<WitnessedCheckpoint>().Identity(c => c.Id);
+        // Personal data keys live outside the event streams, so erasing one leaves the streams untouched.
+        opts.Schema.For<PersonalDataKey>();
+        opts.Schema.For<ErasureRecord>();
     }
 
     private static void AddAuditTrail(this WebApplicationBuilder builder)

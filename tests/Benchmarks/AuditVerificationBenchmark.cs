@@ -29,12 +29,7 @@ public static class AuditVerificationBenchmark
             using var store = DocumentStore.For(opts =>
             {
                 opts.Connection(dataSource);
-                opts.AutoCreateSchemaObjects = AutoCreate.All;
-                // As the services store documents (the verifier reads seals as camelCase JSON).
-                opts.UseSystemTextJsonForSerialization(Weasel.Core.EnumStorage.AsString, Weasel.Core.Casing.CamelCase);
-                opts.Events.MetadataConfig.UserNameEnabled = true;
-                opts.Projections.Add(new EventSealProjection(), ProjectionLifecycle.Inline);
-                opts.Schema.For<EventSeal>().UniqueIndex(Marten.Schema.UniqueIndexType.Computed, s => s.StreamId, s => s.Version);
+                ServiceDefaultsExtensions.ConfigureStore(opts, "public"); // exactly as the services store events
             });
             await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
 
