@@ -69,7 +69,7 @@ public sealed class AiSystemsConsumer(IDocumentSession session, TimeProvider clo
     {
         if (!await session.TryBeginAsync(context, nameof(AiSystemsConsumer), clock)) return;
         var m = context.Message;
-        session.Store(new KnownAiSystem(m.AiSystemId, m.OwnerOgrn, m.Name, m.IntendedPurpose, m.DeveloperName, m.DeveloperId, m.OperatorName,
+        session.Insert(new KnownAiSystem(m.AiSystemId, m.OwnerOgrn, m.Name, m.IntendedPurpose, m.DeveloperName, m.DeveloperId, m.OperatorName,
             m.RiskClass, m.Source, [m.Source]));
         await session.SaveChangesAsync(context.CancellationToken);
     }
@@ -78,7 +78,7 @@ public sealed class AiSystemsConsumer(IDocumentSession session, TimeProvider clo
     {
         if (!await session.TryBeginAsync(context, nameof(AiSystemsConsumer), clock)) return;
         var m = context.Message;
-        session.Store(new KnownVersion(m.VersionId, m.AiSystemId, m.Version, m.ArtifactSha256, m.ReleasedAt, m.Source));
+        session.Insert(new KnownVersion(m.VersionId, m.AiSystemId, m.Version, m.ArtifactSha256, m.ReleasedAt, m.Source));
         await session.SaveChangesAsync(context.CancellationToken);
     }
 
@@ -88,7 +88,7 @@ public sealed class AiSystemsConsumer(IDocumentSession session, TimeProvider clo
         var m = context.Message;
         var version = await session.LoadAsync<KnownVersion>(m.VersionId, context.CancellationToken)
             ?? throw new InvalidOperationException($"Version {m.VersionId} is not known yet.");
-        session.Store(version with { RecalledAt = m.RecalledAt, RecallSource = m.Source });
+        session.Update(version with { RecalledAt = m.RecalledAt, RecallSource = m.Source });
         await session.SaveChangesAsync(context.CancellationToken);
     }
 
@@ -101,7 +101,7 @@ public sealed class AiSystemsConsumer(IDocumentSession session, TimeProvider clo
         if (!await session.TryBeginAsync(context, nameof(AiSystemsConsumer), clock)) return;
         var system = await session.LoadAsync<KnownAiSystem>(aiSystemId, context.CancellationToken)
             ?? throw new InvalidOperationException($"AI system {aiSystemId} is not known yet.");
-        session.Store(system with { Status = status, Sources = [.. system.Sources, context.Message.Source] });
+        session.Update(system with { Status = status, Sources = [.. system.Sources, context.Message.Source] });
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }
@@ -116,7 +116,7 @@ public sealed class DeploymentsConsumer(IDocumentSession session, TimeProvider c
     {
         if (!await session.TryBeginAsync(context, nameof(DeploymentsConsumer), clock)) return;
         var m = context.Message;
-        session.Store(new KnownDeployment(m.DeploymentId, m.AiSystemId, m.VersionId, m.Version, m.ArtifactSha256, m.ParticipationId,
+        session.Insert(new KnownDeployment(m.DeploymentId, m.AiSystemId, m.VersionId, m.Version, m.ArtifactSha256, m.ParticipationId,
             m.OwnerOgrn, m.Territory, m.From, m.Until, m.Source, []));
         await session.SaveChangesAsync(context.CancellationToken);
     }
@@ -139,7 +139,7 @@ public sealed class DeploymentsConsumer(IDocumentSession session, TimeProvider c
         if (!await session.TryBeginAsync(context, nameof(DeploymentsConsumer), clock)) return;
         var known = await session.LoadAsync<KnownDeployment>(deploymentId, context.CancellationToken)
             ?? throw new InvalidOperationException($"Deployment {deploymentId} is not known yet.");
-        session.Store(change(known));
+        session.Update(change(known));
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }
@@ -148,9 +148,11 @@ public static class KnownAiSystemsModule
 {
     public static void ConfigureMarten(StoreOptions options)
     {
-        options.Schema.For<KnownAiSystem>();
-        options.Schema.For<KnownVersion>();
-        options.Schema.For<KnownDeployment>().Index(d => d.From);
+        // Messages of one stream but of different types may be handled concurrently: a lost update is refused
+        // (optimistic concurrency) and the message retried on the fresh document.
+        options.Schema.For<KnownAiSystem>().UseOptimisticConcurrency(true);
+        options.Schema.For<KnownVersion>().UseOptimisticConcurrency(true);
+        options.Schema.For<KnownDeployment>().UseOptimisticConcurrency(true).Index(d => d.From);
     }
 
     public static void ConfigureBus(IBusRegistrationConfigurator bus)

@@ -59,7 +59,7 @@ public sealed class ParticipationsConsumer(IDocumentSession session, TimeProvide
     {
         if (!await session.TryBeginAsync(context, nameof(ParticipationsConsumer), clock)) return;
         var m = context.Message;
-        session.Store(new KnownParticipation(m.ParticipationId, m.RegimeId, m.ProgrammeVersion, m.CompanyOgrn, m.CompanyName, m.Territory,
+        session.Insert(new KnownParticipation(m.ParticipationId, m.RegimeId, m.ProgrammeVersion, m.CompanyOgrn, m.CompanyName, m.Territory,
             m.StartsOn, m.EndsOn, m.Source, [new CitedPolicy(m.Insurance, m.GrantedAt, m.Source)],
             [new CitedRegister(m.ResponsiblePersons, m.GrantedAt, m.Source)], [new StatusChange("granted", m.GrantedAt, null, m.Source)]));
         await session.SaveChangesAsync(context.CancellationToken);
@@ -90,14 +90,16 @@ public sealed class ParticipationsConsumer(IDocumentSession session, TimeProvide
         // Same stream, same partition: the grant is applied first. Should it still be missing, the retry policy waits for it.
         var known = await session.LoadAsync<KnownParticipation>(participationId, context.CancellationToken)
             ?? throw new InvalidOperationException($"Participation {participationId} is not known yet.");
-        session.Store(change(known));
+        session.Update(change(known));
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }
 
 public static class KnownParticipationsModule
 {
-    public static void ConfigureMarten(StoreOptions options) => options.Schema.For<KnownParticipation>();
+    // Messages of one stream but of different types may be handled concurrently: a lost update is refused
+    // (optimistic concurrency) and the message retried on the fresh document.
+    public static void ConfigureMarten(StoreOptions options) => options.Schema.For<KnownParticipation>().UseOptimisticConcurrency(true);
 
     public static void ConfigureBus(IBusRegistrationConfigurator bus) => bus.AddConsumer<ParticipationsConsumer>();
 }

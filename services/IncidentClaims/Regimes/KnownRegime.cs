@@ -43,6 +43,16 @@ public sealed record KnownRegime(
     public KnownProgrammeVersion? InForceAt(DateTimeOffset at) =>
         ProgrammeVersions.Where(v => v.InForceFrom <= at).MaxBy(v => v.InForceFrom) ?? ProgrammeVersions.MinBy(v => v.ProgrammeVersion);
 
+    /// <summary>
+    /// Inserts or updates under optimistic concurrency: RegimeEstablished and RegimeAmended of one regime may be handled
+    /// concurrently (and in either order), and the loser of a race is retried on the fresh document instead of overwriting it.
+    /// </summary>
+    public static void Save(IDocumentSession session, KnownRegime? known, KnownRegime next)
+    {
+        if (known is null) session.Insert(next);
+        else session.Update(next);
+    }
+
     public static KnownRegime With(Guid id, KnownRegime? known, KnownProgrammeVersion version)
     {
         var versions = (known?.ProgrammeVersions ?? []).Where(v => v.ProgrammeVersion != version.ProgrammeVersion).Append(version)
@@ -64,7 +74,7 @@ public sealed class RegimeEstablishedConsumer(IDocumentSession session, TimeProv
         var known = await session.LoadAsync<KnownRegime>(m.RegimeId, context.CancellationToken);
         var version = new KnownProgrammeVersion(m.ProgrammeVersion, m.Title, m.Direction, m.Territory, m.StartsOn, m.EndsOn, m.LegalBasis,
             m.Insurance, m.EstablishedAt, m.Source);
-        session.Store(KnownRegime.With(m.RegimeId, known, version));
+        KnownRegime.Save(session, known, KnownRegime.With(m.RegimeId, known, version));
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }
@@ -79,14 +89,14 @@ public sealed class RegimeAmendedConsumer(IDocumentSession session, TimeProvider
         var known = await session.LoadAsync<KnownRegime>(m.RegimeId, context.CancellationToken);
         var version = new KnownProgrammeVersion(m.ProgrammeVersion, m.Title, m.Direction, m.Territory, m.StartsOn, m.EndsOn, m.LegalBasis,
             m.Insurance, m.AmendedAt, m.Source);
-        session.Store(KnownRegime.With(m.RegimeId, known, version));
+        KnownRegime.Save(session, known, KnownRegime.With(m.RegimeId, known, version));
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }
 
 public static class KnownRegimesModule
 {
-    public static void ConfigureMarten(StoreOptions options) => options.Schema.For<KnownRegime>();
+    public static void ConfigureMarten(StoreOptions options) => options.Schema.For<KnownRegime>().UseOptimisticConcurrency(true);
 
     public static void ConfigureBus(IBusRegistrationConfigurator bus)
     {
