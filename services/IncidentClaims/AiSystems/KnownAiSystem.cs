@@ -125,11 +125,14 @@ public sealed class DeploymentsConsumer(IDocumentSession session, TimeProvider c
         d => d with { Suspensions = [.. d.Suspensions, new Suspension(context.Message.SuspendedAt, context.Message.Reason, context.Message.Source)] });
 
     public Task Consume(ConsumeContext<Published.DeploymentResumed> context) => Change(context, context.Message.DeploymentId,
-        d => d with
-        {
-            Suspensions = d.Suspensions.Select(s => s.Until is null
-                ? s with { Until = context.Message.ResumedAt, ResumeSource = context.Message.Source } : s).ToList(),
-        });
+        d => d.Suspensions.Any(s => s.Until is null)
+            ? d with
+            {
+                Suspensions = d.Suspensions.Select(s => s.Until is null
+                    ? s with { Until = context.Message.ResumedAt, ResumeSource = context.Message.Source } : s).ToList(),
+            }
+            // Messages of different types may overtake each other: wait (retry) for the suspension this resumption ends.
+            : throw new InvalidOperationException($"Deployment {d.Id} has no suspension to end yet."));
 
     public Task Consume(ConsumeContext<Published.DeploymentEnded> context) => Change(context, context.Message.DeploymentId,
         d => d with { EndedAt = context.Message.EndedAt, EndReason = context.Message.Reason, EndSource = context.Message.Source });

@@ -90,7 +90,9 @@ public sealed class ParticipationsConsumer(IDocumentSession session, TimeProvide
         // Same stream, same partition: the grant is applied first. Should it still be missing, the retry policy waits for it.
         var known = await session.LoadAsync<KnownParticipation>(participationId, context.CancellationToken)
             ?? throw new InvalidOperationException($"Participation {participationId} is not known yet.");
-        session.Update(change(known));
+        var changed = change(known);
+        // Messages of different types may overtake each other; the source stream's order is the order of record.
+        session.Update(changed with { StatusHistory = changed.StatusHistory.OrderBy(s => s.Source.StreamVersion).ToList() });
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }
