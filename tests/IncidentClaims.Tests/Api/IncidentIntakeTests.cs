@@ -217,4 +217,17 @@ public class IncidentIntakeTests(ServiceFixture<ServiceMarker> fixture) : IClass
 
         await Problem(await Portal.SendAsync(request), HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task Swagger_describes_the_incident_api_including_the_idempotency_header()
+    {
+        var swagger = await fixture.Host.Client().GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json");
+
+        var paths = swagger.GetProperty("paths");
+        var post = paths.GetProperty("/api/v1/incidents").GetProperty("post");
+        Assert.Contains(post.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key");
+        foreach (var path in new[] { "/api/v1/incidents/{id}/dossier", "/api/v1/incidents/{id}/link", "/api/v1/incidents/deadlines",
+                     "/api/v1/incidents/{id}/commission/conclusion/sign", "/api/v1/incidents/{id}/insurance-claim/pay" })
+            Assert.True(paths.TryGetProperty(path, out _), path);
+    }
 }
