@@ -64,6 +64,19 @@ public class TriageTests
     }
 
     [Fact]
+    public void The_system_the_citizen_named_breaks_a_tie_but_never_excludes_the_only_match()
+    {
+        var a = Deployment(At.AddDays(-10));
+        var b = Deployment(At.AddDays(-10));
+        var none = new LinkRequest(null, null);
+
+        Assert.Same(b, Triage.ChooseDeployment([a, b], At, "77", none, claimedAiSystemId: b.AiSystemId));
+        Assert.Same(a, Triage.ChooseDeployment([a], At, "77", none, claimedAiSystemId: b.AiSystemId));
+        Assert.Equal("several-deployments-match", Assert.Throws<DomainRuleViolation>(() =>
+            Triage.ChooseDeployment([a, b], At, "77", none, claimedAiSystemId: Guid.NewGuid())).Code);
+    }
+
+    [Fact]
     public void Resolution_takes_the_programme_policy_and_persons_as_of_the_incident()
     {
         var deployment = Deployment(At.AddDays(-30));

@@ -45,14 +45,19 @@ public sealed class MarkDuplicateValidator : AbstractValidator<MarkDuplicateRequ
 
 public static class Triage
 {
-    /// <summary>The one deployment in service at the time and place of the incident, or a 409 saying why there is none.</summary>
+    /// <summary>
+    /// The one deployment in service at the time and place of the incident, or a 409 saying why there is none. The AI
+    /// system the citizen named only breaks a tie: citizens may name the wrong one.
+    /// </summary>
     public static KnownDeployment ChooseDeployment(IEnumerable<KnownDeployment> deployments, DateTimeOffset occurredAt, string region,
-        LinkRequest request)
+        LinkRequest request, Guid? claimedAiSystemId = null)
     {
         var active = deployments.Where(d => d.ActiveAt(occurredAt, region))
             .Where(d => request.AiSystemId is null || d.AiSystemId == request.AiSystemId)
             .Where(d => request.DeploymentId is null || d.Id == request.DeploymentId)
             .ToList();
+        if (active.Count > 1 && claimedAiSystemId is { } claimed && active.Count(d => d.AiSystemId == claimed) == 1)
+            active = active.Where(d => d.AiSystemId == claimed).ToList();
         return active.Count switch
         {
             0 => throw new DomainRuleViolation("no-deployment-at-occurrence",
@@ -157,9 +162,9 @@ public static class Triage
     {
         var incident = await session.LoadAsync<Incident>(id, ct) ?? throw new ResourceNotFound("No such incident.");
         Untriaged(incident);
-        var filter = request ?? new LinkRequest(incident.ClaimedAiSystemId, null);
         var candidates = await session.Query<KnownDeployment>().Where(d => d.From <= incident.OccurredAt).ToListAsync(ct);
-        var deployment = ChooseDeployment(candidates, incident.OccurredAt, incident.RegionCode, filter);
+        var deployment = ChooseDeployment(candidates, incident.OccurredAt, incident.RegionCode, request ?? new LinkRequest(null, null),
+            incident.ClaimedAiSystemId);
         var resolution = await ResolveAsync(session, incident.OccurredAt, deployment, deployment.VersionId, deployment.ParticipationId, ct);
         return await IncidentStreams.Append(id, http, session,
             i => Link(i, resolution, false, null, profile.Value, Actor.From(user), clock.GetUtcNow()), ct);
