@@ -44,17 +44,27 @@ public static class GetIncidentStatus
             .Produces<IncidentStatusView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        incidents.MapGet("/", async (IncidentStatus? status, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
+        incidents.MapGet("/", async (string? status, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
             {
+                // Statuses read as the JSON shows them (camelCase); the default enum binding would want "Duplicate".
+                IncidentStatus? wanted = null;
+                if (status is not null)
+                {
+                    if (!Enum.TryParse<IncidentStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
+                        return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Unknown incident status."] },
+                            title: "The request has invalid fields.", extensions: new Dictionary<string, object?> { ["code"] = "validation-failed" });
+                    wanted = parsed;
+                }
                 var actor = Actor.From(user);
                 var query = session.Query<Incident>().AsQueryable();
                 if (actor.Role == Roles.Integration) query = query.Where(i => i.ClientId == actor.ClientId);
-                if (status is { } s) query = query.Where(i => i.Status == s);
+                if (wanted is { } s) query = query.Where(i => i.Status == s);
                 var incidents = await query.OrderByDescending(i => i.ReportedAt).Take(500).ToListAsync(ct);
                 return Results.Ok(incidents.Select(IncidentStatusView.From).ToList());
             })
             .RequireAuthorization(p => p.RequireRole(Roles.Integration, Roles.Regulator, Roles.Auditor))
             .WithName("ListIncidents")
-            .Produces<IReadOnlyList<IncidentStatusView>>();
+            .Produces<IReadOnlyList<IncidentStatusView>>()
+            .ProducesValidationProblem();
     }
 }
