@@ -33,4 +33,5 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapKnownRegimes();
 app.MapIncidents();
+app.MapKnownSources();
 app.Run();

@@ -85,6 +85,22 @@ public class ReadModelTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         Assert.Equal(ended.Source, deployment.EndSource);
         Assert.True(deployment.ActiveAt(world.Now.AddDays(-2), "77"));
         Assert.False(deployment.ActiveAt(world.Now, "77"));
+
+        var auditor = fixture.Host.Client(Tokens.Auditor());
+        var view = await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/known/ai-systems/{systemId}");
+        Assert.Equal("suspended", view.GetProperty("system").GetProperty("status").GetString());
+        Assert.Equal(["2.0"], view.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetString()));
+        var known = await auditor.GetFromJsonAsync<JsonElement>($"/api/v1/known/deployments/{deploymentId}");
+        Assert.Equal(ended.Source.EventId, known.GetProperty("endSource").GetProperty("eventId").GetGuid());
+        var active = await auditor.GetFromJsonAsync<JsonElement>(
+            $"/api/v1/known/deployments?region=77&at={Uri.EscapeDataString(world.Now.AddDays(-2).ToString("O"))}");
+        Assert.Contains(active.EnumerateArray(), d => d.GetProperty("id").GetGuid() == deploymentId);
+        var later = await auditor.GetFromJsonAsync<JsonElement>(
+            $"/api/v1/known/deployments?region=77&at={Uri.EscapeDataString(world.Now.ToString("O"))}");
+        Assert.DoesNotContain(later.EnumerateArray(), d => d.GetProperty("id").GetGuid() == deploymentId);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden,
+            (await fixture.Host.Client(Tokens.Integration("gosuslugi")).GetAsync($"/api/v1/known/deployments/{deploymentId}")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await auditor.GetAsync($"/api/v1/known/participations/{Guid.NewGuid()}")).StatusCode);
     }
 
     [Fact]
