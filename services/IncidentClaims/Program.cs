@@ -1,16 +1,37 @@
-using SandboxRegistry.IncidentClaims;
-using SandboxRegistry.IncidentClaims.Regimes;
+using Marten;
+using MassTransit;
 using SandboxRegistry.Contracts;
+using SandboxRegistry.IncidentClaims;
+using SandboxRegistry.IncidentClaims.AiSystems;
+using SandboxRegistry.IncidentClaims.Incidents;
+using SandboxRegistry.IncidentClaims.Messaging;
+using SandboxRegistry.IncidentClaims.Participations;
+using SandboxRegistry.IncidentClaims.Regimes;
 using SandboxRegistry.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).Assembly, defaults =>
 {
-    defaults.ConfigureMarten = KnownRegimesModule.ConfigureMarten;
-    defaults.ConfigureBus = KnownRegimesModule.ConfigureBus;
+    defaults.ConfigureMarten = options =>
+    {
+        IncidentsModule.ConfigureMarten(options);
+        KnownRegimesModule.ConfigureMarten(options);
+        KnownParticipationsModule.ConfigureMarten(options);
+        KnownAiSystemsModule.ConfigureMarten(options);
+    };
+    defaults.ConfigureBus = bus =>
+    {
+        KnownRegimesModule.ConfigureBus(bus);
+        KnownParticipationsModule.ConfigureBus(bus);
+        KnownAiSystemsModule.ConfigureBus(bus);
+    };
+    defaults.IntegrationEventMap = typeof(IntegrationEvents);
 });
+builder.Services.Configure<JurisdictionProfile>(builder.Configuration.GetSection(JurisdictionProfile.Section));
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapKnownRegimes();
+app.MapIncidents();
+app.MapKnownSources();
 app.Run();

@@ -6,9 +6,24 @@ using Published = SandboxRegistry.Contracts.SandboxApplications;
 
 namespace SandboxRegistry.IncidentClaims.Regimes;
 
+/// <summary>One programme version of a regime as this service learnt it; earlier versions stay for what happened under them.</summary>
+/// <param name="InForceFrom">When SandboxApplications established or amended the programme to this version.</param>
+public sealed record KnownProgrammeVersion(
+    int ProgrammeVersion,
+    string Title,
+    string Direction,
+    IReadOnlyList<string> Territory,
+    DateOnly StartsOn,
+    DateOnly EndsOn,
+    string? LegalBasis,
+    Published.InsuranceRequirements Insurance,
+    DateTimeOffset InForceFrom,
+    SourceCitation Source);
+
 /// <summary>
 /// This service's copy of a regime, built only from SandboxApplications' messages, so that incidents can be
-/// traced to their programme without calling that service. <see cref="Sources"/> lists every message applied, in order.
+/// traced to their programme without calling that service. The top-level fields show the latest programme version;
+/// <see cref="ProgrammeVersions"/> keeps each one with its citation; <see cref="Sources"/> lists every message applied, in order.
 /// </summary>
 public sealed record KnownRegime(
     Guid Id,
@@ -20,7 +35,34 @@ public sealed record KnownRegime(
     DateOnly EndsOn,
     string? LegalBasis,
     Published.InsuranceRequirements Insurance,
-    IReadOnlyList<SourceCitation> Sources);
+    IReadOnlyList<SourceCitation> Sources)
+{
+    public IReadOnlyList<KnownProgrammeVersion> ProgrammeVersions { get; init; } = [];
+
+    /// <summary>The programme in force at <paramref name="at"/>; the first one when the incident predates every amendment.</summary>
+    public KnownProgrammeVersion? InForceAt(DateTimeOffset at) =>
+        ProgrammeVersions.Where(v => v.InForceFrom <= at).MaxBy(v => v.InForceFrom) ?? ProgrammeVersions.MinBy(v => v.ProgrammeVersion);
+
+    /// <summary>
+    /// Inserts or updates under optimistic concurrency: RegimeEstablished and RegimeAmended of one regime may be handled
+    /// concurrently (and in either order), and the loser of a race is retried on the fresh document instead of overwriting it.
+    /// </summary>
+    public static void Save(IDocumentSession session, KnownRegime? known, KnownRegime next)
+    {
+        if (known is null) session.Insert(next);
+        else session.Update(next);
+    }
+
+    public static KnownRegime With(Guid id, KnownRegime? known, KnownProgrammeVersion version)
+    {
+        var versions = (known?.ProgrammeVersions ?? []).Where(v => v.ProgrammeVersion != version.ProgrammeVersion).Append(version)
+            .OrderBy(v => v.ProgrammeVersion).ToList();
+        var latest = versions[^1];
+        return new KnownRegime(id, latest.ProgrammeVersion,
+            latest.Title, latest.Direction, latest.Territory, latest.StartsOn, latest.EndsOn, latest.LegalBasis, latest.Insurance,
+            [.. known?.Sources ?? [], version.Source]) { ProgrammeVersions = versions };
+    }
+}
 
 public sealed class RegimeEstablishedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.RegimeEstablished>
 {
@@ -30,17 +72,37 @@ public sealed class RegimeEstablishedConsumer(IDocumentSession session, TimeProv
 
         var m = context.Message;
         var known = await session.LoadAsync<KnownRegime>(m.RegimeId, context.CancellationToken);
-        session.Store(new KnownRegime(m.RegimeId, m.ProgrammeVersion, m.Title, m.Direction, m.Territory, m.StartsOn, m.EndsOn,
-            m.LegalBasis, m.Insurance, [.. known?.Sources ?? [], m.Source]));
+        var version = new KnownProgrammeVersion(m.ProgrammeVersion, m.Title, m.Direction, m.Territory, m.StartsOn, m.EndsOn, m.LegalBasis,
+            m.Insurance, m.EstablishedAt, m.Source);
+        KnownRegime.Save(session, known, KnownRegime.With(m.RegimeId, known, version));
+        await session.SaveChangesAsync(context.CancellationToken);
+    }
+}
+
+public sealed class RegimeAmendedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.RegimeAmended>
+{
+    public async Task Consume(ConsumeContext<Published.RegimeAmended> context)
+    {
+        if (!await session.TryBeginAsync(context, nameof(RegimeAmendedConsumer), clock)) return;
+
+        var m = context.Message;
+        var known = await session.LoadAsync<KnownRegime>(m.RegimeId, context.CancellationToken);
+        var version = new KnownProgrammeVersion(m.ProgrammeVersion, m.Title, m.Direction, m.Territory, m.StartsOn, m.EndsOn, m.LegalBasis,
+            m.Insurance, m.AmendedAt, m.Source);
+        KnownRegime.Save(session, known, KnownRegime.With(m.RegimeId, known, version));
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }
 
 public static class KnownRegimesModule
 {
-    public static void ConfigureMarten(StoreOptions options) => options.Schema.For<KnownRegime>();
+    public static void ConfigureMarten(StoreOptions options) => options.Schema.For<KnownRegime>().UseOptimisticConcurrency(true);
 
-    public static void ConfigureBus(IBusRegistrationConfigurator bus) => bus.AddConsumer<RegimeEstablishedConsumer>();
+    public static void ConfigureBus(IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<RegimeEstablishedConsumer>();
+        bus.AddConsumer<RegimeAmendedConsumer>();
+    }
 
     public static IEndpointRouteBuilder MapKnownRegimes(this IEndpointRouteBuilder app)
     {

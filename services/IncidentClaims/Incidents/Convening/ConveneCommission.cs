@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using FluentValidation;
+using Marten;
+using Microsoft.Extensions.Options;
+using SandboxRegistry.ServiceDefaults;
+
+namespace SandboxRegistry.IncidentClaims.Incidents.Convening;
+
+public sealed record ConveneCommissionRequest(CommissionMember Chair, IReadOnlyList<CommissionMember> Members, DateOnly? MeetingDate);
+
+public sealed class ConveneCommissionValidator : AbstractValidator<ConveneCommissionRequest>
+{
+    public ConveneCommissionValidator()
+    {
+        RuleFor(r => r.Chair).NotNull();
+        RuleFor(r => r.Chair.FullName).NotEmpty().MaximumLength(300).When(r => r.Chair is not null);
+        RuleFor(r => r.Chair.Position).NotEmpty().MaximumLength(300).When(r => r.Chair is not null);
+        RuleFor(r => r.Members).NotEmpty();
+        RuleForEach(r => r.Members).ChildRules(m =>
+        {
+            m.RuleFor(x => x.FullName).NotEmpty().MaximumLength(300);
+            m.RuleFor(x => x.Position).NotEmpty().MaximumLength(300);
+        });
+        RuleFor(r => r.MeetingDate).NotNull();
+    }
+}
+
+public static class ConveneCommission
+{
+    /// <summary>258-FZ art. 18 as amended by 169-FZ: harm caused by an AI solution in a regime is examined by a commission.</summary>
+    public static CommissionConvened Decide(Incident incident, ConveneCommissionRequest request, JurisdictionProfile profile, Actor by,
+        DateTimeOffset now)
+    {
+        incident.NotClosed();
+        if (incident.Status != IncidentStatus.Linked)
+            throw new DomainRuleViolation(incident.Status is IncidentStatus.Reported or IncidentStatus.NotAiRelated or IncidentStatus.Duplicate
+                    ? "incident-not-linked" : "commission-already-convened",
+                incident.Status is IncidentStatus.Reported or IncidentStatus.NotAiRelated or IncidentStatus.Duplicate
+                    ? "A commission examines an incident linked to an AI system."
+                    : "The commission for this incident was already convened.");
+        var meeting = request.MeetingDate!.Value;
+        if (meeting < DateOnly.FromDateTime(now.UtcDateTime))
+            throw new DomainRuleViolation("meeting-date-in-the-past", "The meeting date must be today or later.");
+        if (request.Members.Any(m => m.FullName.Trim() == request.Chair.FullName.Trim()))
+            throw new DomainRuleViolation("chair-listed-as-member", "The chair is not listed again among the members.");
+        return new CommissionConvened(incident.Id, request.Chair, request.Members, meeting, Clocks.ConclusionDueBy(meeting, profile), by, now);
+    }
+
+    public static void MapConveneCommission(this RouteGroupBuilder incidents) =>
+        incidents.MapPost("/{id:guid}/commission", (Guid id, ConveneCommissionRequest request, IDocumentSession session, TimeProvider clock,
+                IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
+                IncidentStreams.Append(id, http, session, i => Decide(i, request, profile.Value, Actor.From(user), clock.GetUtcNow()), ct))
+            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("ConveneCommission")
+            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+}

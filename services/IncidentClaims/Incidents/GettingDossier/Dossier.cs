@@ -1,0 +1,129 @@
+using System.Security.Claims;
+using JasperFx.Events;
+using Marten;
+using SandboxRegistry.Contracts;
+using SandboxRegistry.ServiceDefaults;
+
+namespace SandboxRegistry.IncidentClaims.Incidents.GettingDossier;
+
+/// <param name="Reporter">Personal data: shown to regulators only.</param>
+public sealed record DossierReport(string TrackingCode, string FiledBy, Report Report, Reporter? Reporter, Classification Classification,
+    DateTimeOffset? ReportDueBy, DateTimeOffset ReportedAt, SourceCitation Source);
+
+/// <param name="Outcome">linked, notAiRelated or duplicate.</param>
+public sealed record DossierTriage(string Outcome, bool Explicit, string? Reason, Guid? DuplicateOf, string By, DateTimeOffset At,
+    SourceCitation Source);
+
+public sealed record DossierCommission(CommissionMember Chair, IReadOnlyList<CommissionMember> Members, DateOnly MeetingDate,
+    DateOnly ConclusionDueBy, DateTimeOffset ConvenedAt, SourceCitation Source);
+
+public sealed record DossierConclusion(Conclusion Conclusion, DateTimeOffset RecordedAt, SourceCitation Source, string? SignedByChair = null,
+    DateTimeOffset? SignedAt = null, bool? SignedLate = null, SourceCitation? SignatureSource = null);
+
+public sealed record DossierClaim(Guid ClaimId, ClaimStatus Status, string PolicyNumber, Money? Claimed, Money? AmountPaid, string? DenialReason,
+    DateTimeOffset OpenedAt, DateTimeOffset? NotifiedAt, DateTimeOffset? SettledAt, IReadOnlyList<SourceCitation> Sources);
+
+public sealed record DossierClosure(IncidentOutcome Outcome, string? Summary, DateTimeOffset ClosedAt, SourceCitation Source);
+
+/// <summary>
+/// The liability dossier: the whole chain from the harm to who answers for it, each element with the citation of the
+/// event it rests on — this service's own events, or the other services' messages the links were resolved from.
+/// </summary>
+public sealed record Dossier(
+    Guid IncidentId,
+    IncidentStatus Status,
+    DossierReport Report,
+    DossierTriage? Triage,
+    LinkedDeployment? Deployment,
+    LinkedVersion? Version,
+    LinkedAiSystem? AiSystem,
+    LinkedParticipation? Participation,
+    LinkedProgramme? Programme,
+    LinkedPolicy? InsurancePolicy,
+    LinkedPersons? ResponsiblePersons,
+    DossierCommission? Commission,
+    DossierConclusion? Conclusion,
+    DossierClaim? InsuranceClaim,
+    DossierClosure? Closure,
+    IReadOnlyList<Clock> Clocks)
+{
+    public static Dossier? From(IReadOnlyList<IEvent> events, bool withPersonalData)
+    {
+        Dossier? d = null;
+        Incident? state = null;
+        foreach (var e in events)
+        {
+            state = Incident.When(state, e.Data);
+            var source = OutboxForwarder.Cite(e, ServiceNames.IncidentClaims);
+            d = (d, e.Data) switch
+            {
+                (_, HarmIncidentReported r) => new Dossier(r.IncidentId, IncidentStatus.Reported,
+                    new DossierReport(r.TrackingCode, r.ClientId, r.Report, withPersonalData ? r.Reporter : null, r.Classification, r.ReportDueBy,
+                        r.ReportedAt, source),
+                    null, null, null, null, null, null, null, null, null, null, null, null, []),
+                (null, _) => null,
+                ({ } x, IncidentLinked l) => x with
+                {
+                    Triage = new DossierTriage("linked", l.Explicit, l.Reason, null, l.LinkedBy.Subject, l.LinkedAt, source),
+                    Deployment = l.Resolution.Deployment, Version = l.Resolution.Version, AiSystem = l.Resolution.AiSystem,
+                    Participation = l.Resolution.Participation, Programme = l.Resolution.Programme,
+                    InsurancePolicy = l.Resolution.InsurancePolicy, ResponsiblePersons = l.Resolution.ResponsiblePersons,
+                },
+                ({ } x, IncidentFoundNotAiRelated n) => x with
+                {
+                    Triage = new DossierTriage("notAiRelated", false, n.Reason, null, n.DecidedBy.Subject, n.DecidedAt, source),
+                },
+                ({ } x, IncidentMarkedDuplicate m) => x with
+                {
+                    Triage = new DossierTriage("duplicate", false, m.Reason, m.DuplicateOf, m.MarkedBy.Subject, m.MarkedAt, source),
+                },
+                ({ } x, CommissionConvened c) => x with
+                {
+                    Commission = new DossierCommission(c.Chair, c.Members, c.MeetingDate, c.ConclusionDueBy, c.ConvenedAt, source),
+                },
+                ({ } x, ConclusionRecorded c) => x with { Conclusion = new DossierConclusion(c.Conclusion, c.RecordedAt, source) },
+                ({ Conclusion: { } c } x, ConclusionSigned s) => x with
+                {
+                    Conclusion = c with { SignedByChair = s.Chair, SignedAt = s.SignedAt, SignedLate = s.SignedLate, SignatureSource = source },
+                },
+                ({ } x, InsuranceClaimOpened o) => x with
+                {
+                    InsuranceClaim = new DossierClaim(o.ClaimId, ClaimStatus.Open, o.Policy.PolicyNumber, o.Claimed, null, null, o.OpenedAt, null,
+                        null, [source]),
+                },
+                ({ InsuranceClaim: { } c } x, InsurerNotified n) => x with
+                {
+                    InsuranceClaim = c with { Status = ClaimStatus.Notified, NotifiedAt = n.NotifiedAt, Sources = [.. c.Sources, source] },
+                },
+                ({ InsuranceClaim: { } c } x, InsuranceClaimPaid p) => x with
+                {
+                    InsuranceClaim = c with { Status = ClaimStatus.Paid, AmountPaid = p.Amount, SettledAt = p.PaidAt, Sources = [.. c.Sources, source] },
+                },
+                ({ InsuranceClaim: { } c } x, InsuranceClaimDenied n) => x with
+                {
+                    InsuranceClaim = c with { Status = ClaimStatus.Denied, DenialReason = n.Reason, SettledAt = n.DeniedAt, Sources = [.. c.Sources, source] },
+                },
+                ({ } x, IncidentClosed c) => x with { Closure = new DossierClosure(c.Outcome, c.Summary, c.ClosedAt, source) },
+                ({ } x, _) => x,
+            };
+        }
+        return d is null || state is null ? null : d with { Status = state.Status, Clocks = state.Clocks };
+    }
+}
+
+public static class GetDossier
+{
+
+    public static void MapGetDossier(this RouteGroupBuilder incidents) =>
+        incidents.MapGet("/{id:guid}/dossier", async (Guid id, IQuerySession session, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
+            {
+                var events = await session.Events.FetchStreamAsync(id, token: ct);
+                var dossier = Dossier.From(events, withPersonalData: user.IsInRole(Roles.Regulator)) ?? throw new ResourceNotFound("No such incident.");
+                http.Response.SetStreamVersion(events[^1].Version);
+                return Results.Ok(dossier);
+            })
+            .RequireAuthorization(Policies.RegulatorOrAuditor)
+            .WithName("GetIncidentDossier")
+            .Produces<Dossier>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}

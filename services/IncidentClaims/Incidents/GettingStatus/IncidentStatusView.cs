@@ -1,0 +1,70 @@
+using System.Security.Claims;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Aggregation;
+using SandboxRegistry.ServiceDefaults;
+
+namespace SandboxRegistry.IncidentClaims.Incidents.GettingStatus;
+
+/// <summary>The incident state as an inline snapshot: what decisions load, and what the status and lists show.</summary>
+public sealed partial class IncidentProjection : SingleStreamProjection<Incident, Guid>
+{
+    public IncidentProjection()
+    {
+        foreach (var type in Incident.EventTypes) IncludeType(type);
+    }
+
+    public override Incident? Evolve(Incident? snapshot, Guid id, IEvent e) => Incident.When(snapshot, e.Data);
+}
+
+/// <summary>What the filing integration (and the regulator) sees of a report: no personal data, no triage detail.</summary>
+public sealed record IncidentStatusView(Guid Id, string TrackingCode, string Title, IncidentStatus Status, bool Serious, DateTimeOffset ReportedAt,
+    IncidentOutcome? Outcome)
+{
+    public static IncidentStatusView From(Incident i) => new(i.Id, i.TrackingCode, i.Title, i.Status, i.Serious, i.ReportedAt, i.Outcome);
+}
+
+public static class GetIncidentStatus
+{
+    public static void MapGetIncidentStatus(this RouteGroupBuilder incidents)
+    {
+        incidents.MapGet("/{id:guid}/status", async (Guid id, IQuerySession session, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
+            {
+                var incident = await session.LoadAsync<Incident>(id, ct);
+                var actor = Actor.From(user);
+                // An integration reads only the reports it filed; anyone else's is "not found" (no existence leak).
+                if (incident is null || (actor.Role == Roles.Integration && incident.ClientId != actor.ClientId))
+                    throw new ResourceNotFound("No such incident.");
+                var state = await session.Events.FetchStreamStateAsync(id, ct);
+                http.Response.SetStreamVersion(state?.Version ?? 1);
+                return Results.Ok(IncidentStatusView.From(incident));
+            })
+            .RequireAuthorization(p => p.RequireRole(Roles.Integration, Roles.Regulator, Roles.Auditor))
+            .WithName("GetIncidentStatus")
+            .Produces<IncidentStatusView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        incidents.MapGet("/", async (string? status, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
+            {
+                // Statuses read as the JSON shows them (camelCase); the default enum binding would want "Duplicate".
+                IncidentStatus? wanted = null;
+                if (status is not null)
+                {
+                    if (!Enum.TryParse<IncidentStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
+                        return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Unknown incident status."] },
+                            title: "The request has invalid fields.", extensions: new Dictionary<string, object?> { ["code"] = "validation-failed" });
+                    wanted = parsed;
+                }
+                var actor = Actor.From(user);
+                var query = session.Query<Incident>().AsQueryable();
+                if (actor.Role == Roles.Integration) query = query.Where(i => i.ClientId == actor.ClientId);
+                if (wanted is { } s) query = query.Where(i => i.Status == s);
+                var incidents = await query.OrderByDescending(i => i.ReportedAt).Take(500).ToListAsync(ct);
+                return Results.Ok(incidents.Select(IncidentStatusView.From).ToList());
+            })
+            .RequireAuthorization(p => p.RequireRole(Roles.Integration, Roles.Regulator, Roles.Auditor))
+            .WithName("ListIncidents")
+            .Produces<IReadOnlyList<IncidentStatusView>>()
+            .ProducesValidationProblem();
+    }
+}

@@ -1,0 +1,231 @@
+using SandboxRegistry.Contracts;
+using SandboxRegistry.ServiceDefaults;
+
+namespace SandboxRegistry.IncidentClaims.Incidents;
+
+public enum Channel { StatePortal, Insurer, Hospital, Police, Other }
+
+public enum HarmType { Death, InjuryToHealth, DamageToPersonProperty, DamageToOrganisationProperty }
+
+public enum Severity { Minor, Serious, Critical }
+
+public enum CausalLink { Established, Likely, NotEstablished, Inconclusive }
+
+public enum Recommendation { SuspendParticipation, TerminateParticipation, AmendProgramme, RecallVersion, None }
+
+public enum IncidentStatus { Reported, Linked, NotAiRelated, Duplicate, CommissionConvened, ConclusionRecorded, ConclusionSigned, Closed }
+
+public enum ClaimStatus { Open, Notified, Paid, Denied }
+
+public enum IncidentOutcome { LiabilityEstablished, LiabilityNotEstablished, NotAiRelated, Duplicate, Withdrawn }
+
+public sealed record Location(string RegionCode, string? Address);
+
+public sealed record Harm(HarmType Type, Severity Severity, int PersonsAffected, Money? EstimatedDamage);
+
+/// <summary>The AI as the citizen knows it: a registry id (and version) when known, otherwise names as free text.</summary>
+public sealed record ClaimedAiSystem(Guid? RegistryId, string? Version, string? Name, string? Operator);
+
+/// <summary>A file the integration keeps; only its description and digest travel here.</summary>
+public sealed record Evidence(string FileName, string MediaType, long Size, string Sha256);
+
+public sealed record Contacts(string? Email, string? Phone, string? PostalAddress);
+
+/// <summary>Personal data (152-FZ): stays in the incident stream and the regulator's views, never in messages or public views.</summary>
+public sealed record Reporter(string FullName, Contacts Contacts, bool ConsentToProcessing);
+
+/// <summary>What the citizen reported (OECD common reporting framework, mandatory set), without the reporter.</summary>
+public sealed record Report(
+    Channel Channel,
+    string Title,
+    string Description,
+    string AiInvolvement,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset AwareAt,
+    Location Location,
+    bool CriticalInfrastructure,
+    bool Widespread,
+    IReadOnlyList<Harm> Harms,
+    ClaimedAiSystem AiSystem,
+    IReadOnlyList<Evidence> Evidence);
+
+/// <summary>Why an incident counts as serious (AI Act art. 3(49)), empty when it does not.</summary>
+public sealed record Classification(bool Serious, IReadOnlyList<string> Grounds);
+
+// Elements resolved by triage from the local read models; each keeps the citation of the message it came from.
+public sealed record LinkedDeployment(Guid DeploymentId, IReadOnlyList<string> Territory, DateTimeOffset From, DateTimeOffset? Until,
+    SourceCitation Source);
+
+public sealed record LinkedVersion(Guid AiSystemId, Guid VersionId, string Version, string ArtifactSha256, DateTimeOffset? ReleasedAt,
+    SourceCitation Source);
+
+public sealed record LinkedAiSystem(Guid AiSystemId, string Name, string OwnerOgrn, string DeveloperName, string OperatorName,
+    string IntendedPurpose, SourceCitation Source);
+
+public sealed record LinkedParticipation(Guid ParticipationId, Guid RegimeId, string CompanyOgrn, string CompanyName, DateOnly StartsOn,
+    DateOnly EndsOn, SourceCitation Source);
+
+public sealed record LinkedProgramme(Guid RegimeId, int ProgrammeVersion, string Title, string? LegalBasis, SourceCitation Source);
+
+public sealed record LinkedPolicy(string InsurerName, string InsurerInn, string PolicyNumber, Money SumInsured, IReadOnlyList<string> CoveredRisks,
+    bool CoversAiHarm, DateOnly ValidFrom, DateOnly ValidTo, SourceCitation Source);
+
+public sealed record LinkedPerson(Guid EntryId, string FullName, string Position, string AreaOfResponsibility, DateOnly ValidFrom,
+    DateOnly? ValidTo);
+
+public sealed record LinkedPersons(DateOnly AsOf, IReadOnlyList<LinkedPerson> Persons, SourceCitation Source);
+
+/// <summary>The chain from the incident to who answers for it, as of occurredAt.</summary>
+public sealed record Resolution(
+    LinkedDeployment? Deployment,
+    LinkedVersion Version,
+    LinkedAiSystem? AiSystem,
+    LinkedParticipation? Participation,
+    LinkedProgramme? Programme,
+    LinkedPolicy? InsurancePolicy,
+    LinkedPersons? ResponsiblePersons)
+{
+    /// <summary>Persons and companies a conclusion may hold responsible: ids are OGRNs or register entry ids.</summary>
+    public IReadOnlyList<ResponsibleParty> Parties()
+    {
+        var parties = new List<ResponsibleParty>();
+        if (Participation is { } p) parties.Add(new ResponsibleParty("participant", p.CompanyOgrn, p.CompanyName));
+        if (AiSystem is { } s && s.OwnerOgrn != Participation?.CompanyOgrn)
+            parties.Add(new ResponsibleParty("owner", s.OwnerOgrn, s.Name));
+        foreach (var person in ResponsiblePersons?.Persons ?? [])
+            parties.Add(new ResponsibleParty("responsiblePerson", person.EntryId.ToString(), person.FullName));
+        return parties;
+    }
+}
+
+/// <param name="Kind">participant, owner or responsiblePerson.</param>
+public sealed record ResponsibleParty(string Kind, string Id, string Name);
+
+public sealed record CommissionMember(string FullName, string Position);
+
+public sealed record Dissent(string Member, string Text);
+
+public sealed record Conclusion(
+    CausalLink CausalLink,
+    IReadOnlyList<ResponsibleParty> ResponsibleParties,
+    Money? DamageAssessed,
+    IReadOnlyList<Recommendation> Recommendations,
+    IReadOnlyList<Dissent> Dissents);
+
+// Events: subject + past verb, carrying who and when.
+public sealed record HarmIncidentReported(
+    Guid IncidentId,
+    string ClientId,
+    string TrackingCode,
+    Report Report,
+    Reporter Reporter,
+    Classification Classification,
+    DateTimeOffset? ReportDueBy,
+    Actor ReportedBy,
+    DateTimeOffset ReportedAt);
+
+/// <param name="Explicit">Linked by the regulator without a deployment matching place and time; Reason says why.</param>
+public sealed record IncidentLinked(
+    Guid IncidentId, Resolution Resolution, bool Explicit, string? Reason, DateTimeOffset CommissionDueBy, Actor LinkedBy,
+    DateTimeOffset LinkedAt);
+
+public sealed record IncidentFoundNotAiRelated(Guid IncidentId, string Reason, Actor DecidedBy, DateTimeOffset DecidedAt);
+
+public sealed record IncidentMarkedDuplicate(Guid IncidentId, Guid DuplicateOf, string? Reason, Actor MarkedBy, DateTimeOffset MarkedAt);
+
+public sealed record CommissionConvened(
+    Guid IncidentId, CommissionMember Chair, IReadOnlyList<CommissionMember> Members, DateOnly MeetingDate, DateOnly ConclusionDueBy,
+    Actor ConvenedBy, DateTimeOffset ConvenedAt);
+
+public sealed record ConclusionRecorded(Guid IncidentId, Conclusion Conclusion, Actor RecordedBy, DateTimeOffset RecordedAt);
+
+/// <summary>Carries the conclusion and the links it concerns, so that the message published from it stands alone.</summary>
+public sealed record ConclusionSigned(
+    Guid IncidentId, Conclusion Conclusion, Guid? AiSystemId, Guid? VersionId, Guid? ParticipationId, string Chair, bool SignedLate,
+    Actor SignedBy, DateTimeOffset SignedAt);
+
+public sealed record InsuranceClaimOpened(Guid IncidentId, Guid ClaimId, LinkedPolicy Policy, Money? Claimed, Actor OpenedBy,
+    DateTimeOffset OpenedAt);
+
+public sealed record InsurerNotified(Guid IncidentId, Guid ClaimId, Actor NotifiedBy, DateTimeOffset NotifiedAt);
+
+public sealed record InsuranceClaimPaid(Guid IncidentId, Guid ClaimId, Money Amount, Actor RecordedBy, DateTimeOffset PaidAt);
+
+public sealed record InsuranceClaimDenied(Guid IncidentId, Guid ClaimId, string Reason, Actor RecordedBy, DateTimeOffset DeniedAt);
+
+public sealed record IncidentClosed(Guid IncidentId, IncidentOutcome Outcome, string? Summary, Actor ClosedBy, DateTimeOffset ClosedAt);
+
+/// <summary>A statutory clock: when something is due and when it was done.</summary>
+public sealed record Clock(string Name, DateTimeOffset DueBy, DateTimeOffset? MetAt);
+
+public sealed record InsuranceClaim(Guid ClaimId, ClaimStatus Status, LinkedPolicy Policy);
+
+/// <summary>What decisions about an incident need, plus the little the status and deadline lists show.</summary>
+public sealed record Incident(
+    Guid Id,
+    string ClientId,
+    string TrackingCode,
+    string Title,
+    IncidentStatus Status,
+    DateTimeOffset OccurredAt,
+    string RegionCode,
+    Guid? ClaimedAiSystemId,
+    bool Serious,
+    DateTimeOffset ReportedAt,
+    IReadOnlyList<Clock> Clocks,
+    Resolution? Resolution,
+    IReadOnlyList<CommissionMember> Commission,
+    DateOnly? MeetingDate,
+    Conclusion? Conclusion,
+    InsuranceClaim? Claim,
+    IncidentOutcome? Outcome)
+{
+    public const string ReportClock = "report";
+    public const string CommissionClock = "commission";
+    public const string ConclusionClock = "conclusion";
+
+    public static Incident Start(HarmIncidentReported e) => new(e.IncidentId, e.ClientId, e.TrackingCode, e.Report.Title,
+        IncidentStatus.Reported, e.Report.OccurredAt, e.Report.Location.RegionCode, e.Report.AiSystem.RegistryId, e.Classification.Serious,
+        e.ReportedAt, e.ReportDueBy is { } due ? [new Clock(ReportClock, due, null)] : [], null, [], null, null, null, null);
+
+    // Named When, not Evolve: Marten's source generator would take a static Evolve for a self-aggregating type.
+    public static Incident? When(Incident? state, object @event) => (state, @event) switch
+    {
+        (_, HarmIncidentReported e) => Start(e),
+        (null, _) => null,
+        ({ } s, IncidentLinked e) => s with
+        {
+            Status = IncidentStatus.Linked, Resolution = e.Resolution,
+            Clocks = [.. Met(s.Clocks, ReportClock, e.LinkedAt), new Clock(CommissionClock, e.CommissionDueBy, null)],
+        },
+        ({ } s, IncidentFoundNotAiRelated e) => s with { Status = IncidentStatus.NotAiRelated, Clocks = Met(s.Clocks, ReportClock, e.DecidedAt) },
+        ({ } s, IncidentMarkedDuplicate e) => s with { Status = IncidentStatus.Duplicate, Clocks = Met(s.Clocks, ReportClock, e.MarkedAt) },
+        ({ } s, CommissionConvened e) => s with
+        {
+            Status = IncidentStatus.CommissionConvened, Commission = [e.Chair, .. e.Members], MeetingDate = e.MeetingDate,
+            Clocks = [.. Met(s.Clocks, CommissionClock, e.ConvenedAt),
+                new Clock(ConclusionClock, new DateTimeOffset(e.ConclusionDueBy.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero), null)],
+        },
+        ({ } s, ConclusionRecorded e) => s with { Status = IncidentStatus.ConclusionRecorded, Conclusion = e.Conclusion },
+        ({ } s, ConclusionSigned e) => s with
+        {
+            Status = IncidentStatus.ConclusionSigned, Conclusion = e.Conclusion, Clocks = Met(s.Clocks, ConclusionClock, e.SignedAt),
+        },
+        ({ } s, InsuranceClaimOpened e) => s with { Claim = new InsuranceClaim(e.ClaimId, ClaimStatus.Open, e.Policy) },
+        ({ Claim: { } c } s, InsurerNotified) => s with { Claim = c with { Status = ClaimStatus.Notified } },
+        ({ Claim: { } c } s, InsuranceClaimPaid) => s with { Claim = c with { Status = ClaimStatus.Paid } },
+        ({ Claim: { } c } s, InsuranceClaimDenied) => s with { Claim = c with { Status = ClaimStatus.Denied } },
+        ({ } s, IncidentClosed e) => s with { Status = IncidentStatus.Closed, Outcome = e.Outcome },
+        ({ } s, _) => s,
+    };
+
+    private static IReadOnlyList<Clock> Met(IReadOnlyList<Clock> clocks, string name, DateTimeOffset at) =>
+        clocks.Select(c => c.Name == name && c.MetAt is null ? c with { MetAt = at } : c).ToList();
+
+    public static readonly Type[] EventTypes =
+    [
+        typeof(HarmIncidentReported), typeof(IncidentLinked), typeof(IncidentFoundNotAiRelated), typeof(IncidentMarkedDuplicate),
+        typeof(CommissionConvened), typeof(ConclusionRecorded), typeof(ConclusionSigned), typeof(InsuranceClaimOpened),
+        typeof(InsurerNotified), typeof(InsuranceClaimPaid), typeof(InsuranceClaimDenied), typeof(IncidentClosed),
+    ];
+}

@@ -1,0 +1,196 @@
+using System.Security.Claims;
+using FluentValidation;
+using Marten;
+using Microsoft.Extensions.Options;
+using SandboxRegistry.IncidentClaims.AiSystems;
+using SandboxRegistry.IncidentClaims.Participations;
+using SandboxRegistry.IncidentClaims.Regimes;
+using SandboxRegistry.ServiceDefaults;
+
+namespace SandboxRegistry.IncidentClaims.Incidents.Triaging;
+
+/// <param name="AiSystemId">Narrows the search to one AI system (e.g. when the citizen named it or several matched).</param>
+/// <param name="DeploymentId">Picks one deployment when several were active there and then.</param>
+public sealed record LinkRequest(Guid? AiSystemId, Guid? DeploymentId);
+
+/// <summary>Links to a version the regulator names, when no deployment matches place and time.</summary>
+public sealed record LinkExplicitlyRequest(Guid VersionId, Guid? ParticipationId, string Reason);
+
+public sealed record NotAiRelatedRequest(string Reason);
+
+public sealed record MarkDuplicateRequest(Guid DuplicateOf, string? Reason);
+
+public sealed class LinkExplicitlyValidator : AbstractValidator<LinkExplicitlyRequest>
+{
+    public LinkExplicitlyValidator()
+    {
+        RuleFor(r => r.VersionId).NotEmpty();
+        RuleFor(r => r.Reason).NotEmpty().MaximumLength(2_000);
+    }
+}
+
+public sealed class NotAiRelatedValidator : AbstractValidator<NotAiRelatedRequest>
+{
+    public NotAiRelatedValidator() => RuleFor(r => r.Reason).NotEmpty().MaximumLength(2_000);
+}
+
+public sealed class MarkDuplicateValidator : AbstractValidator<MarkDuplicateRequest>
+{
+    public MarkDuplicateValidator()
+    {
+        RuleFor(r => r.DuplicateOf).NotEmpty();
+        RuleFor(r => r.Reason).MaximumLength(2_000);
+    }
+}
+
+public static class Triage
+{
+    /// <summary>
+    /// The one deployment in service at the time and place of the incident, or a 409 saying why there is none. The AI
+    /// system the citizen named only breaks a tie: citizens may name the wrong one.
+    /// </summary>
+    public static KnownDeployment ChooseDeployment(IEnumerable<KnownDeployment> deployments, DateTimeOffset occurredAt, string region,
+        LinkRequest request, Guid? claimedAiSystemId = null)
+    {
+        var active = deployments.Where(d => d.ActiveAt(occurredAt, region))
+            .Where(d => request.AiSystemId is null || d.AiSystemId == request.AiSystemId)
+            .Where(d => request.DeploymentId is null || d.Id == request.DeploymentId)
+            .ToList();
+        if (active.Count > 1 && claimedAiSystemId is { } claimed && active.Count(d => d.AiSystemId == claimed) == 1)
+            active = active.Where(d => d.AiSystemId == claimed).ToList();
+        return active.Count switch
+        {
+            0 => throw new DomainRuleViolation("no-deployment-at-occurrence",
+                $"No AI system version was deployed in region {region} at {occurredAt:O}; link explicitly with a stated reason."),
+            1 => active[0],
+            _ => throw new DomainRuleViolation("several-deployments-match",
+                $"Several deployments were active there and then ({string.Join(", ", active.Select(d => d.Id))}); name the aiSystemId or deploymentId."),
+        };
+    }
+
+    /// <summary>
+    /// Everything that follows from a version (and, when known, a deployment and a participation) as of the moment of
+    /// the incident: the programme version in force, the policy valid that day, the persons responsible that day.
+    /// </summary>
+    public static Resolution Resolve(DateTimeOffset occurredAt, KnownDeployment? deployment, KnownVersion? version, KnownAiSystem? system,
+        KnownParticipation? participation, KnownRegime? regime)
+    {
+        var day = DateOnly.FromDateTime(occurredAt.DateTime); // the local date where it happened
+        var linkedVersion = version is not null
+            ? new LinkedVersion(version.AiSystemId, version.Id, version.Version, version.ArtifactSha256, version.ReleasedAt, version.Source)
+            : deployment is not null
+                ? new LinkedVersion(deployment.AiSystemId, deployment.VersionId, deployment.Version, deployment.ArtifactSha256, null, deployment.Source)
+                : throw new DomainRuleViolation("unknown-version", "The version is not known to this service.");
+        var programme = regime?.InForceAt(occurredAt);
+        var policy = participation?.PolicyOn(day);
+        var persons = participation?.ResponsibleOn(day);
+        return new Resolution(
+            deployment is null ? null : new LinkedDeployment(deployment.Id, deployment.Territory, deployment.From, deployment.Until, deployment.Source),
+            linkedVersion,
+            system is null ? null : new LinkedAiSystem(system.Id, system.Name, system.OwnerOgrn, system.DeveloperName, system.OperatorName,
+                system.IntendedPurpose, system.Source),
+            participation is null ? null : new LinkedParticipation(participation.Id, participation.RegimeId, participation.CompanyOgrn,
+                participation.CompanyName, participation.StartsOn, participation.EndsOn, participation.Source),
+            programme is null ? null : new LinkedProgramme(regime!.Id, programme.ProgrammeVersion, programme.Title, programme.LegalBasis, programme.Source),
+            policy is null ? null : new LinkedPolicy(policy.Policy.InsurerName, policy.Policy.InsurerInn, policy.Policy.PolicyNumber,
+                policy.Policy.SumInsured, policy.Policy.CoveredRisks, policy.Policy.CoversAiHarm, policy.Policy.ValidFrom, policy.Policy.ValidTo,
+                policy.Source),
+            persons is { } p ? new LinkedPersons(day, p.Persons.Select(r => new LinkedPerson(r.EntryId, r.FullName, r.Position,
+                r.AreaOfResponsibility, r.ValidFrom, r.ValidTo)).ToList(), p.Source) : null);
+    }
+
+    private static void Untriaged(Incident incident)
+    {
+        incident.NotClosed();
+        if (incident.Status != IncidentStatus.Reported)
+            throw new DomainRuleViolation("already-triaged", $"The incident was already triaged ({incident.Status.Camel()}).");
+    }
+
+    public static IncidentLinked Link(Incident incident, Resolution resolution, bool isExplicit, string? reason, JurisdictionProfile profile,
+        Actor by, DateTimeOffset now)
+    {
+        Untriaged(incident);
+        return new IncidentLinked(incident.Id, resolution, isExplicit, reason?.Trim(), Clocks.CommissionDueBy(now, profile), by, now);
+    }
+
+    public static IncidentFoundNotAiRelated NotAiRelated(Incident incident, string reason, Actor by, DateTimeOffset now)
+    {
+        Untriaged(incident);
+        return new IncidentFoundNotAiRelated(incident.Id, reason.Trim(), by, now);
+    }
+
+    /// <summary>The duplicate stays on record, marked; nothing is deleted.</summary>
+    public static IncidentMarkedDuplicate MarkDuplicate(Incident incident, Incident? original, MarkDuplicateRequest request, Actor by,
+        DateTimeOffset now)
+    {
+        Untriaged(incident);
+        if (request.DuplicateOf == incident.Id)
+            throw new DomainRuleViolation("duplicate-of-itself", "An incident cannot duplicate itself.");
+        if (original is null)
+            throw new DomainRuleViolation("unknown-original", "The incident it duplicates does not exist.");
+        if (original.Status == IncidentStatus.Duplicate)
+            throw new DomainRuleViolation("original-is-a-duplicate", "Mark it as a duplicate of the original report instead.");
+        return new IncidentMarkedDuplicate(incident.Id, original.Id, request.Reason?.Trim(), by, now);
+    }
+
+    public static void MapTriage(this RouteGroupBuilder incidents)
+    {
+        incidents.MapPost("/{id:guid}/link", LinkByDeployment)
+            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("LinkIncident")
+            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        incidents.MapPost("/{id:guid}/link-explicitly", LinkExplicitly)
+            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("LinkIncidentExplicitly")
+            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        incidents.MapPost("/{id:guid}/not-ai-related", (Guid id, NotAiRelatedRequest request, IDocumentSession session, TimeProvider clock,
+                ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
+                IncidentStreams.Append(id, http, session, i => NotAiRelated(i, request.Reason, Actor.From(user), clock.GetUtcNow()), ct))
+            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("FindIncidentNotAiRelated")
+            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        incidents.MapPost("/{id:guid}/duplicate", async (Guid id, MarkDuplicateRequest request, IDocumentSession session, TimeProvider clock,
+                ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
+            {
+                var original = await session.LoadAsync<Incident>(request.DuplicateOf, ct);
+                return await IncidentStreams.Append(id, http, session,
+                    i => MarkDuplicate(i, original, request, Actor.From(user), clock.GetUtcNow()), ct);
+            })
+            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("MarkIncidentDuplicate")
+            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    private static async Task<IResult> LinkByDeployment(Guid id, LinkRequest? request, IDocumentSession session, TimeProvider clock,
+        IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+    {
+        var incident = await session.LoadAsync<Incident>(id, ct) ?? throw new ResourceNotFound("No such incident.");
+        Untriaged(incident);
+        var candidates = await session.Query<KnownDeployment>().Where(d => d.From <= incident.OccurredAt).ToListAsync(ct);
+        var deployment = ChooseDeployment(candidates, incident.OccurredAt, incident.RegionCode, request ?? new LinkRequest(null, null),
+            incident.ClaimedAiSystemId);
+        var resolution = await ResolveAsync(session, incident.OccurredAt, deployment, deployment.VersionId, deployment.ParticipationId, ct);
+        return await IncidentStreams.Append(id, http, session,
+            i => Link(i, resolution, false, null, profile.Value, Actor.From(user), clock.GetUtcNow()), ct);
+    }
+
+    private static async Task<IResult> LinkExplicitly(Guid id, LinkExplicitlyRequest request, IDocumentSession session, TimeProvider clock,
+        IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+    {
+        var incident = await session.LoadAsync<Incident>(id, ct) ?? throw new ResourceNotFound("No such incident.");
+        Untriaged(incident);
+        if (await session.LoadAsync<KnownVersion>(request.VersionId, ct) is null)
+            throw new DomainRuleViolation("unknown-version", "This service has not learnt of that version from AiSystemRegistry.");
+        if (request.ParticipationId is { } pid && await session.LoadAsync<KnownParticipation>(pid, ct) is null)
+            throw new DomainRuleViolation("unknown-participation", "This service has not learnt of that participation from SandboxApplications.");
+        var resolution = await ResolveAsync(session, incident.OccurredAt, null, request.VersionId, request.ParticipationId, ct);
+        return await IncidentStreams.Append(id, http, session,
+            i => Link(i, resolution, true, request.Reason, profile.Value, Actor.From(user), clock.GetUtcNow()), ct);
+    }
+
+    private static async Task<Resolution> ResolveAsync(IQuerySession session, DateTimeOffset occurredAt, KnownDeployment? deployment,
+        Guid versionId, Guid? participationId, CancellationToken ct)
+    {
+        var version = await session.LoadAsync<KnownVersion>(versionId, ct);
+        var system = await session.LoadAsync<KnownAiSystem>(version?.AiSystemId ?? deployment!.AiSystemId, ct);
+        var participation = participationId is { } pid ? await session.LoadAsync<KnownParticipation>(pid, ct) : null;
+        var regime = participation is null ? null : await session.LoadAsync<KnownRegime>(participation.RegimeId, ct);
+        return Resolve(occurredAt, deployment, version, system, participation, regime);
+    }
+}

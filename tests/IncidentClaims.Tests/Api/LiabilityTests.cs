@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SandboxRegistry.Contracts;
+using SandboxRegistry.Testing;
+using static SandboxRegistry.IncidentClaims.Tests.Api.Reports;
+using Out = SandboxRegistry.Contracts.IncidentClaims;
+
+namespace SandboxRegistry.IncidentClaims.Tests.Api;
+
+/// <summary>From a linked incident to the commission's signed conclusion, the insurance claim, closure and the dossier.</summary>
+public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<ServiceFixture<ServiceMarker>>
+{
+    private HttpClient Portal => fixture.Host.Client(Tokens.Integration("gosuslugi"));
+    private HttpClient Regulator => fixture.Host.Client(Tokens.Regulator("reg-ivanova"));
+    private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+
+    private static object Commission => new
+    {
+        chair = new { fullName = "Olga Sokolova", position = "Deputy Minister" },
+        members = new[] { new { fullName = "Pavel Orlov", position = "Expert" }, new { fullName = "Irina Volkova", position = "Lawyer" } },
+        meetingDate = Today,
+    };
+
+    private async Task<(Guid Id, Seeded Seeded)> LinkedIncident(string region)
+    {
+        var world = new World(fixture.Host);
+        var seeded = await world.SeedDeployedSystem(region);
+        var id = await File(Portal, Body(occurredAt: world.Now.AddDays(-20), region: region));
+        Assert.Equal(HttpStatusCode.OK, (await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/link", new { })).StatusCode);
+        return (id, seeded);
+    }
+
+    private async Task Ok(HttpResponseMessage response) =>
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+
+    [Fact]
+    public async Task The_whole_chain_ends_in_a_dossier_with_every_link_cited()
+    {
+        var published = await Published.Listen(fixture.Host);
+        var (id, seeded) = await LinkedIncident("77");
+
+        await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/commission", Commission));
+        await Ok(await Regulator.PutAsJsonAsync($"/api/v1/incidents/{id}/commission/conclusion", new
+        {
+            causalLink = "established",
+            responsibleParties = new[] { World.Ogrn, seeded.Person.EntryId.ToString() },
+            damageAssessed = new { amount = 150_000m, currency = "RUB" },
+            recommendations = new[] { "suspendParticipation" },
+            dissents = new[] { new { member = "Pavel Orlov", text = "The link is likely, not established." } },
+        }));
+        await Ok(await Regulator.PostAsync($"/api/v1/incidents/{id}/commission/conclusion/sign", null));
+        await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim", new { claimed = new { amount = 150_000m, currency = "RUB" } }));
+        await Ok(await Regulator.PostAsync($"/api/v1/incidents/{id}/insurance-claim/notify", null));
+        await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim/pay", new { amount = new { amount = 150_000m, currency = "RUB" } }));
+        var closed = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/close", new { outcome = "liabilityEstablished", summary = "Paid in full." });
+
+        await Ok(closed);
+        Assert.Equal("\"9\"", closed.Headers.ETag?.Tag);
+        var dossierResponse = await Regulator.GetAsync($"/api/v1/incidents/{id}/dossier");
+        Assert.Equal("\"9\"", dossierResponse.Headers.ETag?.Tag);
+        var dossier = await dossierResponse.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("closed", dossier.GetProperty("status").GetString());
+        var commission = dossier.GetProperty("commission");
+        Assert.Equal("Olga Sokolova", commission.GetProperty("chair").GetProperty("fullName").GetString());
+        Assert.Equal(2, commission.GetProperty("members").GetArrayLength());
+        Assert.Equal(Today, commission.GetProperty("meetingDate").GetString());
+        Assert.Equal(3, commission.GetProperty("source").GetProperty("streamVersion").GetInt64());
+        var conclusion = dossier.GetProperty("conclusion");
+        Assert.Equal("established", conclusion.GetProperty("conclusion").GetProperty("causalLink").GetString());
+        Assert.Equal([World.Ogrn, seeded.Person.EntryId.ToString()],
+            conclusion.GetProperty("conclusion").GetProperty("responsibleParties").EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+        Assert.Equal(["suspendParticipation"], conclusion.GetProperty("conclusion").GetProperty("recommendations").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("Pavel Orlov", conclusion.GetProperty("conclusion").GetProperty("dissents")[0].GetProperty("member").GetString());
+        Assert.Equal("Olga Sokolova", conclusion.GetProperty("signedByChair").GetString());
+        Assert.False(conclusion.GetProperty("signedLate").GetBoolean());
+        Assert.Equal(5, conclusion.GetProperty("signatureSource").GetProperty("streamVersion").GetInt64());
+        var claim = dossier.GetProperty("insuranceClaim");
+        Assert.Equal("paid", claim.GetProperty("status").GetString());
+        Assert.Equal("POL-1", claim.GetProperty("policyNumber").GetString());
+        Assert.Equal(150_000m, claim.GetProperty("amountPaid").GetProperty("amount").GetDecimal());
+        Assert.Equal([6L, 7L, 8L], claim.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("streamVersion").GetInt64()));
+        Assert.Equal("liabilityEstablished", dossier.GetProperty("closure").GetProperty("outcome").GetString());
+        Assert.Equal(seeded.Version10.VersionId, dossier.GetProperty("version").GetProperty("versionId").GetGuid());
+        Assert.All(dossier.GetProperty("clocks").EnumerateArray(), c => Assert.NotEqual(JsonValueKind.Null, c.GetProperty("metAt").ValueKind));
+
+        var issued = await published.One<Out.CommissionConclusionIssued>(m => m.IncidentId == id);
+        Assert.Equal(seeded.Participation.ParticipationId, issued.ParticipationId);
+        Assert.Equal(seeded.Version10.VersionId, issued.VersionId);
+        Assert.Equal([Out.Recommendations.SuspendParticipation], issued.Recommendations);
+        Assert.Equal(new Money(150_000m, "RUB"), issued.DamageAssessed);
+        Assert.Equal(3, (await published.One<Out.CommissionConvened>(m => m.IncidentId == id)).Members);
+        Assert.Equal("paid", (await published.One<Out.InsuranceClaimSettled>(m => m.IncidentId == id)).Outcome);
+        Assert.Equal("liabilityEstablished", (await published.One<Out.IncidentClosed>(m => m.IncidentId == id)).Outcome);
+        var status = await Portal.GetFromJsonAsync<JsonElement>($"/api/v1/incidents/{id}/status");
+        Assert.Equal("closed", status.GetProperty("status").GetString());
+        Assert.Equal("liabilityEstablished", status.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task Auditors_read_the_dossier_without_the_reporters_personal_data_and_integrations_not_at_all()
+    {
+        var (id, _) = await LinkedIncident("55");
+
+        var auditor = await fixture.Host.Client(Tokens.Auditor()).GetAsync($"/api/v1/incidents/{id}/dossier");
+        var integration = await Portal.GetAsync($"/api/v1/incidents/{id}/dossier");
+        var applicant = await fixture.Host.Client(Tokens.Applicant(World.Ogrn)).GetAsync($"/api/v1/incidents/{id}/dossier");
+
+        Assert.Equal(HttpStatusCode.OK, auditor.StatusCode);
+        var text = await auditor.Content.ReadAsStringAsync();
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(text).RootElement.GetProperty("report").GetProperty("reporter").ValueKind);
+        Assert.DoesNotContain("Ivan Petrov", text);
+        Assert.DoesNotContain("ivan.petrov", text);
+        Assert.Equal(HttpStatusCode.Forbidden, integration.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, applicant.StatusCode);
+        await Problem(await Regulator.GetAsync($"/api/v1/incidents/{Guid.NewGuid()}/dossier"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_conclusion_can_only_hold_responsible_those_triage_resolved()
+    {
+        var (id, _) = await LinkedIncident("42");
+        await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/commission", Commission));
+
+        var response = await Regulator.PutAsJsonAsync($"/api/v1/incidents/{id}/commission/conclusion", new
+        {
+            causalLink = "likely",
+            responsibleParties = new[] { "1037739010891" },
+            recommendations = new[] { "none" },
+        });
+
+        Assert.Equal("unknown-responsible-party", (await Problem(response, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Commission_steps_out_of_order_are_409s_with_codes()
+    {
+        var id = await File(Portal, Body());
+
+        var convene = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/commission", Commission);
+        var sign = await Regulator.PostAsync($"/api/v1/incidents/{id}/commission/conclusion/sign", null);
+        var claim = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim", new { });
+        var close = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/close", new { outcome = "withdrawn" });
+
+        Assert.Equal("incident-not-linked", (await Problem(convene, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("no-conclusion", (await Problem(sign, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("incident-not-linked", (await Problem(claim, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("not-triaged", (await Problem(close, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Commission_and_claim_requests_are_validated()
+    {
+        var id = await File(Portal, Body());
+
+        var convene = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/commission", new { chair = new { fullName = "" }, members = Array.Empty<object>() });
+        var conclude = await Regulator.PutAsJsonAsync($"/api/v1/incidents/{id}/commission/conclusion", new
+        {
+            damageAssessed = new { amount = -1m, currency = "XXX" },
+            recommendations = new[] { "none", "recallVersion" },
+        });
+        var pay = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim/pay", new { amount = new { amount = 0m, currency = "RUB" } });
+        var close = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/close", new { });
+
+        var conveneErrors = (await Problem(convene, HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
+        Assert.Equal(["chair.fullName", "chair.position", "meetingDate", "members"], conveneErrors);
+        var concludeErrors = (await Problem(conclude, HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
+        Assert.Equal(["causalLink", "damageAssessed.amount", "damageAssessed.currency", "recommendations"], concludeErrors);
+        Assert.True((await Problem(pay, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("amount.amount", out _));
+        Assert.True((await Problem(close, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("outcome", out _));
+    }
+
+    [Fact]
+    public async Task Regulators_list_due_and_overdue_clocks()
+    {
+        // Aware 19 days ago of a serious injury: the 15-day report deadline has passed.
+        var world = new World(fixture.Host);
+        var body = Body(occurredAt: world.Now.AddDays(-20));
+        body["awareAt"] = world.Now.AddDays(-19);
+        var overdue = await File(Portal, body);
+        var fresh = await File(Portal, Body(occurredAt: world.Now.AddHours(-3)));
+        var minor = await File(Portal, Body(harmType: "damageToPersonProperty", severity: "minor"));
+
+        var all = await Regulator.GetFromJsonAsync<JsonElement>("/api/v1/incidents/deadlines");
+        var late = await Regulator.GetFromJsonAsync<JsonElement>("/api/v1/incidents/deadlines?overdueOnly=true");
+
+        var overdueEntry = all.EnumerateArray().Single(e => e.GetProperty("incidentId").GetGuid() == overdue);
+        Assert.Equal("report", overdueEntry.GetProperty("clock").GetString());
+        Assert.True(overdueEntry.GetProperty("overdue").GetBoolean());
+        var freshEntry = all.EnumerateArray().Single(e => e.GetProperty("incidentId").GetGuid() == fresh);
+        Assert.False(freshEntry.GetProperty("overdue").GetBoolean());
+        Assert.DoesNotContain(all.EnumerateArray(), e => e.GetProperty("incidentId").GetGuid() == minor); // not serious: no report clock
+        Assert.Contains(late.EnumerateArray(), e => e.GetProperty("incidentId").GetGuid() == overdue);
+        Assert.DoesNotContain(late.EnumerateArray(), e => e.GetProperty("incidentId").GetGuid() == fresh);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Portal.GetAsync("/api/v1/incidents/deadlines")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Linking_meets_the_report_clock_and_starts_the_commission_clock()
+    {
+        var (id, _) = await LinkedIncident("36");
+
+        var all = await Regulator.GetFromJsonAsync<JsonElement>("/api/v1/incidents/deadlines");
+
+        var entry = all.EnumerateArray().Single(e => e.GetProperty("incidentId").GetGuid() == id);
+        Assert.Equal("commission", entry.GetProperty("clock").GetString());
+        Assert.False(entry.GetProperty("overdue").GetBoolean());
+        var due = entry.GetProperty("dueBy").GetDateTimeOffset();
+        Assert.InRange(due, DateTimeOffset.UtcNow.AddDays(29), DateTimeOffset.UtcNow.AddDays(30));
+    }
+}
