@@ -112,6 +112,9 @@ public static class ServiceDefaultsExtensions
         opts.DatabaseSchemaName = schema;
         opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        // Rich appends give inline projections each event's stream version, sequence and timestamp before commit:
+        // the audit seal needs the version to link the chain (Quick mode leaves plain appends unnumbered).
+        opts.Events.AppendMode = JasperFx.Events.EventAppendMode.Rich;
         // Wake the async daemon on append instead of waiting for its polling interval.
         opts.Events.UseListenNotifyForEventAppends = true;
         // Who and which trace, on every event (see AuditedSessionFactory).

@@ -16,13 +16,23 @@ public class AuditStreamTamperingTests(SystemFixture system) : IClassFixture<Sys
 {
     private HttpClient Auditor => system.Applications.Client(Tokens.Auditor());
 
+    /// <summary>A stream written in two transactions, so the chain also links across commits.</summary>
     private async Task<Guid> StreamOfThree()
     {
         var id = Guid.NewGuid();
-        await using var session = system.Applications.Services.GetRequiredService<IDocumentStore>().LightweightSession();
-        session.LastModifiedBy = "probe-writer";
-        session.Events.StartStream(id, new AuditProbe("one", 1), new AuditProbe("two", 2), new AuditProbe("three", 3));
-        await session.SaveChangesAsync();
+        var store = system.Applications.Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            session.LastModifiedBy = "probe-writer";
+            session.Events.StartStream(id, new AuditProbe("one", 1));
+            await session.SaveChangesAsync();
+        }
+        await using (var session = store.LightweightSession())
+        {
+            session.LastModifiedBy = "probe-writer";
+            session.Events.Append(id, new AuditProbe("two", 2), new AuditProbe("three", 3));
+            await session.SaveChangesAsync();
+        }
         return id;
     }
 

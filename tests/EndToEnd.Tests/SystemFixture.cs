@@ -36,9 +36,9 @@ public sealed class SystemFixture : IAsyncLifetime
         Incidents = new ServiceHost<Incidents>(await _infrastructure.CreateDatabaseAsync("e2e_incidents"), _vhost,
             AuditSettings, PeersExcept(ServiceNames.IncidentClaims));
         // Consumers first, so their queues exist before anything is published.
-        _ = Registry.Server;
-        _ = Incidents.Server;
-        _ = Applications.Server;
+        await Registry.WaitUntilReadyAsync();
+        await Incidents.WaitUntilReadyAsync();
+        await Applications.WaitUntilReadyAsync();
     }
 
     /// <summary>Checkpoints often, so tests see them witnessed quickly; peers are reached in process.</summary>

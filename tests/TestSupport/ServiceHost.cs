@@ -36,6 +36,17 @@ public sealed class ServiceHost<TMarker>(string postgres, Uri rabbitMq, IReadOnl
         if (configureServices is not null) builder.ConfigureTestServices(configureServices);
     }
 
+    /// <summary>
+    /// Starts the host and waits until /health/ready answers 200: PostgreSQL reached and the bus's endpoints up, so
+    /// its queue is bound before anything is published to it (a message published earlier has nowhere to go).
+    /// </summary>
+    public async Task WaitUntilReadyAsync()
+    {
+        var client = CreateClient();
+        await Eventually.True(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(60), $"{typeof(TMarker).Namespace} should become ready");
+    }
+
     /// <summary>A client that sends <paramref name="token"/> as its bearer token (none when null).</summary>
     public HttpClient Client(string? token = null)
     {
@@ -58,7 +69,7 @@ public class ServiceFixture<TMarker> : IAsyncLifetime where TMarker : class
         var postgres = await _infrastructure.CreateDatabaseAsync("t_" + typeof(TMarker).Assembly.GetName().Name!.ToLowerInvariant());
         _vhost = await _infrastructure.CreateVirtualHostAsync(typeof(TMarker).Assembly.GetName().Name!.ToLowerInvariant());
         Host = new ServiceHost<TMarker>(postgres, _vhost);
-        _ = Host.Server; // start now, so the first test does not pay for it inside its own timeout
+        await Host.WaitUntilReadyAsync(); // start now, so the first test does not pay for it inside its own timeout
     }
 
     public async Task DisposeAsync()

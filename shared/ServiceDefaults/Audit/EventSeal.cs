@@ -29,13 +29,13 @@ public sealed class EventSealProjection : IProjection
         var serializer = operations.DocumentStore.Options.Serializer();
         foreach (var stream in events.GroupBy(e => e.StreamId))
         {
-            var first = stream.MinBy(e => e.Version)!;
-            var previous = first.Version <= 1
+            var before = stream.Min(e => e.Version) - 1;
+            var previous = before < 1
                 ? AuditHash.Genesis
                 : (await operations.Query<EventSeal>()
-                      .Where(s => s.StreamId == stream.Key && s.Version == first.Version - 1)
+                      .Where(s => s.StreamId == stream.Key && s.Version == before)
                       .FirstOrDefaultAsync(cancellation))?.Hash
-                  ?? throw new InvalidOperationException($"Stream {stream.Key} has no seal for version {first.Version - 1}.");
+                  ?? throw new InvalidOperationException($"Stream {stream.Key} has no seal for version {before}.");
 
             foreach (var e in stream.OrderBy(e => e.Version))
             {

@@ -19,7 +19,7 @@ public sealed class TightLimitsFixture : IAsyncLifetime
         _vhost = await _infrastructure.CreateVirtualHostAsync("limits");
         Host = new ServiceHost<ServiceMarker>(await _infrastructure.CreateDatabaseAsync("t_limits"), _vhost,
             new Dictionary<string, string?> { ["RateLimits:lists:PermitsPerSecond"] = "1", ["RateLimits:lists:Burst"] = "3" });
-        _ = Host.Server;
+        await Host.WaitUntilReadyAsync();
     }
 
     public async Task DisposeAsync()
