@@ -2,15 +2,20 @@ using SandboxRegistry.Contracts;
 using SandboxRegistry.SandboxApplications;
 using SandboxRegistry.SandboxApplications.Messaging;
 using SandboxRegistry.SandboxApplications.Regimes;
+using SandboxRegistry.SandboxApplications.Scheduling;
 using SandboxRegistry.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ServiceNames.SandboxApplications, typeof(ServiceMarker).Assembly, defaults =>
 {
     defaults.ConfigureMarten = RegimesModule.ConfigureMarten;
+    defaults.ConfigureBus = RegimesModule.ConfigureBus;
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
 });
 builder.Services.Configure<JurisdictionProfile>(builder.Configuration.GetSection(JurisdictionProfile.Section));
+builder.Services.Configure<ScheduleOptions>(builder.Configuration.GetSection(ScheduleOptions.Section));
+builder.Services.AddAuthorizationBuilder().AddReaders();
+builder.Services.AddHostedService<ScheduledChecks>();
 
 var app = builder.Build();
 app.UseServiceDefaults();

@@ -17,10 +17,16 @@ public class RegimePropagationTests(SystemFixture system)
     {
         title,
         direction = "medicine",
+        legalBasis = new { actNumber = "Government Decree No. 1234", actDate = "2025-12-01" },
         territory = new[] { "77", "78" },
         startsOn = "2026-02-01",
         endsOn = "2028-01-31",
-        minimumSumInsured = new { amount = 25_000_000m, currency = "RUB" },
+        insurance = new
+        {
+            minimumSumInsured = new { amount = 25_000_000m, currency = "RUB" },
+            requiredRisks = new[] { "life", "health" },
+            aiHarmCoverRequired = true,
+        },
     };
 
     private async Task<Guid> Establish(string title)

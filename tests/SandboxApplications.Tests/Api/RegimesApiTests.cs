@@ -8,15 +8,7 @@ namespace SandboxRegistry.SandboxApplications.Tests.Api;
 
 public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<ServiceFixture<ServiceMarker>>
 {
-    private static readonly object ValidRegime = new
-    {
-        title = "Autonomous shuttles",
-        direction = "transport",
-        territory = new[] { "77", "RU-SPE" },
-        startsOn = "2026-01-01",
-        endsOn = "2028-12-31",
-        minimumSumInsured = new { amount = 10_000_000m, currency = "RUB" },
-    };
+    private static readonly object ValidRegime = Scenario.RegimeBody("Autonomous shuttles", territory: ["77", "RU-SPE"]);
 
     private HttpClient Regulator => fixture.Host.Client(Tokens.Regulator());
 
@@ -44,8 +36,16 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
         Assert.Equal(["77", "RU-SPE"], regime.GetProperty("territory").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal("2026-01-01", regime.GetProperty("startsOn").GetString());
         Assert.Equal("2028-12-31", regime.GetProperty("endsOn").GetString());
-        Assert.Equal(10_000_000m, regime.GetProperty("minimumSumInsured").GetProperty("amount").GetDecimal());
-        Assert.Equal("RUB", regime.GetProperty("minimumSumInsured").GetProperty("currency").GetString());
+        Assert.Equal("Government Decree No. 1234", regime.GetProperty("legalBasis").GetProperty("actNumber").GetString());
+        Assert.Equal("2025-12-01", regime.GetProperty("legalBasis").GetProperty("actDate").GetString());
+        Assert.Equal("Shuttles on public roads", regime.GetProperty("description").GetString());
+        Assert.Equal(["Traffic rules, section 2.1"], regime.GetProperty("disappliedNorms").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(["A licensed carrier"], regime.GetProperty("subjectRequirements").EnumerateArray().Select(t => t.GetString()));
+        var insurance = regime.GetProperty("insurance");
+        Assert.Equal(10_000_000m, insurance.GetProperty("minimumSumInsured").GetProperty("amount").GetDecimal());
+        Assert.Equal("RUB", insurance.GetProperty("minimumSumInsured").GetProperty("currency").GetString());
+        Assert.Equal(["life", "health"], insurance.GetProperty("requiredRisks").EnumerateArray().Select(t => t.GetString()));
+        Assert.True(insurance.GetProperty("aiHarmCoverRequired").GetBoolean());
     }
 
     [Fact]
@@ -126,29 +126,23 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
         {
             title = "",
             direction = "transport",
+            legalBasis = new { actNumber = "", actDate = "2025-12-01" },
             territory = new[] { "Moscow" },
             startsOn = "2026-01-01",
             endsOn = "2025-01-01",
-            minimumSumInsured = new { amount = -5m, currency = "RUR" },
+            insurance = new { minimumSumInsured = new { amount = -5m, currency = "RUR" }, requiredRisks = Array.Empty<string>() },
         });
 
         var problem = await AssertProblem(response, HttpStatusCode.BadRequest);
         var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray();
-        Assert.Equal(["endsOn", "minimumSumInsured.amount", "minimumSumInsured.currency", "territory[0]", "title"], fields);
+        Assert.Equal(["endsOn", "insurance.minimumSumInsured.amount", "insurance.minimumSumInsured.currency", "insurance.requiredRisks",
+            "legalBasis.actNumber", "territory[0]", "title"], fields);
     }
 
     [Fact]
     public async Task A_term_beyond_the_legal_maximum_is_a_409_with_a_stable_code()
     {
-        var response = await Regulator.PostAsJsonAsync("/api/v1/regimes", new
-        {
-            title = "Too long",
-            direction = "medicine",
-            territory = new[] { "77" },
-            startsOn = "2026-01-01",
-            endsOn = "2030-01-01",
-            minimumSumInsured = new { amount = 1m, currency = "RUB" },
-        });
+        var response = await Regulator.PostAsJsonAsync("/api/v1/regimes", Scenario.RegimeBody("Too long", endsOn: "2030-01-01"));
 
         var problem = await AssertProblem(response, HttpStatusCode.Conflict);
         Assert.Equal("regime-term-too-long", problem.GetProperty("code").GetString());
