@@ -32,3 +32,15 @@ public static class Paging
         validator.RuleFor(q => q.PageSize).InclusiveBetween(1, MaxPageSize);
     }
 }
+
+/// <summary>Enum values in query strings are written as in JSON bodies (camelCase); matched without regard to case.</summary>
+public static class QueryEnums
+{
+    public static TEnum? Parse<TEnum>(string? value) where TEnum : struct, Enum =>
+        value is not null && Enum.TryParse<TEnum>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) &&
+        !value.All(char.IsAsciiDigit) ? parsed : null;
+
+    public static IRuleBuilderOptions<T, string?> EnumValue<T, TEnum>(this IRuleBuilder<T, string?> rule) where TEnum : struct, Enum =>
+        rule.Must(v => v is null || Parse<TEnum>(v) is not null)
+            .WithMessage($"'{{PropertyName}}' must be one of: {string.Join(", ", Enum.GetNames<TEnum>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}.");
+}

@@ -113,7 +113,7 @@ public sealed partial class ApplicationDetailsProjection : SingleStreamProjectio
 
 /// <param name="Overdue">true: only undecided applications whose due date has passed while the clock was running.</param>
 public sealed record ApplicationListQuery(
-    ApplicationStatus? Status,
+    string? Status,
     Guid? RegimeId,
     string? Reviewer,
     bool? Overdue,
@@ -122,7 +122,11 @@ public sealed record ApplicationListQuery(
 
 public sealed class ApplicationListQueryValidator : AbstractValidator<ApplicationListQuery>
 {
-    public ApplicationListQueryValidator() => this.PagingRules();
+    public ApplicationListQueryValidator()
+    {
+        this.PagingRules();
+        RuleFor(q => q.Status).EnumValue<ApplicationListQuery, ApplicationStatus>();
+    }
 }
 
 public static class GetApplicationDetails
@@ -140,7 +144,7 @@ public static class GetApplicationDetails
                     var org = actor.Org ?? "";
                     list = list.Where(a => a.CompanyOgrn == org);
                 }
-                if (query.Status is { } status) list = list.Where(a => a.Status == status);
+                if (QueryEnums.Parse<ApplicationStatus>(query.Status) is { } status) list = list.Where(a => a.Status == status);
                 if (query.RegimeId is { } regimeId) list = list.Where(a => a.RegimeId == regimeId);
                 if (query.Reviewer is { } reviewer) list = list.Where(a => a.Reviewer == reviewer);
                 if (query.Overdue is true)

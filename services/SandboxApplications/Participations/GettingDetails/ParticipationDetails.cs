@@ -73,11 +73,15 @@ public sealed partial class ParticipationDetailsProjection : SingleStreamProject
         current with { ResponsiblePersons = e.Register };
 }
 
-public sealed record ParticipationListQuery(ParticipationStatus? Status, Guid? RegimeId, int? Page, int? PageSize) : IPagedQuery;
+public sealed record ParticipationListQuery(string? Status, Guid? RegimeId, int? Page, int? PageSize) : IPagedQuery;
 
 public sealed class ParticipationListQueryValidator : AbstractValidator<ParticipationListQuery>
 {
-    public ParticipationListQueryValidator() => this.PagingRules();
+    public ParticipationListQueryValidator()
+    {
+        this.PagingRules();
+        RuleFor(q => q.Status).EnumValue<ParticipationListQuery, ParticipationStatus>();
+    }
 }
 
 /// <summary>A line of the public register of subjects: no personal data, no contacts.</summary>
@@ -168,7 +172,7 @@ public static class GetParticipationDetails
     private static IQueryable<ParticipationDetails> Filter(IQuerySession session, ParticipationListQuery query)
     {
         var list = session.Query<ParticipationDetails>().AsQueryable();
-        if (query.Status is { } status) list = list.Where(p => p.Status == status);
+        if (QueryEnums.Parse<ParticipationStatus>(query.Status) is { } status) list = list.Where(p => p.Status == status);
         if (query.RegimeId is { } regimeId) list = list.Where(p => p.RegimeId == regimeId);
         return list;
     }

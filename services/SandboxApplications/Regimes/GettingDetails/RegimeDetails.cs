@@ -60,11 +60,16 @@ public sealed partial class RegimeDetailsProjection : SingleStreamProjection<Reg
 /// <summary>One programme version as it was adopted; earlier versions stay readable for what happened under them.</summary>
 public sealed record ProgrammeVersion(int Version, Programme Programme, string? Reason, DateTimeOffset AdoptedAt);
 
-public sealed record RegimeListQuery(RegimeStatus? Status, Direction? Direction, int? Page, int? PageSize) : IPagedQuery;
+public sealed record RegimeListQuery(string? Status, string? Direction, int? Page, int? PageSize) : IPagedQuery;
 
 public sealed class RegimeListQueryValidator : AbstractValidator<RegimeListQuery>
 {
-    public RegimeListQueryValidator() => this.PagingRules();
+    public RegimeListQueryValidator()
+    {
+        this.PagingRules();
+        RuleFor(q => q.Status).EnumValue<RegimeListQuery, RegimeStatus>();
+        RuleFor(q => q.Direction).EnumValue<RegimeListQuery, Direction>();
+    }
 }
 
 public static class GetRegimeDetails
@@ -74,8 +79,8 @@ public static class GetRegimeDetails
         regimes.MapGet("/", async ([AsParameters] RegimeListQuery query, IQuerySession session, CancellationToken ct) =>
             {
                 var regimes = session.Query<RegimeDetails>().AsQueryable();
-                if (query.Status is { } status) regimes = regimes.Where(r => r.Status == status);
-                if (query.Direction is { } direction) regimes = regimes.Where(r => r.Direction == direction);
+                if (QueryEnums.Parse<RegimeStatus>(query.Status) is { } status) regimes = regimes.Where(r => r.Status == status);
+                if (QueryEnums.Parse<Direction>(query.Direction) is { } direction) regimes = regimes.Where(r => r.Direction == direction);
                 return Results.Ok(await regimes.OrderBy(r => r.Title).ThenBy(r => r.Id).ToPageAsync(query, ct));
             })
             .AllowAnonymous() // the public register
