@@ -189,3 +189,83 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
         return problem;
     }
 }
+
+public class RegimeLifecycleApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<ServiceFixture<ServiceMarker>>
+{
+    private HttpClient Regulator => fixture.Host.Client(Tokens.Regulator());
+
+    [Fact]
+    public async Task An_amendment_makes_a_new_programme_version_and_the_old_one_stays_readable()
+    {
+        var id = await Api.Scenario.EstablishRegime(fixture.Host);
+
+        var amended = await Regulator.SendAsync(Api.Scenario.Post($"/api/v1/regimes/{id}/amendments",
+            new { reason = "Commission advice", programme = Api.Scenario.RegimeBody("Autonomous shuttles, phase 2", minimum: 20_000_000m) }, 1));
+
+        var body = await Api.Scenario.Body(amended, HttpStatusCode.OK);
+        Assert.Equal((2L, 2), (body.GetProperty("version").GetInt64(), body.GetProperty("programmeVersion").GetInt32()));
+        Assert.Equal("\"2\"", amended.Headers.ETag?.Tag);
+        var current = await fixture.Host.Client().GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}");
+        Assert.Equal((2, "Autonomous shuttles, phase 2"), (current.GetProperty("programmeVersion").GetInt32(), current.GetProperty("title").GetString()));
+        var first = await fixture.Host.Client().GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/programmes/1");
+        Assert.Equal("Autonomous shuttles", first.GetProperty("programme").GetProperty("title").GetString());
+        Assert.Equal(10_000_000m, first.GetProperty("programme").GetProperty("insurance").GetProperty("minimumSumInsured").GetProperty("amount").GetDecimal());
+        var versions = await fixture.Host.Client().GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/programmes");
+        Assert.Equal([1, 2], versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        Assert.Equal("Commission advice", versions[1].GetProperty("reason").GetString());
+        await Api.Scenario.AssertProblem(await fixture.Host.Client().GetAsync($"/api/v1/regimes/{id}/programmes/3"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_regime_is_suspended_resumed_and_terminated_and_then_refuses_changes()
+    {
+        var id = await Api.Scenario.EstablishRegime(fixture.Host);
+
+        await Api.Scenario.Body(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "Audit" }), HttpStatusCode.OK);
+        var suspended = await fixture.Host.Client().GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}");
+        Assert.Equal(("suspended", "Audit"), (suspended.GetProperty("status").GetString(), suspended.GetProperty("statusReason").GetString()));
+        await Api.Scenario.AssertProblem(await fixture.Host.Client(Tokens.Applicant(Api.Scenario.Company)).PostAsJsonAsync(
+            "/api/v1/applications", Api.Scenario.ApplicationBody(id)), HttpStatusCode.Conflict, "regime-not-active");
+        await Api.Scenario.Body(await Regulator.PostAsync($"/api/v1/regimes/{id}/resumption", null), HttpStatusCode.OK);
+        await Api.Scenario.AssertProblem(await Regulator.PostAsync($"/api/v1/regimes/{id}/resumption", null), HttpStatusCode.Conflict,
+            "regime-not-suspended");
+        await Api.Scenario.Body(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/termination", new { reason = "Done" }), HttpStatusCode.OK);
+
+        await Api.Scenario.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/amendments",
+            new { reason = "x", programme = Api.Scenario.RegimeBody() }), HttpStatusCode.Conflict, "regime-closed");
+        var history = await Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history");
+        Assert.Equal(["regime_established", "regime_suspended", "regime_resumed", "regime_terminated"],
+            history.EnumerateArray().Select(e => e.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task Regime_commands_answer_400_401_403_404_and_412()
+    {
+        var id = await Api.Scenario.EstablishRegime(fixture.Host);
+
+        await Api.Scenario.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "" }), HttpStatusCode.BadRequest);
+        await Api.Scenario.AssertProblem(await fixture.Host.Client().PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "x" }),
+            HttpStatusCode.Unauthorized);
+        await Api.Scenario.AssertProblem(await fixture.Host.Client(Tokens.Auditor()).PostAsJsonAsync($"/api/v1/regimes/{id}/termination",
+            new { reason = "x" }), HttpStatusCode.Forbidden);
+        await Api.Scenario.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{Guid.NewGuid()}/suspension", new { reason = "x" }),
+            HttpStatusCode.NotFound);
+        await Api.Scenario.AssertProblem(await Regulator.SendAsync(Api.Scenario.Post($"/api/v1/regimes/{id}/termination", new { reason = "x" }, 4)),
+            HttpStatusCode.PreconditionFailed, "stale-version");
+        await Api.Scenario.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/amendments",
+            new { reason = "x", programme = new { title = "" } }), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Anyone_lists_regimes_filtered_by_status_with_paging()
+    {
+        var id = await Api.Scenario.EstablishRegime(fixture.Host, Api.Scenario.RegimeBody("Zeppelin delivery"));
+        await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "Audit" });
+
+        var list = await Api.Scenario.Body(await fixture.Host.Client().GetAsync("/api/v1/regimes?status=suspended&pageSize=50"), HttpStatusCode.OK);
+
+        Assert.Contains(list.GetProperty("items").EnumerateArray(), r => r.GetProperty("id").GetGuid() == id);
+        Assert.All(list.GetProperty("items").EnumerateArray(), r => Assert.Equal("suspended", r.GetProperty("status").GetString()));
+        await Api.Scenario.AssertProblem(await fixture.Host.Client().GetAsync("/api/v1/regimes?page=0"), HttpStatusCode.BadRequest);
+    }
+}
