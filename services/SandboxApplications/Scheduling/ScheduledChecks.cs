@@ -22,7 +22,7 @@ public sealed class ScheduleOptions
 
 /// <summary>
 /// Records what happens by the passing of time: a missed review deadline, the end of a regime's or a participation's
-/// term, a participation whose insurance lapsed. "Today" comes from TimeProvider. Every replica may run this: each
+/// term, a participation whose insurance lapsed, participations left in a regime that ended. "Today" comes from TimeProvider. Every replica may run this: each
 /// write goes through the stream's optimistic concurrency and each Decide records a fact only once, so a race ends
 /// in one event and a logged concurrency error.
 /// </summary>
@@ -57,7 +57,7 @@ public sealed class ScheduledChecks(IServiceScopeFactory scopes, TimeProvider cl
         var now = clock.GetUtcNow();
         var today = profile.Value.DateOf(now);
 
-        List<Guid> overdue, regimes, participations;
+        List<Guid> overdue, regimes, participations, orphaned;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var query = scope.ServiceProvider.GetRequiredService<IQuerySession>();
@@ -72,14 +72,23 @@ public sealed class ScheduledChecks(IServiceScopeFactory scopes, TimeProvider cl
                 .Where(p => (p.Status == ParticipationStatus.Active || p.Status == ParticipationStatus.Suspended) &&
                     (p.Term.EndsOn < today || p.Insurance.ValidTo < today || p.Insurance.ValidFrom > today))
                 .Select(p => p.Id).ToListAsync(ct)).ToList();
+            var endedRegimes = (await query.Query<RegimeDetails>()
+                .Where(r => r.Status == RegimeStatus.Terminated || r.Status == RegimeStatus.Expired)
+                .Select(r => r.Id).ToListAsync(ct)).ToArray();
+            orphaned = endedRegimes.Length == 0 ? [] : (await query.Query<ParticipationDetails>()
+                .Where(p => (p.Status == ParticipationStatus.Active || p.Status == ParticipationStatus.Suspended) &&
+                    p.RegimeId.IsOneOf(endedRegimes))
+                .Select(p => p.Id).ToListAsync(ct)).ToList();
         }
 
         foreach (var id in overdue)
             await Record<Application>(id, a => MissDeadline.Decide(a, today, now), ct);
         foreach (var id in regimes)
             await Record<Regime>(id, r => ExpireRegime.Decide(r, today, now), ct);
-        foreach (var id in participations)
+        foreach (var id in participations.Except(orphaned))
             await Record<Participation>(id, p => CheckParticipation.Decide(p, today, SystemActor.Instance, now), ct);
+        foreach (var id in orphaned)
+            await Record<Participation>(id, p => CheckParticipation.Decide(p, today, SystemActor.Instance, now, regimeEnded: true), ct);
     }
 
     private async Task Record<T>(Guid id, Func<T, IReadOnlyList<object>> decide, CancellationToken ct) where T : class

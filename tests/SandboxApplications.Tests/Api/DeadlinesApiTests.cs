@@ -100,4 +100,34 @@ public class DeadlinesApiTests(ClockedFixture fixture) : IClassFixture<ClockedFi
         Assert.Equal("expired", (await Read($"/api/v1/participations/{participation}")).GetProperty("status").GetString());
         Assert.Equal("expired", (await Read($"/api/v1/regimes/{regime}")).GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task Participations_end_when_their_regime_is_terminated()
+    {
+        fixture.Clock.Set(ChristmasFriday);
+        var regime = await Establish();
+        var application = await Submit(regime, "1027700132195");
+        await (await Regulator.PostAsJsonAsync($"/api/v1/applications/{application}/reviewer", new { reviewer = "r" })).Body(HttpStatusCode.OK);
+        var participation = (await (await Regulator.PostAsJsonAsync($"/api/v1/applications/{application}/approval", new { }))
+            .Body(HttpStatusCode.OK)).GetProperty("participationId").GetGuid();
+
+        await (await Regulator.PostAsJsonAsync($"/api/v1/regimes/{regime}/termination", new { reason = "Programme failed" })).Body(HttpStatusCode.OK);
+
+        var history = await HistoryWith(participation, "participation_terminated", "participations");
+        Assert.Equal("The regime ended.", history[history.GetArrayLength() - 1].GetProperty("data").GetProperty("reason").GetString());
+        Assert.Equal("service:sandbox-applications", history[history.GetArrayLength() - 1].GetProperty("data").GetProperty("terminatedBy").GetProperty("subject").GetString());
+    }
+
+    [Fact]
+    public async Task A_company_already_participating_cannot_apply_again_to_the_same_regime()
+    {
+        fixture.Clock.Set(ChristmasFriday);
+        var regime = await Establish();
+        var application = await Submit(regime, "1027739049689");
+        await (await Regulator.PostAsJsonAsync($"/api/v1/applications/{application}/reviewer", new { reviewer = "r" })).Body(HttpStatusCode.OK);
+        await (await Regulator.PostAsJsonAsync($"/api/v1/applications/{application}/approval", new { })).Body(HttpStatusCode.OK);
+
+        await (await fixture.Client(Tokens.Applicant("1027739049689")).PostAsJsonAsync("/api/v1/applications", ApplicationBody(regime, "1027739049689")))
+            .AssertProblem(HttpStatusCode.Conflict, "already-participating");
+    }
 }

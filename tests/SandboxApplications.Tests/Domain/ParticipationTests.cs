@@ -154,3 +154,27 @@ public class ParticipationTests
             KeepRegister.Add(Participation(ParticipationStatus.Expired), Guid.NewGuid(), request, Applicant, Now)));
     }
 }
+
+public class ParticipationInAnEndedRegimeTests
+{
+    [Theory]
+    [InlineData(ParticipationStatus.Active)]
+    [InlineData(ParticipationStatus.Suspended)]
+    public void A_participation_in_a_regime_that_ended_early_is_terminated(ParticipationStatus status)
+    {
+        var e = Assert.IsType<ParticipationTerminated>(Assert.Single(
+            CheckParticipation.Decide(Participation(status), new DateOnly(2026, 6, 1), SystemActor.Instance, Now, regimeEnded: true)));
+
+        Assert.Equal("The regime ended.", e.Reason);
+    }
+
+    [Fact]
+    public void A_participation_whose_term_is_over_expires_rather_than_ends_with_the_regime() =>
+        Assert.IsType<ParticipationExpired>(Assert.Single(
+            CheckParticipation.Decide(Participation(), new DateOnly(2027, 4, 1), SystemActor.Instance, Now, regimeEnded: true)));
+
+    [Fact]
+    public void An_ended_participation_is_left_alone() =>
+        Assert.Empty(CheckParticipation.Decide(Participation(ParticipationStatus.Terminated), new DateOnly(2026, 6, 1), SystemActor.Instance, Now,
+            regimeEnded: true));
+}

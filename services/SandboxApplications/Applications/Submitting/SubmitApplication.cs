@@ -3,6 +3,8 @@ using FluentValidation;
 using Marten;
 using Microsoft.Extensions.Options;
 using SandboxRegistry.SandboxApplications.Applications.GettingDetails;
+using SandboxRegistry.SandboxApplications.Participations;
+using SandboxRegistry.SandboxApplications.Participations.GettingDetails;
 using SandboxRegistry.SandboxApplications.Regimes;
 using SandboxRegistry.ServiceDefaults;
 
@@ -90,6 +92,10 @@ public static class SubmitApplication
             a.Status.IsOneOf(ApplicationStatus.Submitted, ApplicationStatus.UnderReview, ApplicationStatus.InformationRequested), ct);
         if (open)
             throw new DomainRuleViolation("application-already-open", "The company already has an undecided application to this regime.");
+        var participating = await session.Query<ParticipationDetails>().AnyAsync(p => p.CompanyOgrn == ogrn &&
+            p.RegimeId == request.RegimeId && p.Status.IsOneOf(ParticipationStatus.Active, ParticipationStatus.Suspended), ct);
+        if (participating)
+            throw new DomainRuleViolation("already-participating", "The company already participates in this regime.");
 
         var id = Guid.CreateVersion7();
         session.Events.StartStream<Application>(id, Decide(id, regime, request, profile.Value, by, clock.GetUtcNow()));
