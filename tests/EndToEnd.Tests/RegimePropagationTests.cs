@@ -59,6 +59,9 @@ public class RegimePropagationTests(SystemFixture system)
             Assert.Equal("Telemedicine triage", copy.GetProperty("title").GetString());
             Assert.Equal("medicine", copy.GetProperty("direction").GetString());
             Assert.Equal(25_000_000m, copy.GetProperty("insurance").GetProperty("minimumSumInsured").GetProperty("amount").GetDecimal());
+            Assert.Equal(["life", "health"], copy.GetProperty("insurance").GetProperty("requiredRisks").EnumerateArray().Select(r => r.GetString()));
+            Assert.True(copy.GetProperty("insurance").GetProperty("aiHarmCoverRequired").GetBoolean());
+            Assert.Equal("Government Decree No. 1234 of 2025-12-01", copy.GetProperty("legalBasis").GetString());
             var source = Assert.Single(copy.GetProperty("sources").EnumerateArray());
             Assert.Equal("sandbox-applications", source.GetProperty("service").GetString());
             Assert.Equal(id, source.GetProperty("streamId").GetGuid());
