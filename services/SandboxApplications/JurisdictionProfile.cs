@@ -27,6 +27,21 @@ public sealed class JurisdictionProfile
     public ProductionCalendar WorkingDays() =>
         Calendar == "ru" ? ProductionCalendar.Russia : ProductionCalendar.Load(Calendar);
 
+    /// <summary>Checked at start-up, so that a typo in the settings stops the service instead of failing requests.</summary>
+    public bool IsUsable()
+    {
+        try
+        {
+            _ = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+            _ = WorkingDays();
+            return MaxRegimeTermMonths > 0 && ReviewWorkingDays > 0;
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     public DateOnly DateOf(DateTimeOffset instant) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).DateTime);
 }

@@ -12,7 +12,9 @@ builder.AddServiceDefaults(ServiceNames.SandboxApplications, typeof(ServiceMarke
     defaults.ConfigureBus = RegimesModule.ConfigureBus;
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
 });
-builder.Services.Configure<JurisdictionProfile>(builder.Configuration.GetSection(JurisdictionProfile.Section));
+builder.Services.AddOptions<JurisdictionProfile>().Bind(builder.Configuration.GetSection(JurisdictionProfile.Section))
+    .Validate(p => p.IsUsable(), "Jurisdiction: TimeZone must be a known time zone, Calendar a shipped production calendar, and the terms positive.")
+    .ValidateOnStart();
 builder.Services.Configure<ScheduleOptions>(builder.Configuration.GetSection(ScheduleOptions.Section));
 builder.Services.AddAuthorizationBuilder().AddReaders();
 builder.Services.AddHostedService<ScheduledChecks>();
