@@ -1,6 +1,8 @@
 using SandboxRegistry.Contracts;
 using SandboxRegistry.SandboxApplications;
+using SandboxRegistry.SandboxApplications.Applications;
 using SandboxRegistry.SandboxApplications.Messaging;
+using SandboxRegistry.SandboxApplications.Participations;
 using SandboxRegistry.SandboxApplications.Regimes;
 using SandboxRegistry.SandboxApplications.Scheduling;
 using SandboxRegistry.ServiceDefaults;
@@ -8,8 +10,13 @@ using SandboxRegistry.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ServiceNames.SandboxApplications, typeof(ServiceMarker).Assembly, defaults =>
 {
-    defaults.ConfigureMarten = RegimesModule.ConfigureMarten;
-    defaults.ConfigureBus = RegimesModule.ConfigureBus;
+    defaults.ConfigureMarten = marten =>
+    {
+        RegimesModule.ConfigureMarten(marten);
+        ApplicationsModule.ConfigureMarten(marten);
+        ParticipationsModule.ConfigureMarten(marten);
+    };
+    defaults.ConfigureBus = ParticipationsModule.ConfigureBus;
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
 });
 builder.Services.AddOptions<JurisdictionProfile>().Bind(builder.Configuration.GetSection(JurisdictionProfile.Section))
@@ -22,4 +29,6 @@ builder.Services.AddHostedService<ScheduledChecks>();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapRegimes();
+app.MapApplications();
+app.MapParticipations();
 app.Run();
