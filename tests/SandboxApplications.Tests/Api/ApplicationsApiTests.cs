@@ -264,4 +264,22 @@ public class ApplicationsApiTests(ServiceFixture<ServiceMarker> fixture) : IClas
 
         await (await Regulator.GetAsync("/api/v1/applications?pageSize=1000")).AssertProblem(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task Insurance_corrected_in_an_answer_makes_the_application_approvable()
+    {
+        var id = await Submit(Host, await EstablishRegime(Host), policy: Policy(ai: false));
+        await AssignReviewer(Host, id);
+        await (await Regulator.PostAsJsonAsync($"/api/v1/applications/{id}/approval", new { }))
+            .AssertProblem(HttpStatusCode.Conflict, "insurance-ai-harm-not-covered");
+        await (await Regulator.PostAsJsonAsync($"/api/v1/applications/{id}/information-requests",
+            new { questions = new[] { "The programme requires cover of harm caused by AI. Please amend the policy." } })).Body(HttpStatusCode.OK);
+
+        await (await Applicant.PostAsJsonAsync($"/api/v1/applications/{id}/information",
+            new { answer = "Endorsement No. 2 attached", corrections = new { insurance = Policy() } })).Body(HttpStatusCode.OK);
+        var approved = await (await Regulator.PostAsJsonAsync($"/api/v1/applications/{id}/approval", new { })).Body(HttpStatusCode.OK);
+
+        var participation = await Applicant.GetFromJsonAsync<JsonElement>($"/api/v1/participations/{approved.GetProperty("participationId").GetGuid()}");
+        Assert.True(participation.GetProperty("insurance").GetProperty("coversAiHarm").GetBoolean());
+    }
 }
