@@ -1,18 +1,34 @@
 using SandboxRegistry.Contracts;
 using SandboxRegistry.SandboxApplications;
+using SandboxRegistry.SandboxApplications.Applications;
 using SandboxRegistry.SandboxApplications.Messaging;
+using SandboxRegistry.SandboxApplications.Participations;
 using SandboxRegistry.SandboxApplications.Regimes;
+using SandboxRegistry.SandboxApplications.Scheduling;
 using SandboxRegistry.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ServiceNames.SandboxApplications, typeof(ServiceMarker).Assembly, defaults =>
 {
-    defaults.ConfigureMarten = RegimesModule.ConfigureMarten;
+    defaults.ConfigureMarten = marten =>
+    {
+        RegimesModule.ConfigureMarten(marten);
+        ApplicationsModule.ConfigureMarten(marten);
+        ParticipationsModule.ConfigureMarten(marten);
+    };
+    defaults.ConfigureBus = ParticipationsModule.ConfigureBus;
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
 });
-builder.Services.Configure<JurisdictionProfile>(builder.Configuration.GetSection(JurisdictionProfile.Section));
+builder.Services.AddOptions<JurisdictionProfile>().Bind(builder.Configuration.GetSection(JurisdictionProfile.Section))
+    .Validate(p => p.IsUsable(), "Jurisdiction: TimeZone must be a known time zone, Calendar a shipped production calendar, and the terms positive.")
+    .ValidateOnStart();
+builder.Services.Configure<ScheduleOptions>(builder.Configuration.GetSection(ScheduleOptions.Section));
+builder.Services.AddAuthorizationBuilder().AddReaders();
+builder.Services.AddHostedService<ScheduledChecks>();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapRegimes();
+app.MapApplications();
+app.MapParticipations();
 app.Run();

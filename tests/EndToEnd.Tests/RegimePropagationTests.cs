@@ -17,10 +17,16 @@ public class RegimePropagationTests(SystemFixture system)
     {
         title,
         direction = "medicine",
+        legalBasis = new { actNumber = "Government Decree No. 1234", actDate = "2025-12-01" },
         territory = new[] { "77", "78" },
         startsOn = "2026-02-01",
         endsOn = "2028-01-31",
-        minimumSumInsured = new { amount = 25_000_000m, currency = "RUB" },
+        insurance = new
+        {
+            minimumSumInsured = new { amount = 25_000_000m, currency = "RUB" },
+            requiredRisks = new[] { "life", "health" },
+            aiHarmCoverRequired = true,
+        },
     };
 
     private async Task<Guid> Establish(string title)
@@ -53,6 +59,9 @@ public class RegimePropagationTests(SystemFixture system)
             Assert.Equal("Telemedicine triage", copy.GetProperty("title").GetString());
             Assert.Equal("medicine", copy.GetProperty("direction").GetString());
             Assert.Equal(25_000_000m, copy.GetProperty("insurance").GetProperty("minimumSumInsured").GetProperty("amount").GetDecimal());
+            Assert.Equal(["life", "health"], copy.GetProperty("insurance").GetProperty("requiredRisks").EnumerateArray().Select(r => r.GetString()));
+            Assert.True(copy.GetProperty("insurance").GetProperty("aiHarmCoverRequired").GetBoolean());
+            Assert.Equal("Government Decree No. 1234 of 2025-12-01", copy.GetProperty("legalBasis").GetString());
             var source = Assert.Single(copy.GetProperty("sources").EnumerateArray());
             Assert.Equal("sandbox-applications", source.GetProperty("service").GetString());
             Assert.Equal(id, source.GetProperty("streamId").GetGuid());

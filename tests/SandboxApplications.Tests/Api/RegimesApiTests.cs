@@ -8,15 +8,7 @@ namespace SandboxRegistry.SandboxApplications.Tests.Api;
 
 public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<ServiceFixture<ServiceMarker>>
 {
-    private static readonly object ValidRegime = new
-    {
-        title = "Autonomous shuttles",
-        direction = "transport",
-        territory = new[] { "77", "RU-SPE" },
-        startsOn = "2026-01-01",
-        endsOn = "2028-12-31",
-        minimumSumInsured = new { amount = 10_000_000m, currency = "RUB" },
-    };
+    private static readonly object ValidRegime = Scenario.RegimeBody("Autonomous shuttles", territory: ["77", "RU-SPE"]);
 
     private HttpClient Regulator => fixture.Host.Client(Tokens.Regulator());
 
@@ -44,8 +36,16 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
         Assert.Equal(["77", "RU-SPE"], regime.GetProperty("territory").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal("2026-01-01", regime.GetProperty("startsOn").GetString());
         Assert.Equal("2028-12-31", regime.GetProperty("endsOn").GetString());
-        Assert.Equal(10_000_000m, regime.GetProperty("minimumSumInsured").GetProperty("amount").GetDecimal());
-        Assert.Equal("RUB", regime.GetProperty("minimumSumInsured").GetProperty("currency").GetString());
+        Assert.Equal("Government Decree No. 1234", regime.GetProperty("legalBasis").GetProperty("actNumber").GetString());
+        Assert.Equal("2025-12-01", regime.GetProperty("legalBasis").GetProperty("actDate").GetString());
+        Assert.Equal("Shuttles on public roads", regime.GetProperty("description").GetString());
+        Assert.Equal(["Traffic rules, section 2.1"], regime.GetProperty("disappliedNorms").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(["A licensed carrier"], regime.GetProperty("subjectRequirements").EnumerateArray().Select(t => t.GetString()));
+        var insurance = regime.GetProperty("insurance");
+        Assert.Equal(10_000_000m, insurance.GetProperty("minimumSumInsured").GetProperty("amount").GetDecimal());
+        Assert.Equal("RUB", insurance.GetProperty("minimumSumInsured").GetProperty("currency").GetString());
+        Assert.Equal(["life", "health"], insurance.GetProperty("requiredRisks").EnumerateArray().Select(t => t.GetString()));
+        Assert.True(insurance.GetProperty("aiHarmCoverRequired").GetBoolean());
     }
 
     [Fact]
@@ -126,29 +126,23 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
         {
             title = "",
             direction = "transport",
+            legalBasis = new { actNumber = "", actDate = "2025-12-01" },
             territory = new[] { "Moscow" },
             startsOn = "2026-01-01",
             endsOn = "2025-01-01",
-            minimumSumInsured = new { amount = -5m, currency = "RUR" },
+            insurance = new { minimumSumInsured = new { amount = -5m, currency = "RUR" }, requiredRisks = Array.Empty<string>() },
         });
 
         var problem = await AssertProblem(response, HttpStatusCode.BadRequest);
         var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray();
-        Assert.Equal(["endsOn", "minimumSumInsured.amount", "minimumSumInsured.currency", "territory[0]", "title"], fields);
+        Assert.Equal(["endsOn", "insurance.minimumSumInsured.amount", "insurance.minimumSumInsured.currency", "insurance.requiredRisks",
+            "legalBasis.actNumber", "territory[0]", "title"], fields);
     }
 
     [Fact]
     public async Task A_term_beyond_the_legal_maximum_is_a_409_with_a_stable_code()
     {
-        var response = await Regulator.PostAsJsonAsync("/api/v1/regimes", new
-        {
-            title = "Too long",
-            direction = "medicine",
-            territory = new[] { "77" },
-            startsOn = "2026-01-01",
-            endsOn = "2030-01-01",
-            minimumSumInsured = new { amount = 1m, currency = "RUB" },
-        });
+        var response = await Regulator.PostAsJsonAsync("/api/v1/regimes", Scenario.RegimeBody("Too long", endsOn: "2030-01-01"));
 
         var problem = await AssertProblem(response, HttpStatusCode.Conflict);
         Assert.Equal("regime-term-too-long", problem.GetProperty("code").GetString());
@@ -193,5 +187,85 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         return problem;
+    }
+}
+
+public class RegimeLifecycleApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<ServiceFixture<ServiceMarker>>
+{
+    private HttpClient Regulator => fixture.Host.Client(Tokens.Regulator());
+
+    [Fact]
+    public async Task An_amendment_makes_a_new_programme_version_and_the_old_one_stays_readable()
+    {
+        var id = await Api.Scenario.EstablishRegime(fixture.Host);
+
+        var amended = await Regulator.SendAsync(Api.Scenario.Post($"/api/v1/regimes/{id}/amendments",
+            new { reason = "Commission advice", programme = Api.Scenario.RegimeBody("Autonomous shuttles, phase 2", minimum: 20_000_000m) }, 1));
+
+        var body = await Api.Scenario.Body(amended, HttpStatusCode.OK);
+        Assert.Equal((2L, 2), (body.GetProperty("version").GetInt64(), body.GetProperty("programmeVersion").GetInt32()));
+        Assert.Equal("\"2\"", amended.Headers.ETag?.Tag);
+        var current = await fixture.Host.Client().GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}");
+        Assert.Equal((2, "Autonomous shuttles, phase 2"), (current.GetProperty("programmeVersion").GetInt32(), current.GetProperty("title").GetString()));
+        var first = await fixture.Host.Client().GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/programmes/1");
+        Assert.Equal("Autonomous shuttles", first.GetProperty("programme").GetProperty("title").GetString());
+        Assert.Equal(10_000_000m, first.GetProperty("programme").GetProperty("insurance").GetProperty("minimumSumInsured").GetProperty("amount").GetDecimal());
+        var versions = await fixture.Host.Client().GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/programmes");
+        Assert.Equal([1, 2], versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        Assert.Equal("Commission advice", versions[1].GetProperty("reason").GetString());
+        await Api.Scenario.AssertProblem(await fixture.Host.Client().GetAsync($"/api/v1/regimes/{id}/programmes/3"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_regime_is_suspended_resumed_and_terminated_and_then_refuses_changes()
+    {
+        var id = await Api.Scenario.EstablishRegime(fixture.Host);
+
+        await Api.Scenario.Body(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "Audit" }), HttpStatusCode.OK);
+        var suspended = await fixture.Host.Client().GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}");
+        Assert.Equal(("suspended", "Audit"), (suspended.GetProperty("status").GetString(), suspended.GetProperty("statusReason").GetString()));
+        await Api.Scenario.AssertProblem(await fixture.Host.Client(Tokens.Applicant(Api.Scenario.Company)).PostAsJsonAsync(
+            "/api/v1/applications", Api.Scenario.ApplicationBody(id)), HttpStatusCode.Conflict, "regime-not-active");
+        await Api.Scenario.Body(await Regulator.PostAsync($"/api/v1/regimes/{id}/resumption", null), HttpStatusCode.OK);
+        await Api.Scenario.AssertProblem(await Regulator.PostAsync($"/api/v1/regimes/{id}/resumption", null), HttpStatusCode.Conflict,
+            "regime-not-suspended");
+        await Api.Scenario.Body(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/termination", new { reason = "Done" }), HttpStatusCode.OK);
+
+        await Api.Scenario.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/amendments",
+            new { reason = "x", programme = Api.Scenario.RegimeBody() }), HttpStatusCode.Conflict, "regime-closed");
+        var history = await Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history");
+        Assert.Equal(["regime_established", "regime_suspended", "regime_resumed", "regime_terminated"],
+            history.EnumerateArray().Select(e => e.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task Regime_commands_answer_400_401_403_404_and_412()
+    {
+        var id = await Api.Scenario.EstablishRegime(fixture.Host);
+
+        await Api.Scenario.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "" }), HttpStatusCode.BadRequest);
+        await Api.Scenario.AssertProblem(await fixture.Host.Client().PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "x" }),
+            HttpStatusCode.Unauthorized);
+        await Api.Scenario.AssertProblem(await fixture.Host.Client(Tokens.Auditor()).PostAsJsonAsync($"/api/v1/regimes/{id}/termination",
+            new { reason = "x" }), HttpStatusCode.Forbidden);
+        await Api.Scenario.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{Guid.NewGuid()}/suspension", new { reason = "x" }),
+            HttpStatusCode.NotFound);
+        await Api.Scenario.AssertProblem(await Regulator.SendAsync(Api.Scenario.Post($"/api/v1/regimes/{id}/termination", new { reason = "x" }, 4)),
+            HttpStatusCode.PreconditionFailed, "stale-version");
+        await Api.Scenario.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/amendments",
+            new { reason = "x", programme = new { title = "" } }), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Anyone_lists_regimes_filtered_by_status_with_paging()
+    {
+        var id = await Api.Scenario.EstablishRegime(fixture.Host, Api.Scenario.RegimeBody("Zeppelin delivery"));
+        await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "Audit" });
+
+        var list = await Api.Scenario.Body(await fixture.Host.Client().GetAsync("/api/v1/regimes?status=suspended&pageSize=50"), HttpStatusCode.OK);
+
+        Assert.Contains(list.GetProperty("items").EnumerateArray(), r => r.GetProperty("id").GetGuid() == id);
+        Assert.All(list.GetProperty("items").EnumerateArray(), r => Assert.Equal("suspended", r.GetProperty("status").GetString()));
+        await Api.Scenario.AssertProblem(await fixture.Host.Client().GetAsync("/api/v1/regimes?page=0"), HttpStatusCode.BadRequest);
     }
 }

@@ -1,8 +1,12 @@
 using JasperFx.Events;
 using SandboxRegistry.Contracts;
+using SandboxRegistry.SandboxApplications.Applications.Approving;
 using SandboxRegistry.SandboxApplications.Messaging;
+using SandboxRegistry.SandboxApplications.Participations;
 using SandboxRegistry.SandboxApplications.Regimes;
+using SandboxRegistry.SandboxApplications.Regimes.Establishing;
 using SandboxRegistry.ServiceDefaults;
+using static SandboxRegistry.SandboxApplications.Tests.Domain.Given;
 using Published = SandboxRegistry.Contracts.SandboxApplications;
 
 namespace SandboxRegistry.SandboxApplications.Tests.Messaging;
@@ -12,32 +16,77 @@ public class IntegrationEventsTests
     private static IEvent Stored<T>(T data, long version = 1, long sequence = 42) where T : notnull =>
         new Event<T>(data) { Id = Guid.NewGuid(), StreamId = Guid.NewGuid(), Version = version, Sequence = sequence };
 
+    private static object? Map(IEvent stored) =>
+        new IntegrationEvents().ToContract(stored, OutboxForwarder.Cite(stored, ServiceNames.SandboxApplications));
+
     [Fact]
-    public void Regime_established_is_published_with_a_citation_of_its_event()
+    public void Regime_established_is_published_with_legal_basis_and_insurance_requirements()
     {
-        var programme = new Programme("Drones", Direction.UnmannedAircraft, ["RU-MOW"], new(2026, 1, 1), new(2027, 1, 1),
-            new Money(1_000_000m, "RUB"));
-        var at = DateTimeOffset.UtcNow;
-        var stored = Stored(new RegimeEstablished(Guid.NewGuid(), programme, new Actor("r", "regulator", null, null), at));
-        var citation = OutboxForwarder.Cite(stored, ServiceNames.SandboxApplications);
+        var established = EstablishRegime.Decide(Guid.NewGuid(), ProgrammeRequest() with { Direction = Direction.UnmannedAircraft },
+            Russia, Regulator, Now);
+        var stored = Stored(established);
 
-        var contract = new IntegrationEvents().ToContract(stored, citation);
+        var message = Assert.IsType<Published.RegimeEstablished>(Map(stored));
 
-        var message = Assert.IsType<Published.RegimeEstablished>(contract);
         Assert.Equal(new SourceCitation("sandbox-applications", stored.StreamId, 1, stored.Id, 42), message.Source);
-        Assert.Equal(((RegimeEstablished)stored.Data).RegimeId, message.RegimeId);
+        Assert.Equal(established.RegimeId, message.RegimeId);
         Assert.Equal("unmannedAircraft", message.Direction);
-        Assert.Equal(["RU-MOW"], message.Territory);
-        Assert.Equal(programme.MinimumSumInsured, message.Insurance.MinimumSumInsured);
+        Assert.Equal("Government Decree No. 1234 of 2025-12-01", message.LegalBasis);
+        Assert.Equal(["77", "50"], message.Territory);
+        Assert.Equal(new Money(10_000_000m, "RUB"), message.Insurance.MinimumSumInsured);
+        Assert.Equal(["life", "health"], message.Insurance.RequiredRisks);
+        Assert.True(message.Insurance.AiHarmCoverRequired);
         Assert.Equal(1, message.ProgrammeVersion);
-        Assert.Equal(at, message.EstablishedAt);
+        Assert.Equal(Now, message.EstablishedAt);
     }
 
     [Fact]
-    public void Events_off_the_allow_list_stay_inside_the_service()
+    public void Regime_amended_carries_the_new_programme_version()
     {
-        var stored = Stored(new ProcessedMessage("x", Guid.NewGuid(), "c", "t", DateTimeOffset.UtcNow));
+        var programme = EstablishRegime.ToProgramme(ProgrammeRequest() with { Title = "v2" }, Russia);
 
-        Assert.Null(new IntegrationEvents().ToContract(stored, OutboxForwarder.Cite(stored, "sandbox-applications")));
+        var message = Assert.IsType<Published.RegimeAmended>(Map(Stored(new RegimeAmended(Guid.NewGuid(), 2, programme, "r", Regulator, Now), 2)));
+
+        Assert.Equal((2, "v2", "transport"), (message.ProgrammeVersion, message.Title, message.Direction));
     }
+
+    [Fact]
+    public void Participation_granted_carries_company_term_insurance_and_register_without_contacts()
+    {
+        var regime = Regime();
+        var (_, granted) = ApproveApplication.Decide(Application(regimeId: regime.Id), regime, new ApproveApplicationRequest(null, null),
+            Guid.NewGuid(), Regulator, Now);
+
+        var message = Assert.IsType<Published.ParticipationGranted>(Map(Stored(granted)));
+
+        Assert.Equal((granted.ParticipationId, regime.Id, "1027700132195", "Robotaxi LLC"),
+            (message.ParticipationId, message.RegimeId, message.CompanyOgrn, message.CompanyName));
+        Assert.Equal((new DateOnly(2026, 4, 1), new DateOnly(2027, 3, 31)), (message.StartsOn, message.EndsOn));
+        Assert.Equal(["life", "health", "property"], message.Insurance.CoveredRisks);
+        Assert.Equal("7705042179", message.Insurance.InsurerInn);
+        var person = Assert.Single(message.ResponsiblePersons);
+        Assert.Equal(new Published.ResponsiblePerson(granted.ResponsiblePersons[0].EntryId, "Ivan Petrov", "CTO", "Autopilot",
+            new DateOnly(2026, 4, 1), null), person);
+    }
+
+    [Fact]
+    public void Participation_and_regime_status_changes_are_published()
+    {
+        var id = Guid.NewGuid();
+        Assert.Equal("commissionConclusion", Assert.IsType<Published.ParticipationSuspended>(
+            Map(Stored(new ParticipationSuspended(id, SuspensionGround.CommissionConclusion, "r", Regulator, Now)))).Ground);
+        Assert.IsType<Published.ParticipationResumed>(Map(Stored(new ParticipationResumed(id, Regulator, Now))));
+        Assert.IsType<Published.ParticipationTerminated>(Map(Stored(new ParticipationTerminated(id, "r", Regulator, Now))));
+        Assert.IsType<Published.ParticipationExpired>(Map(Stored(new ParticipationExpired(id, Today, Now))));
+        Assert.IsType<Published.InsuranceRenewed>(Map(Stored(new InsuranceRenewed(id, Policy(), Applicant, Now))));
+        Assert.IsType<Published.ResponsiblePersonsChanged>(Map(Stored(new ResponsiblePersonRemoved(id, Guid.NewGuid(), Today, [], Applicant, Now))));
+        Assert.IsType<Published.RegimeSuspended>(Map(Stored(new RegimeSuspended(id, "r", Regulator, Now))));
+        Assert.IsType<Published.RegimeResumed>(Map(Stored(new RegimeResumed(id, Regulator, Now))));
+        Assert.IsType<Published.RegimeTerminated>(Map(Stored(new RegimeTerminated(id, "r", Regulator, Now))));
+        Assert.IsType<Published.RegimeExpired>(Map(Stored(new RegimeExpired(id, Today, Now))));
+    }
+
+    [Fact]
+    public void Events_off_the_allow_list_stay_inside_the_service() =>
+        Assert.Null(Map(Stored(new ProcessedMessage("x", Guid.NewGuid(), "c", "t", DateTimeOffset.UtcNow))));
 }

@@ -7,13 +7,22 @@ using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications.Regimes.Establishing;
 
+public sealed record LegalBasisRequest(string ActNumber, DateOnly ActDate);
+
+public sealed record InsuranceRequirementsRequest(Money MinimumSumInsured, IReadOnlyList<InsuredRisk> RequiredRisks, bool AiHarmCoverRequired);
+
+/// <summary>A programme as a regulator writes it (258-FZ art. 9); also the body of an amendment.</summary>
 public sealed record EstablishRegimeRequest(
     string Title,
     Direction Direction,
+    LegalBasisRequest LegalBasis,
+    string? Description,
     IReadOnlyList<string> Territory,
     DateOnly StartsOn,
     DateOnly EndsOn,
-    Money MinimumSumInsured);
+    IReadOnlyList<string>? DisappliedNorms,
+    IReadOnlyList<string>? SubjectRequirements,
+    InsuranceRequirementsRequest Insurance);
 
 public sealed class EstablishRegimeValidator : AbstractValidator<EstablishRegimeRequest>
 {
@@ -21,13 +30,23 @@ public sealed class EstablishRegimeValidator : AbstractValidator<EstablishRegime
     {
         RuleFor(r => r.Title).NotEmpty().MaximumLength(300);
         RuleFor(r => r.Direction).IsInEnum();
+        RuleFor(r => r.LegalBasis).NotNull().ChildRules(basis =>
+        {
+            basis.RuleFor(b => b.ActNumber).NotEmpty().MaximumLength(200);
+            basis.RuleFor(b => b.ActDate).NotEmpty();
+        });
+        RuleFor(r => r.Description).MaximumLength(10_000);
         RuleFor(r => r.Territory).NotEmpty();
         RuleForEach(r => r.Territory).RegionCode();
         RuleFor(r => r.StartsOn).NotEmpty();
         RuleFor(r => r.EndsOn).NotEmpty().GreaterThan(r => r.StartsOn).WithMessage("'Ends On' must be after 'Starts On'.");
-        RuleFor(r => r.MinimumSumInsured).NotNull();
-        RuleFor(r => r.MinimumSumInsured.Amount).GreaterThan(0).When(r => r.MinimumSumInsured is not null);
-        RuleFor(r => r.MinimumSumInsured.Currency).Currency().When(r => r.MinimumSumInsured is not null);
+        RuleForEach(r => r.DisappliedNorms).NotEmpty().MaximumLength(1000);
+        RuleForEach(r => r.SubjectRequirements).NotEmpty().MaximumLength(2000);
+        RuleFor(r => r.Insurance).NotNull().ChildRules(insurance =>
+        {
+            insurance.RuleFor(i => i.MinimumSumInsured).NotNull().SetValidator(new MoneyValidator());
+            insurance.RuleFor(i => i.RequiredRisks).Risks();
+        });
     }
 }
 
@@ -35,15 +54,21 @@ public static class EstablishRegime
 {
     /// <summary>Shape is checked by the validator; the legal limits of the jurisdiction are checked here.</summary>
     public static RegimeEstablished Decide(Guid regimeId, EstablishRegimeRequest request, JurisdictionProfile profile, Actor by,
-        DateTimeOffset now)
+        DateTimeOffset now) => new(regimeId, ToProgramme(request, profile), by, now);
+
+    public static Programme ToProgramme(EstablishRegimeRequest request, JurisdictionProfile profile)
     {
         if (request.EndsOn > request.StartsOn.AddMonths(profile.MaxRegimeTermMonths))
             throw new DomainRuleViolation("regime-term-too-long",
                 $"A regime lasts at most {profile.MaxRegimeTermMonths} months under {profile.Name}.");
 
-        var programme = new Programme(request.Title.Trim(), request.Direction, request.Territory.Distinct().ToList(),
-            request.StartsOn, request.EndsOn, request.MinimumSumInsured);
-        return new RegimeEstablished(regimeId, programme, by, now);
+        return new Programme(request.Title.Trim(), request.Direction,
+            new LegalBasis(request.LegalBasis.ActNumber.Trim(), request.LegalBasis.ActDate), request.Description?.Trim(),
+            request.Territory.Distinct().ToList(), request.StartsOn, request.EndsOn,
+            request.DisappliedNorms?.Select(n => n.Trim()).ToList() ?? [],
+            request.SubjectRequirements?.Select(n => n.Trim()).ToList() ?? [],
+            new InsuranceRequirements(request.Insurance.MinimumSumInsured, request.Insurance.RequiredRisks.Distinct().ToList(),
+                request.Insurance.AiHarmCoverRequired));
     }
 
     public static void MapEstablishRegime(this RouteGroupBuilder regimes) =>

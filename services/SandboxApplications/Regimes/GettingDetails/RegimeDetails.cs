@@ -1,6 +1,7 @@
 using Marten;
 using Marten.Events.Aggregation;
-using SandboxRegistry.Contracts;
+using Microsoft.AspNetCore.Mvc;
+using FluentValidation;
 using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications.Regimes.GettingDetails;
@@ -12,25 +13,81 @@ public sealed record RegimeDetails(
     int ProgrammeVersion,
     string Title,
     Direction Direction,
+    LegalBasis LegalBasis,
+    string? Description,
     IReadOnlyList<string> Territory,
     DateOnly StartsOn,
     DateOnly EndsOn,
-    Money MinimumSumInsured,
-    DateTimeOffset EstablishedAt)
+    IReadOnlyList<string> DisappliedNorms,
+    IReadOnlyList<string> SubjectRequirements,
+    InsuranceRequirements Insurance,
+    DateTimeOffset EstablishedAt,
+    DateTimeOffset? AmendedAt = null,
+    string? StatusReason = null,
+    DateTimeOffset? StatusChangedAt = null)
 {
     public long Version { get; init; }
+
+    public static RegimeDetails From(Guid id, RegimeStatus status, int version, Programme p, DateTimeOffset establishedAt) =>
+        new(id, status, version, p.Title, p.Direction, p.LegalBasis, p.Description, p.Territory, p.StartsOn, p.EndsOn,
+            p.DisappliedNorms, p.SubjectRequirements, p.Insurance, establishedAt);
 }
 
 public sealed partial class RegimeDetailsProjection : SingleStreamProjection<RegimeDetails, Guid>
 {
-    public static RegimeDetails Create(RegimeEstablished e) => new(e.RegimeId, RegimeStatus.Active, 1, e.Programme.Title,
-        e.Programme.Direction, e.Programme.Territory, e.Programme.StartsOn, e.Programme.EndsOn, e.Programme.MinimumSumInsured,
-        e.EstablishedAt);
+    public static RegimeDetails Create(RegimeEstablished e) =>
+        RegimeDetails.From(e.RegimeId, RegimeStatus.Active, 1, e.Programme, e.EstablishedAt);
+
+    public static RegimeDetails Apply(RegimeAmended e, RegimeDetails current) =>
+        RegimeDetails.From(current.Id, current.Status, e.ProgrammeVersion, e.Programme, current.EstablishedAt) with
+        {
+            AmendedAt = e.AmendedAt, StatusReason = current.StatusReason, StatusChangedAt = current.StatusChangedAt,
+        };
+
+    public static RegimeDetails Apply(RegimeSuspended e, RegimeDetails current) =>
+        current with { Status = RegimeStatus.Suspended, StatusReason = e.Reason, StatusChangedAt = e.SuspendedAt };
+
+    public static RegimeDetails Apply(RegimeResumed e, RegimeDetails current) =>
+        current with { Status = RegimeStatus.Active, StatusReason = null, StatusChangedAt = e.ResumedAt };
+
+    public static RegimeDetails Apply(RegimeTerminated e, RegimeDetails current) =>
+        current with { Status = RegimeStatus.Terminated, StatusReason = e.Reason, StatusChangedAt = e.TerminatedAt };
+
+    public static RegimeDetails Apply(RegimeExpired e, RegimeDetails current) =>
+        current with { Status = RegimeStatus.Expired, StatusReason = null, StatusChangedAt = e.ExpiredAt };
+}
+
+/// <summary>One programme version as it was adopted; earlier versions stay readable for what happened under them.</summary>
+public sealed record ProgrammeVersion(int Version, Programme Programme, string? Reason, DateTimeOffset AdoptedAt);
+
+public sealed record RegimeListQuery(string? Status, string? Direction, int? Page, int? PageSize) : IPagedQuery;
+
+public sealed class RegimeListQueryValidator : AbstractValidator<RegimeListQuery>
+{
+    public RegimeListQueryValidator()
+    {
+        this.PagingRules();
+        RuleFor(q => q.Status).EnumValue<RegimeListQuery, RegimeStatus>();
+        RuleFor(q => q.Direction).EnumValue<RegimeListQuery, Direction>();
+    }
 }
 
 public static class GetRegimeDetails
 {
-    public static void MapGetRegimeDetails(this RouteGroupBuilder regimes) =>
+    public static void MapGetRegimeDetails(this RouteGroupBuilder regimes)
+    {
+        regimes.MapGet("/", async ([AsParameters] RegimeListQuery query, IQuerySession session, CancellationToken ct) =>
+            {
+                var regimes = session.Query<RegimeDetails>().AsQueryable();
+                if (QueryEnums.Parse<RegimeStatus>(query.Status) is { } status) regimes = regimes.Where(r => r.Status == status);
+                if (QueryEnums.Parse<Direction>(query.Direction) is { } direction) regimes = regimes.Where(r => r.Direction == direction);
+                return Results.Ok(await regimes.OrderBy(r => r.Title).ThenBy(r => r.Id).ToPageAsync(query, ct));
+            })
+            .AllowAnonymous() // the public register
+            .WithValidation()
+            .WithName("ListRegimes")
+            .Produces<Page<RegimeDetails>>();
+
         regimes.MapGet("/{id:guid}", async (Guid id, IQuerySession session, HttpContext http, CancellationToken ct) =>
             {
                 var regime = await session.LoadAsync<RegimeDetails>(id, ct) ?? throw new ResourceNotFound("No such regime.");
@@ -42,11 +99,44 @@ public static class GetRegimeDetails
             .Produces<RegimeDetails>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        regimes.MapGet("/{id:guid}/programmes", async (Guid id, IQuerySession session, CancellationToken ct) =>
+                Results.Ok(await ProgrammeVersions(session, id, ct)))
+            .AllowAnonymous()
+            .WithName("ListProgrammeVersions")
+            .Produces<IReadOnlyList<ProgrammeVersion>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        regimes.MapGet("/{id:guid}/programmes/{version:int}", async (Guid id, int version, IQuerySession session, CancellationToken ct) =>
+                (await ProgrammeVersions(session, id, ct)).FirstOrDefault(p => p.Version == version) is { } found
+                    ? Results.Ok(found)
+                    : throw new ResourceNotFound("No such programme version."))
+            .AllowAnonymous()
+            .WithName("GetProgrammeVersion")
+            .Produces<ProgrammeVersion>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<IReadOnlyList<ProgrammeVersion>> ProgrammeVersions(IQuerySession session, Guid id, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(id, token: ct);
+        var versions = events.Select(e => e.Data switch
+            {
+                RegimeEstablished x => new ProgrammeVersion(1, x.Programme, null, x.EstablishedAt),
+                RegimeAmended x => new ProgrammeVersion(x.ProgrammeVersion, x.Programme, x.Reason, x.AmendedAt),
+                _ => null,
+            })
+            .OfType<ProgrammeVersion>()
+            .ToList();
+        return versions.Count > 0 ? versions : throw new ResourceNotFound("No such regime.");
+    }
+
     public static void MapGetRegimeHistory(this RouteGroupBuilder regimes) =>
         regimes.MapGet("/{id:guid}/history", async (Guid id, IQuerySession session, CancellationToken ct) =>
             {
                 var history = await StreamHistory.ReadAsync(session, id, ct);
-                return history.Count > 0 ? Results.Ok(history) : throw new ResourceNotFound("No such regime.");
+                return history.Count > 0 && history[0].Data is RegimeEstablished
+                    ? Results.Ok(history)
+                    : throw new ResourceNotFound("No such regime.");
             })
             .RequireAuthorization(Policies.RegulatorOrAuditor)
             .WithName("GetRegimeHistory")

@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using FluentValidation;
+using Marten;
+using Microsoft.Extensions.Options;
+using SandboxRegistry.SandboxApplications.Regimes;
+using SandboxRegistry.ServiceDefaults;
+
+namespace SandboxRegistry.SandboxApplications.Applications.ProvidingInformation;
+
+public sealed record ProvideInformationRequest(string Answer, ApplicationCorrections? Corrections);
+
+public sealed class ProvideInformationValidator : AbstractValidator<ProvideInformationRequest>
+{
+    public ProvideInformationValidator()
+    {
+        RuleFor(r => r.Answer).Text(10_000);
+        RuleFor(r => r.Corrections!).ChildRules(c =>
+        {
+            c.RuleFor(x => x.Address!).Text(1000).When(x => x.Address is not null);
+            c.RuleFor(x => x.Contact!).SetValidator(new ContactValidator()).When(x => x.Contact is not null);
+            c.RuleFor(x => x.PlannedAiUse!).Text(10_000).When(x => x.PlannedAiUse is not null);
+            c.RuleFor(x => x.RequestedTerm!).SetValidator(new TermValidator()).When(x => x.RequestedTerm is not null);
+            c.RuleFor(x => x.Territory!).NotEmpty().When(x => x.Territory is not null);
+            c.RuleForEach(x => x.Territory!).RegionCode().When(x => x.Territory is not null);
+            c.RuleFor(x => x.Insurance!).SetValidator(new InsurancePolicyValidator()).When(x => x.Insurance is not null);
+            c.RuleFor(x => x.ResponsiblePersons!).NotEmpty().When(x => x.ResponsiblePersons is not null);
+            c.RuleForEach(x => x.ResponsiblePersons!).SetValidator(new ResponsiblePersonDetailsValidator()).When(x => x.ResponsiblePersons is not null);
+        }).When(r => r.Corrections is not null);
+    }
+}
+
+public static class ProvideInformation
+{
+    /// <summary>
+    /// The answer restarts the clock: the working days that were left when the request was made run again from
+    /// the day of the answer.
+    /// </summary>
+    public static InformationProvided Decide(Application application, Regime regime, ProvideInformationRequest request,
+        JurisdictionProfile profile, Actor by, DateTimeOffset now)
+    {
+        application.EnsureOpen();
+        if (application.Status != ApplicationStatus.InformationRequested || application.ClockPausedOn is not { } pausedOn)
+            throw new DomainRuleViolation("no-information-requested", "No request for information is waiting for an answer.");
+
+        var corrections = request.Corrections ?? new ApplicationCorrections();
+        var form = corrections.ApplyTo(application.Form);
+        Submitting.ApplicationRules.EnsureInsideRegime(regime.Programme, form.RequestedTerm, form.Territory);
+
+        var calendar = profile.WorkingDays();
+        var left = calendar.WorkingDaysBetween(pausedOn, application.DueOn);
+        var dueOn = calendar.AddWorkingDays(profile.DateOf(now), left);
+        return new InformationProvided(application.Id, request.Answer.Trim(), corrections, form, dueOn, by, now);
+    }
+
+    public static void MapProvideInformation(this RouteGroupBuilder applications) =>
+        applications.MapPost("/{id:guid}/information", async (Guid id, ProvideInformationRequest request, IDocumentSession session,
+                TimeProvider clock, IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
+            {
+                var by = Actor.From(user);
+                var stream = await session.FetchAsync<Application>(id, http.Request, a => a.CompanyOgrn == by.Org, ct);
+                var regime = await session.Events.AggregateStreamAsync<Regime>(stream.Aggregate!.RegimeId, token: ct)
+                    ?? throw new ResourceNotFound("No such regime.");
+                var version = await session.AppendAsync(stream,
+                    [Decide(stream.Aggregate!, regime, request, profile.Value, by, clock.GetUtcNow())], http.Response, ct);
+                return Results.Ok(new CommandAccepted(id, version));
+            })
+            .RequireAuthorization(Policies.Applicant)
+            .WithValidation()
+            .WithName("ProvideInformation")
+            .Produces<CommandAccepted>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+}

@@ -1,0 +1,91 @@
+using SandboxRegistry.SandboxApplications.Applications;
+using SandboxRegistry.ServiceDefaults;
+
+namespace SandboxRegistry.SandboxApplications.Participations;
+
+public enum ParticipationStatus { Active, Suspended, Terminated, Expired }
+
+public enum SuspensionGround { RegulatorDecision, InsuranceLapsed, CommissionConclusion }
+
+/// <summary>
+/// One entry of the register of persons responsible for the use of AI solutions (169-FZ). Entries are never
+/// deleted: removal sets <see cref="ValidTo"/>, so the register answers who was responsible on any past date.
+/// </summary>
+public sealed record ResponsiblePersonEntry(
+    Guid EntryId,
+    string FullName,
+    string Position,
+    string AreaOfResponsibility,
+    Contact Contact,
+    DateOnly ValidFrom,
+    DateOnly? ValidTo)
+{
+    public bool ResponsibleOn(DateOnly day) => ValidFrom <= day && (ValidTo is null || day <= ValidTo);
+}
+
+public sealed record ParticipationGranted(
+    Guid ParticipationId,
+    Guid ApplicationId,
+    Guid RegimeId,
+    int ProgrammeVersion,
+    Company Company,
+    IReadOnlyList<string> Territory,
+    Term Term,
+    IReadOnlyList<string> Conditions,
+    InsurancePolicy Insurance,
+    IReadOnlyList<ResponsiblePersonEntry> ResponsiblePersons,
+    Actor GrantedBy,
+    DateTimeOffset GrantedAt);
+
+public sealed record ParticipationSuspended(Guid ParticipationId, SuspensionGround Ground, string Reason, Actor SuspendedBy,
+    DateTimeOffset SuspendedAt);
+
+public sealed record ParticipationResumed(Guid ParticipationId, Actor ResumedBy, DateTimeOffset ResumedAt);
+
+public sealed record ParticipationTerminated(Guid ParticipationId, string Reason, Actor TerminatedBy, DateTimeOffset TerminatedAt);
+
+public sealed record ParticipationExpired(Guid ParticipationId, DateOnly EndedOn, DateTimeOffset ExpiredAt);
+
+public sealed record InsuranceRenewed(Guid ParticipationId, InsurancePolicy Policy, Actor RenewedBy, DateTimeOffset RenewedAt);
+
+/// <param name="Register">The whole register after the change, so each event answers "who, when" on its own.</param>
+public sealed record ResponsiblePersonAdded(Guid ParticipationId, ResponsiblePersonEntry Entry, IReadOnlyList<ResponsiblePersonEntry> Register,
+    Actor AddedBy, DateTimeOffset AddedAt);
+
+public sealed record ResponsiblePersonRemoved(Guid ParticipationId, Guid EntryId, DateOnly ValidTo, IReadOnlyList<ResponsiblePersonEntry> Register,
+    Actor RemovedBy, DateTimeOffset RemovedAt);
+
+/// <summary>What decisions about a participation need to know.</summary>
+public sealed record Participation(
+    Guid Id,
+    Guid RegimeId,
+    string CompanyOgrn,
+    ParticipationStatus Status,
+    Term Term,
+    IReadOnlyList<InsurancePolicy> Policies,
+    IReadOnlyList<ResponsiblePersonEntry> Register,
+    SuspensionGround? SuspendedFor)
+{
+    public bool IsClosed => Status is ParticipationStatus.Terminated or ParticipationStatus.Expired;
+
+    public bool InsuredOn(DateOnly day) => Policies.Any(p => p.Covers(day));
+
+    public static Participation Create(ParticipationGranted e) => new(e.ParticipationId, e.RegimeId, e.Company.Ogrn,
+        ParticipationStatus.Active, e.Term, [e.Insurance], e.ResponsiblePersons, null);
+
+    public Participation Apply(ParticipationSuspended e) => this with { Status = ParticipationStatus.Suspended, SuspendedFor = e.Ground };
+    public Participation Apply(ParticipationResumed _) => this with { Status = ParticipationStatus.Active, SuspendedFor = null };
+    public Participation Apply(ParticipationTerminated _) => this with { Status = ParticipationStatus.Terminated };
+    public Participation Apply(ParticipationExpired _) => this with { Status = ParticipationStatus.Expired };
+    public Participation Apply(InsuranceRenewed e) => this with { Policies = [.. Policies, e.Policy] };
+    public Participation Apply(ResponsiblePersonAdded e) => this with { Register = e.Register };
+    public Participation Apply(ResponsiblePersonRemoved e) => this with { Register = e.Register };
+
+
+    public void EnsureOpen()
+    {
+        if (IsClosed)
+            throw new DomainRuleViolation("participation-closed",
+                $"The participation is {Status.ToString().ToLowerInvariant()}; it can no longer change.");
+    }
+}

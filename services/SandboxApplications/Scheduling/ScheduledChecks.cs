@@ -1,0 +1,113 @@
+using Marten;
+using Microsoft.Extensions.Options;
+using SandboxRegistry.SandboxApplications.Applications;
+using SandboxRegistry.SandboxApplications.Applications.GettingDetails;
+using SandboxRegistry.SandboxApplications.Applications.MissingDeadline;
+using SandboxRegistry.SandboxApplications.Participations;
+using SandboxRegistry.SandboxApplications.Participations.Expiring;
+using SandboxRegistry.SandboxApplications.Participations.GettingDetails;
+using SandboxRegistry.SandboxApplications.Regimes;
+using SandboxRegistry.SandboxApplications.Regimes.Expiring;
+using SandboxRegistry.SandboxApplications.Regimes.GettingDetails;
+
+namespace SandboxRegistry.SandboxApplications.Scheduling;
+
+public sealed class ScheduleOptions
+{
+    public const string Section = "Schedules";
+
+    /// <summary>How often the service looks for missed deadlines, ended terms and lapsed insurance.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>
+/// Records what happens by the passing of time: a missed review deadline, the end of a regime's or a participation's
+/// term, a participation whose insurance lapsed, participations left in a regime that ended. "Today" comes from TimeProvider. Every replica may run this: each
+/// write goes through the stream's optimistic concurrency and each Decide records a fact only once, so a race ends
+/// in one event and a logged concurrency error.
+/// </summary>
+public sealed class ScheduledChecks(IServiceScopeFactory scopes, TimeProvider clock, IOptions<JurisdictionProfile> profile,
+    IOptions<ScheduleOptions> options, ILogger<ScheduledChecks> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Scheduled checks failed; retrying at the next interval");
+            }
+            try
+            {
+                await Task.Delay(options.Value.CheckInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public async Task RunOnceAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var today = profile.Value.DateOf(now);
+
+        List<Guid> overdue, regimes, participations, orphaned;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var query = scope.ServiceProvider.GetRequiredService<IQuerySession>();
+            overdue = (await query.Query<ApplicationDetails>()
+                .Where(a => !a.DeadlineMissed && a.DueOn < today &&
+                    (a.Status == ApplicationStatus.Submitted || a.Status == ApplicationStatus.UnderReview))
+                .Select(a => a.Id).ToListAsync(ct)).ToList();
+            regimes = (await query.Query<RegimeDetails>()
+                .Where(r => r.EndsOn < today && (r.Status == RegimeStatus.Active || r.Status == RegimeStatus.Suspended))
+                .Select(r => r.Id).ToListAsync(ct)).ToList();
+            participations = (await query.Query<ParticipationDetails>()
+                .Where(p => (p.Status == ParticipationStatus.Active || p.Status == ParticipationStatus.Suspended) &&
+                    (p.Term.EndsOn < today || p.Insurance.ValidTo < today || p.Insurance.ValidFrom > today))
+                .Select(p => p.Id).ToListAsync(ct)).ToList();
+            var endedRegimes = (await query.Query<RegimeDetails>()
+                .Where(r => r.Status == RegimeStatus.Terminated || r.Status == RegimeStatus.Expired)
+                .Select(r => r.Id).ToListAsync(ct)).ToArray();
+            orphaned = endedRegimes.Length == 0 ? [] : (await query.Query<ParticipationDetails>()
+                .Where(p => (p.Status == ParticipationStatus.Active || p.Status == ParticipationStatus.Suspended) &&
+                    p.RegimeId.IsOneOf(endedRegimes))
+                .Select(p => p.Id).ToListAsync(ct)).ToList();
+        }
+
+        foreach (var id in overdue)
+            await Record<Application>(id, a => MissDeadline.Decide(a, today, now), ct);
+        foreach (var id in regimes)
+            await Record<Regime>(id, r => ExpireRegime.Decide(r, today, now), ct);
+        foreach (var id in participations.Except(orphaned))
+            await Record<Participation>(id, p => CheckParticipation.Decide(p, today, SystemActor.Instance, now), ct);
+        foreach (var id in orphaned)
+            await Record<Participation>(id, p => CheckParticipation.Decide(p, today, SystemActor.Instance, now, regimeEnded: true), ct);
+    }
+
+    private async Task Record<T>(Guid id, Func<T, IReadOnlyList<object>> decide, CancellationToken ct) where T : class
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var session = scope.ServiceProvider.GetRequiredService<IDocumentSession>();
+            var stream = await session.Events.FetchForWriting<T>(id, ct);
+            if (stream.Aggregate is null) return;
+            var events = decide(stream.Aggregate);
+            if (events.Count == 0) return;
+            stream.AppendMany(events);
+            await session.SaveChangesAsync(ct);
+            logger.LogInformation("Recorded {Events} for {Stream}", string.Join(", ", events.Select(e => e.GetType().Name)), id);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Scheduled check of {Stream} failed; it is retried at the next interval", id);
+        }
+    }
+}
