@@ -58,12 +58,26 @@ public class AuditStreamTamperingTests(SystemFixture system) : IClassFixture<Sys
     }
 
     [Fact]
-    public async Task An_untouched_stream_verifies_clean_and_its_history_shows_the_chain()
+    public async Task An_untouched_stream_verifies_clean()
     {
-        var id = await StreamOfThree();
+        var verification = await Verify(await StreamOfThree());
+
+        Assert.True(verification.GetProperty("valid").GetBoolean(), verification.ToString());
+        Assert.Equal(3, verification.GetProperty("eventsChecked").GetInt64());
+        Assert.Null(verification.GetProperty("firstBroken").GetString());
+    }
+
+    [Fact]
+    public async Task A_regimes_history_shows_the_chain_that_verification_recomputes()
+    {
+        var regulator = system.Applications.Client(Tokens.Regulator("reg-petrov"));
+        var created = await regulator.PostAsJsonAsync("/api/v1/regimes", Requests.Regime("Chained"));
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "Audit" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await regulator.PostAsync($"/api/v1/regimes/{id}/resumption", null)).StatusCode);
 
         var verification = await Verify(id);
-        var history = await system.Applications.Client(Tokens.Regulator()).GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history");
+        var history = await regulator.GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history");
 
         Assert.True(verification.GetProperty("valid").GetBoolean(), verification.ToString());
         Assert.Equal(3, verification.GetProperty("eventsChecked").GetInt64());
@@ -73,7 +87,7 @@ public class AuditStreamTamperingTests(SystemFixture system) : IClassFixture<Sys
         Assert.Equal(entries[0].GetProperty("hash").GetString(), entries[1].GetProperty("previousHash").GetString());
         Assert.Equal(entries[1].GetProperty("hash").GetString(), entries[2].GetProperty("previousHash").GetString());
         Assert.Equal(entries[2].GetProperty("hash").GetString(), verification.GetProperty("headHash").GetString());
-        Assert.All(entries, e => Assert.Equal("probe-writer", e.GetProperty("by").GetString()));
+        Assert.All(entries, e => Assert.Equal("reg-petrov", e.GetProperty("by").GetString()));
     }
 
     [Fact]
@@ -139,15 +153,7 @@ public class AuditCheckpointWitnessTests(SystemFixture system) : IClassFixture<S
 {
     private async Task<Guid> Establish(string title)
     {
-        var response = await system.Applications.Client(Tokens.Regulator()).PostAsJsonAsync("/api/v1/regimes", new
-        {
-            title,
-            direction = "finance",
-            territory = new[] { "77" },
-            startsOn = "2026-01-01",
-            endsOn = "2027-01-01",
-            minimumSumInsured = new { amount = 1_000_000m, currency = "RUB" },
-        });
+        var response = await system.Applications.Client(Tokens.Regulator()).PostAsJsonAsync("/api/v1/regimes", Requests.Regime(title));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }

@@ -13,21 +13,7 @@ namespace SandboxRegistry.EndToEnd.Tests;
 [Collection(SystemCollection.Name)]
 public class RegimePropagationTests(SystemFixture system)
 {
-    private static object Regime(string title) => new
-    {
-        title,
-        direction = "medicine",
-        legalBasis = new { actNumber = "Government Decree No. 1234", actDate = "2025-12-01" },
-        territory = new[] { "77", "78" },
-        startsOn = "2026-02-01",
-        endsOn = "2028-01-31",
-        insurance = new
-        {
-            minimumSumInsured = new { amount = 25_000_000m, currency = "RUB" },
-            requiredRisks = new[] { "life", "health" },
-            aiHarmCoverRequired = true,
-        },
-    };
+    private static object Regime(string title) => Requests.Regime(title);
 
     private async Task<Guid> Establish(string title)
     {
