@@ -140,6 +140,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.Configure<AuditOptions>(section);
         builder.Services.AddSingleton<ChainVerifier>();
         builder.Services.AddScoped<ServiceVerifier>();
+        builder.Services.AddScoped<CitationVerifier>();
         builder.Services.AddHostedService<AuditCheckpointer>();
         builder.Services.AddHttpClient();
         foreach (var peer in section.GetSection("Peers").GetChildren())

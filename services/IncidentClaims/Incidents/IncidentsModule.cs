@@ -34,6 +34,7 @@ public static class IncidentsModule
         incidents.MapInsuranceClaims();
         incidents.MapCloseIncident();
         incidents.MapGetDossier();
+        incidents.MapVerifyDossier();
         return app;
     }
 }

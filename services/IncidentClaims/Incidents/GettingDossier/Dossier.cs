@@ -3,6 +3,7 @@ using JasperFx.Events;
 using Marten;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.ServiceDefaults.Audit;
 
 namespace SandboxRegistry.IncidentClaims.Incidents.GettingDossier;
 
@@ -47,14 +48,15 @@ public sealed record Dossier(
     DossierClosure? Closure,
     IReadOnlyList<Clock> Clocks)
 {
-    public static Dossier? From(IReadOnlyList<IEvent> events, bool withPersonalData)
+    /// <param name="hashes">Each own event's hash-chain link, by event id, so the dossier cites it with its hash.</param>
+    public static Dossier? From(IReadOnlyList<IEvent> events, bool withPersonalData, IReadOnlyDictionary<Guid, string>? hashes = null)
     {
         Dossier? d = null;
         Incident? state = null;
         foreach (var e in events)
         {
             state = Incident.When(state, e.Data);
-            var source = OutboxForwarder.Cite(e, ServiceNames.IncidentClaims);
+            var source = OutboxForwarder.Cite(e, ServiceNames.IncidentClaims, hashes?.GetValueOrDefault(e.Id));
             d = (d, e.Data) switch
             {
                 (_, HarmIncidentReported r) => new Dossier(r.IncidentId, IncidentStatus.Reported,
@@ -111,19 +113,42 @@ public sealed record Dossier(
     }
 }
 
+/// <param name="Verified">True when every citation matched its source's sealed event and chain.</param>
+public sealed record DossierVerification(Guid IncidentId, bool Verified, IReadOnlyList<CitationCheck> Checks);
+
 public static class GetDossier
 {
-
     public static void MapGetDossier(this RouteGroupBuilder incidents) =>
         incidents.MapGet("/{id:guid}/dossier", async (Guid id, IQuerySession session, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
-                var events = await session.Events.FetchStreamAsync(id, token: ct);
-                var dossier = Dossier.From(events, withPersonalData: user.IsInRole(Roles.Regulator)) ?? throw new ResourceNotFound("No such incident.");
-                http.Response.SetStreamVersion(events[^1].Version);
+                var (dossier, version) = await Load(id, session, withPersonalData: user.IsInRole(Roles.Regulator), ct);
+                http.Response.SetStreamVersion(version);
                 return Results.Ok(dossier);
             })
             .RequireAuthorization(Policies.RegulatorOrAuditor)
             .WithName("GetIncidentDossier")
             .Produces<Dossier>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+    /// <summary>Checks every citation of the dossier against the hash chain of the service it cites.</summary>
+    public static void MapVerifyDossier(this RouteGroupBuilder incidents) =>
+        incidents.MapGet("/{id:guid}/dossier/verification", async (Guid id, IQuerySession session, CitationVerifier verifier,
+                CancellationToken ct) =>
+            {
+                var (dossier, _) = await Load(id, session, withPersonalData: false, ct);
+                var checks = await verifier.CheckAsync(Citations.In(dossier), ct);
+                return Results.Ok(new DossierVerification(id, checks.All(c => c.Status == "verified"), checks));
+            })
+            .RequireAuthorization(Policies.RegulatorOrAuditor)
+            .WithName("VerifyIncidentDossier")
+            .Produces<DossierVerification>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    private static async Task<(Dossier Dossier, long Version)> Load(Guid id, IQuerySession session, bool withPersonalData, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(id, token: ct);
+        var hashes = (await session.Query<EventSeal>().Where(s => s.StreamId == id).ToListAsync(ct)).ToDictionary(s => s.Id, s => s.Hash);
+        var dossier = Dossier.From(events, withPersonalData, hashes) ?? throw new ResourceNotFound("No such incident.");
+        return (dossier, events[^1].Version);
+    }
 }
