@@ -148,7 +148,12 @@ public sealed class ResponsiblePersonsChangedConsumer(IDocumentSession session, 
 
 public static class ParticipationsModule
 {
-    public static void ConfigureMarten(StoreOptions options) => options.Schema.For<KnownParticipation>().Index(p => p.CompanyOgrn);
+    /// <summary>
+    /// Optimistic concurrency on the copy: a deployment checked against it and a message changing it cannot both commit on
+    /// the same version, so a suspension never misses a deployment made at the same moment (one side is retried).
+    /// </summary>
+    public static void ConfigureMarten(StoreOptions options) =>
+        options.Schema.For<KnownParticipation>().Index(p => p.CompanyOgrn).UseOptimisticConcurrency(true);
 
     public static void ConfigureBus(IBusRegistrationConfigurator bus)
     {

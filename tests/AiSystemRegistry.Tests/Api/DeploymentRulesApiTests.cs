@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using SandboxRegistry.AiSystemRegistry.Participations;
 using SandboxRegistry.Testing;
 using Published = SandboxRegistry.Contracts.SandboxApplications;
 
@@ -264,5 +267,33 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         Assert.Equal(0, known.GetProperty("responsiblePersons").GetArrayLength());
         Assert.Equal("active", known.GetProperty("status").GetString());
         await Scenario.AssertProblem(await S.OtherCompany.GetAsync($"/api/v1/participations/{participation}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Swagger_describes_the_registry_endpoints()
+    {
+        var swagger = await S.Anonymous.GetFromJsonAsync<JsonElement>("/swagger/v1/swagger.json");
+
+        var paths = swagger.GetProperty("paths");
+        foreach (var path in new[] { "/api/v1/ai-systems", "/api/v1/ai-systems/{id}/versions", "/api/v1/deployments",
+                     "/api/v1/deployments/active", "/api/v1/register/ai-systems/{id}", "/api/v1/participations/{id}" })
+            Assert.True(paths.TryGetProperty(path, out _), $"swagger should describe {path}");
+    }
+
+    [Fact]
+    public async Task A_deployment_and_a_participation_change_cannot_both_commit_on_the_same_copy()
+    {
+        var participation = await S.GrantParticipationAsync();
+        var store = fixture.Host.Services.GetRequiredService<IDocumentStore>();
+        await using var deploying = store.LightweightSession();
+        await using var suspending = store.LightweightSession();
+        var seenByDeploy = await deploying.LoadAsync<KnownParticipation>(participation);
+        var seenBySuspension = await suspending.LoadAsync<KnownParticipation>(participation);
+
+        suspending.Store(seenBySuspension! with { Status = ParticipationStatus.Suspended });
+        await suspending.SaveChangesAsync();
+        deploying.Store(seenByDeploy!);
+
+        await Assert.ThrowsAnyAsync<JasperFx.ConcurrencyException>(() => deploying.SaveChangesAsync());
     }
 }

@@ -79,6 +79,9 @@ public static class Deploy
                 var participation = await session.LoadAsync<KnownParticipation>(request.ParticipationId, ct);
                 var id = Guid.CreateVersion7();
                 session.Events.StartStream<Deployment>(id, Decide(id, system, participation, request, Actor.From(user), clock.GetUtcNow()));
+                // Stored unchanged at the version read: if a participation message changed it meanwhile, this save fails
+                // (412) instead of adding a deployment the message's cascade did not see.
+                session.Store(participation!);
                 await session.SaveChangesAsync(ct);
                 http.Response.SetStreamVersion(1);
                 return Results.Created($"/api/v1/deployments/{id}", new DeploymentCreated(id, 1));
