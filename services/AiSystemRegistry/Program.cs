@@ -1,3 +1,4 @@
+using MassTransit;
 using SandboxRegistry.AiSystemRegistry;
 using SandboxRegistry.AiSystemRegistry.AiSystems;
 using SandboxRegistry.AiSystemRegistry.Deployments;
@@ -26,6 +27,8 @@ builder.AddServiceDefaults(ServiceNames.AiSystemRegistry, typeof(ServiceMarker).
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
 });
 builder.Services.AddAccessPolicies();
+// Start serving only once the bus has bound this service's queue: messages published from then on are not lost.
+builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
 
 var app = builder.Build();
 app.UseServiceDefaults();

@@ -51,18 +51,25 @@ public static class AiSystemsModule
     }
 
     /// <summary>
-    /// Opens the system's stream for writing at the version the client read (If-Match), or at the current one when it sent
-    /// none. An applicant acting on another company's system gets a 404.
+    /// Opens the system's stream for writing. An unknown system, or an applicant acting on another company's, is a 404
+    /// before If-Match is compared, so a stale version never reveals that a stream exists; Marten then checks at save that
+    /// nobody appended since this fetch.
     /// </summary>
     public static async Task<IEventStream<AiSystem>> FetchForWritingAsync(IDocumentSession session, HttpRequest request, Guid id,
         Actor by, CancellationToken ct)
     {
-        var stream = request.ExpectedVersion() is { } expected
-            ? await session.Events.FetchForWriting<AiSystem>(id, expected, ct)
-            : await session.Events.FetchForWriting<AiSystem>(id, ct);
+        var stream = await session.Events.FetchForWriting<AiSystem>(id, ct);
         if (stream.Aggregate is null) throw new ResourceNotFound("No such AI system.");
         AiSystemRules.EnsureOwner(stream.Aggregate, by);
+        stream.EnsureExpectedVersion(request);
         return stream;
+    }
+
+    /// <summary>The If-Match version, when the client sent one, must be the version just fetched: otherwise 412.</summary>
+    public static void EnsureExpectedVersion<T>(this IEventStream<T> stream, HttpRequest request) where T : class
+    {
+        if (request.ExpectedVersion() is { } expected && expected != stream.StartingVersion)
+            throw new JasperFx.ConcurrencyException(typeof(T), stream.Id);
     }
 
     public static IResult Changed(HttpResponse response, Guid id, long version)

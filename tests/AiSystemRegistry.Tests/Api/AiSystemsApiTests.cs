@@ -327,4 +327,25 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         Assert.Equal("suspended", (await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/ai-systems/{id}"))
             .GetProperty("system").GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task An_if_match_on_an_unknown_stream_is_never_a_500()
+    {
+        var onSystem = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/ai-systems/{Guid.NewGuid()}/suspension")
+        {
+            Content = JsonContent.Create(new { reason = "x" }),
+            Headers = { { "If-Match", "\"1\"" } },
+        };
+        var onDeployment = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/deployments/{Guid.NewGuid()}/end")
+        {
+            Content = JsonContent.Create(new { reason = "x" }),
+            Headers = { { "If-Match", "\"1\"" } },
+        };
+
+        var a = await S.Regulator.SendAsync(onSystem);
+        var b = await S.Regulator.SendAsync(onDeployment);
+
+        Assert.Equal(HttpStatusCode.NotFound, a.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, b.StatusCode);
+    }
 }

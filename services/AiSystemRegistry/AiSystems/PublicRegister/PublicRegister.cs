@@ -55,8 +55,9 @@ public static class PublicRegisterEndpoints
 
         register.MapGet("/", async (IQuerySession session, CancellationToken ct) =>
             {
-                var systems = await session.Query<AiSystemDetails>().OrderBy(s => s.RegisteredAt).ToListAsync(ct);
-                return Results.Ok(systems.Where(s => s.IsPublic).Select(s => PublicAiSystem.From(s, null)).ToList());
+                var systems = await session.Query<AiSystemDetails>().Where(s => s.Versions.Any()).OrderBy(s => s.RegisteredAt)
+                    .ToListAsync(ct);
+                return Results.Ok(systems.Select(s => PublicAiSystem.From(s, null)).ToList());
             })
             .WithName("ListPublicAiSystems")
             .Produces<IReadOnlyList<PublicAiSystem>>();

@@ -74,8 +74,10 @@ public static class Deploy
         deployments.MapPost("/", async (DeployRequest request, IDocumentSession session, TimeProvider clock, ClaimsPrincipal user,
                 HttpContext http, CancellationToken ct) =>
             {
-                var system = await session.Events.AggregateStreamAsync<AiSystem>(request.AiSystemId, token: ct)
-                    ?? throw new ResourceNotFound("No such AI system.");
+                var systemStream = await session.Events.FetchForWriting<AiSystem>(request.AiSystemId, ct);
+                var system = systemStream.Aggregate ?? throw new ResourceNotFound("No such AI system.");
+                // Nothing is appended to the system, but a recall or suspension committed meanwhile must fail this save.
+                systemStream.AlwaysEnforceConsistency = true;
                 var participation = await session.LoadAsync<KnownParticipation>(request.ParticipationId, ct);
                 var id = Guid.CreateVersion7();
                 session.Events.StartStream<Deployment>(id, Decide(id, system, participation, request, Actor.From(user), clock.GetUtcNow()));

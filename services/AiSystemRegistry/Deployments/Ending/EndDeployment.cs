@@ -27,11 +27,11 @@ public static class EndDeployment
         deployments.MapPost("/{id:guid}/end", async (Guid id, EndDeploymentRequest request, IDocumentSession session, TimeProvider clock,
                 ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
-                var stream = http.Request.ExpectedVersion() is { } expected
-                    ? await session.Events.FetchForWriting<Deployment>(id, expected, ct)
-                    : await session.Events.FetchForWriting<Deployment>(id, ct);
+                var stream = await session.Events.FetchForWriting<Deployment>(id, ct);
                 var deployment = stream.Aggregate ?? throw new ResourceNotFound("No such deployment.");
-                stream.AppendOne(Decide(deployment, request, Actor.From(user), clock.GetUtcNow()));
+                var ended = Decide(deployment, request, Actor.From(user), clock.GetUtcNow());
+                stream.EnsureExpectedVersion(http.Request);
+                stream.AppendOne(ended);
                 await session.SaveChangesAsync(ct);
                 return AiSystemsModule.Changed(http.Response, id, (stream.StartingVersion ?? 0) + 1);
             })
