@@ -348,4 +348,27 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         Assert.Equal(HttpStatusCode.NotFound, a.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, b.StatusCode);
     }
+
+    [Fact]
+    public async Task Lists_accept_asof_and_answer_with_the_systems_as_they_stood_then()
+    {
+        var beforeRegistering = DateTimeOffset.UtcNow.AddMilliseconds(-1);
+        var id = await S.RegisterSystemAsync("Listed later");
+        var beforeRelease = DateTimeOffset.UtcNow;
+        await S.ReleaseAsync(id, "1.0.0");
+        var afterRelease = DateTimeOffset.UtcNow;
+
+        async Task<JsonElement?> Listed(HttpClient client, string path, DateTimeOffset at)
+        {
+            var list = await client.GetFromJsonAsync<JsonElement>($"{path}{Scenario.AsOf(at)}");
+            return list.EnumerateArray().Where(s => s.GetProperty("id").GetGuid() == id).Select(s => (JsonElement?)s).SingleOrDefault();
+        }
+
+        Assert.Null(await Listed(S.Owner, "/api/v1/ai-systems", beforeRegistering));
+        Assert.Equal(0, (await Listed(S.Owner, "/api/v1/ai-systems", beforeRelease))!.Value.GetProperty("versions").GetArrayLength());
+        Assert.Equal(1, (await Listed(S.Regulator, "/api/v1/ai-systems", afterRelease))!.Value.GetProperty("versions").GetArrayLength());
+        Assert.Null(await Listed(S.Anonymous, "/api/v1/register/ai-systems", beforeRelease)); // a draft then
+        Assert.Equal("1.0.0", (await Listed(S.Anonymous, "/api/v1/register/ai-systems", afterRelease))!.Value
+            .GetProperty("versions")[0].GetProperty("version").GetString());
+    }
 }

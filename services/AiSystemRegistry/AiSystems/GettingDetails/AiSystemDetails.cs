@@ -124,16 +124,28 @@ public static class GetAiSystemDetails
         return new AiSystemAsOf(system, deployments.OrderBy(d => d.DeployedAt).ToList(), asOf ?? clock.GetUtcNow());
     }
 
+    /// <summary>Today's list replayed to <paramref name="asOf"/>: a system is never deleted, so the list holds every one that existed then.</summary>
+    public static async Task<IReadOnlyList<AiSystemDetails>> AsOfAsync(IQuerySession session, IReadOnlyList<AiSystemDetails> today,
+        DateTimeOffset? asOf, CancellationToken ct)
+    {
+        if (asOf is null) return today;
+        var then = new List<AiSystemDetails>();
+        foreach (var system in today)
+            if (await AiSystemDetails.LoadAsync(session, system.Id, asOf, ct) is { } past)
+                then.Add(past);
+        return then;
+    }
+
     public static void MapGetAiSystemDetails(this RouteGroupBuilder systems)
     {
-        systems.MapGet("/", async (IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
+        systems.MapGet("/", async (DateTimeOffset? asOf, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
             {
                 var query = session.Query<AiSystemDetails>();
                 var org = user.FindFirstValue(Roles.OrgClaim);
                 var list = Access.IsOfficial(user)
                     ? await query.OrderBy(s => s.RegisteredAt).ToListAsync(ct)
                     : await query.Where(s => s.OwnerOgrn == org).OrderBy(s => s.RegisteredAt).ToListAsync(ct);
-                return Results.Ok(list);
+                return Results.Ok(await AsOfAsync(session, list, asOf, ct));
             })
             .RequireAuthorization(Access.OwnerOrOfficialPolicy)
             .WithName("ListAiSystems")

@@ -53,11 +53,12 @@ public static class PublicRegisterEndpoints
     {
         var register = app.MapGroup("/api/v1/register/ai-systems").WithTags("Public register").AllowAnonymous();
 
-        register.MapGet("/", async (IQuerySession session, CancellationToken ct) =>
+        register.MapGet("/", async (DateTimeOffset? asOf, IQuerySession session, CancellationToken ct) =>
             {
                 var systems = await session.Query<AiSystemDetails>().Where(s => s.Versions.Any()).OrderBy(s => s.RegisteredAt)
                     .ToListAsync(ct);
-                return Results.Ok(systems.Select(s => PublicAiSystem.From(s, null)).ToList());
+                var then = await GetAiSystemDetails.AsOfAsync(session, systems, asOf, ct);
+                return Results.Ok(then.Where(s => s.IsPublic).Select(s => PublicAiSystem.From(s, null)).ToList());
             })
             .WithName("ListPublicAiSystems")
             .Produces<IReadOnlyList<PublicAiSystem>>();
