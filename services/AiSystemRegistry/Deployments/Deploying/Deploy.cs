@@ -62,7 +62,7 @@ public static class Deploy
         if (outside.Count > 0)
             throw new DomainRuleViolation("territory-outside-participation",
                 $"The participation does not cover: {string.Join(", ", outside)}.");
-        if (r.From < participation.TermStart || (r.Until ?? r.From) > participation.TermEnd || r.From >= participation.TermEnd)
+        if (r.From < participation.TermStart || r.From >= participation.TermEnd || r.Until > participation.TermEnd)
             throw new DomainRuleViolation("period-outside-participation-term",
                 $"The period must lie within the participation's term, {participation.StartsOn:yyyy-MM-dd} to {participation.EndsOn:yyyy-MM-dd}.");
 
