@@ -53,6 +53,14 @@ public class IncidentsAndRegisterApiTests(ServiceFixture<ServiceMarker> fixture)
         Assert.Equal(["recallVersion", "suspendParticipation"], c.GetProperty("recommendations").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal(conclusion.Source.EventId, c.GetProperty("source").GetProperty("eventId").GetGuid());
         Assert.Equal("released", flagged.GetProperty("status").GetString()); // a recommendation, not a recall
+        var flaggedForRegulator = await S.Regulator.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems?recallRecommended=true");
+        Assert.Contains(flaggedForRegulator.EnumerateArray(), s => s.GetProperty("id").GetGuid() == system);
+        Assert.All(flaggedForRegulator.EnumerateArray(), s => Assert.Contains(s.GetProperty("versions").EnumerateArray(),
+            v => v.GetProperty("recallRecommended").GetBoolean()));
+        var flaggedForOwner = await S.Owner.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems?recallRecommended=true");
+        Assert.Contains(flaggedForOwner.EnumerateArray(), s => s.GetProperty("id").GetGuid() == system);
+        var flaggedForRival = await S.OtherCompany.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems?recallRecommended=true");
+        Assert.DoesNotContain(flaggedForRival.EnumerateArray(), s => s.GetProperty("id").GetGuid() == system);
         var owners = await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/ai-systems/{system}");
         Assert.True(owners.GetProperty("system").GetProperty("versions")[0].GetProperty("recallRecommended").GetBoolean());
 

@@ -138,14 +138,19 @@ public static class GetAiSystemDetails
 
     public static void MapGetAiSystemDetails(this RouteGroupBuilder systems)
     {
-        systems.MapGet("/", async (DateTimeOffset? asOf, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
+        // recallRecommended=true: the systems with a version the harm commission recommended recalling, for owner and regulator.
+        systems.MapGet("/", async (DateTimeOffset? asOf, bool? recallRecommended, IQuerySession session, ClaimsPrincipal user,
+                CancellationToken ct) =>
             {
                 var query = session.Query<AiSystemDetails>();
                 var org = user.FindFirstValue(Roles.OrgClaim);
                 var list = Access.IsOfficial(user)
                     ? await query.OrderBy(s => s.RegisteredAt).ToListAsync(ct)
                     : await query.Where(s => s.OwnerOgrn == org).OrderBy(s => s.RegisteredAt).ToListAsync(ct);
-                return Results.Ok(await AsOfAsync(session, list, asOf, ct));
+                var then = await AsOfAsync(session, list, asOf, ct);
+                return Results.Ok(recallRecommended is { } flag
+                    ? then.Where(s => s.Versions.Any(v => v.RecallRecommended) == flag).ToList()
+                    : then);
             })
             .RequireAuthorization(Access.OwnerOrOfficialPolicy)
             .WithName("ListAiSystems")
