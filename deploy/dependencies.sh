@@ -11,7 +11,7 @@ SANDBOX_MQ_PASSWORD=${SANDBOX_MQ_PASSWORD:-sandbox}
 SANDBOX_DATABASES=(sandbox_applications ai_system_registry incident_claims)
 DEPENDENCY_TIMEOUT=${DEPENDENCY_TIMEOUT:-90}
 
-log() { printf '[deps] %s\n' "$*" >&2; }
+log() { printf '[%s] %s\n' "${LOG_TAG:-deps}" "$*" >&2; }
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

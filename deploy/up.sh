@@ -16,6 +16,7 @@ SERVICES=(SandboxApplications:5101:sandbox_applications AiSystemRegistry:5102:ai
 READY_TIMEOUT=${READY_TIMEOUT:-120}
 
 ensure_dependencies
+LOG_TAG=up
 mkdir -p .run/logs .run/pids
 
 running() { [ -f ".run/pids/$1.pid" ] && kill -0 "$(cat ".run/pids/$1.pid")" 2>/dev/null; }

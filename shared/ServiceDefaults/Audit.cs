@@ -3,6 +3,7 @@ using System.Security.Claims;
 using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Http;
+using SandboxRegistry.ServiceDefaults.Audit;
 
 namespace SandboxRegistry.ServiceDefaults;
 
@@ -19,13 +20,16 @@ public sealed class AuditedSessionFactory(IDocumentStore store, IHttpContextAcce
 
     public IQuerySession QuerySession() => store.QuerySession();
 
-    public IDocumentSession OpenSession()
+    public IDocumentSession OpenSession() =>
+        OpenSession(http.HttpContext?.User is { Identity.IsAuthenticated: true } user ? Actor.From(user) : null);
+
+    /// <summary>A session whose events are stamped with <paramref name="actor"/> (the service itself when null).</summary>
+    public IDocumentSession OpenSession(Actor? actor)
     {
         var session = store.LightweightSession();
         session.CorrelationId = Activity.Current?.TraceId.ToString();
-        if (http.HttpContext?.User is { Identity.IsAuthenticated: true } user)
+        if (actor is not null)
         {
-            var actor = Actor.From(user);
             session.LastModifiedBy = actor.Subject;
             session.SetHeader(RoleHeader, actor.Role);
             if (actor.Org is not null) session.SetHeader(OrgHeader, actor.Org);
@@ -48,18 +52,21 @@ public sealed record HistoryEntry(
     string? By,
     string? Role,
     Guid EventId,
+    string? Hash,
+    string? PreviousHash,
     object Data);
 
 public static class StreamHistory
 {
-    /// <summary>The stream's events in order, with who and when; empty when the stream does not exist.</summary>
+    /// <summary>The stream's events in order, with who, when and their hash-chain links; empty when there is no stream.</summary>
     public static async Task<IReadOnlyList<HistoryEntry>> ReadAsync(IQuerySession session, Guid streamId, CancellationToken ct)
     {
         var events = await session.Events.FetchStreamAsync(streamId, token: ct);
-        return events.Select(ToEntry).ToList();
+        var seals = (await session.Query<EventSeal>().Where(s => s.StreamId == streamId).ToListAsync(ct)).ToDictionary(s => s.Id);
+        return events.Select(e => ToEntry(e, seals.GetValueOrDefault(e.Id))).ToList();
     }
 
-    public static HistoryEntry ToEntry(IEvent e) => new(
+    public static HistoryEntry ToEntry(IEvent e, EventSeal? seal) => new(
         e.Version,
         e.Sequence,
         e.EventTypeName,
@@ -67,5 +74,7 @@ public static class StreamHistory
         e.UserName,
         e.Headers?.TryGetValue(AuditedSessionFactory.RoleHeader, out var role) == true ? role?.ToString() : null,
         e.Id,
+        seal?.Hash,
+        seal?.PreviousHash,
         e.Data);
 }

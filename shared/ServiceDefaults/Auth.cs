@@ -60,6 +60,13 @@ public static class AuthDefaults
         var audience = auth["Audience"] ?? DefaultAudience;
         var authority = auth["Authority"];
         var devKey = auth["DevSigningKey"];
+        var useDevKey = string.IsNullOrWhiteSpace(authority) && builder.Environment.IsDevelopment() && !string.IsNullOrWhiteSpace(devKey);
+        if (string.IsNullOrWhiteSpace(authority) && !useDevKey)
+            throw new InvalidOperationException(
+                "No token issuer is configured: set Auth:Authority (an OIDC authority), or Auth:DevSigningKey in Development.");
+        if (!string.IsNullOrWhiteSpace(authority) && !builder.Environment.IsDevelopment() &&
+            !authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException("Auth:Authority must be an https:// URL outside Development.");
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
@@ -81,15 +88,10 @@ public static class AuthDefaults
                 options.Audience = audience;
                 options.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
             }
-            else if (builder.Environment.IsDevelopment() && !string.IsNullOrWhiteSpace(devKey))
-            {
-                options.TokenValidationParameters.ValidIssuer = auth["Issuer"] ?? DevIssuer;
-                options.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(devKey));
-            }
             else
             {
-                throw new InvalidOperationException(
-                    "No token issuer is configured: set Auth:Authority (an OIDC authority), or Auth:DevSigningKey in Development.");
+                options.TokenValidationParameters.ValidIssuer = auth["Issuer"] ?? DevIssuer;
+                options.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(devKey!));
             }
         });
 

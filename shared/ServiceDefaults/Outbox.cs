@@ -6,6 +6,7 @@ using Marten.Subscriptions;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using SandboxRegistry.Contracts;
+using SandboxRegistry.ServiceDefaults.Audit;
 
 namespace SandboxRegistry.ServiceDefaults;
 
@@ -35,9 +36,11 @@ public sealed class OutboxForwarder(IBus bus, IIntegrationEventMap map, ServiceI
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller,
         IDocumentOperations operations, CancellationToken cancellationToken)
     {
+        var seals = (await operations.LoadManyAsync<EventSeal>(cancellationToken, page.Events.Select(e => e.Id).ToArray()))
+            .ToDictionary(s => s.Id, s => s.Hash);
         foreach (var @event in page.Events)
         {
-            var contract = map.ToContract(@event, Cite(@event, service.Name));
+            var contract = map.ToContract(@event, Cite(@event, service.Name, seals.GetValueOrDefault(@event.Id)));
             if (contract is null) continue;
 
             await bus.Publish(contract, contract.GetType(), context =>
@@ -50,6 +53,6 @@ public sealed class OutboxForwarder(IBus bus, IIntegrationEventMap map, ServiceI
         return NullChangeListener.Instance;
     }
 
-    public static SourceCitation Cite(IEvent @event, string service) =>
-        new(service, @event.StreamId, @event.Version, @event.Id, @event.Sequence);
+    public static SourceCitation Cite(IEvent @event, string service, string? hash = null) =>
+        new(service, @event.StreamId, @event.Version, @event.Id, @event.Sequence, hash);
 }

@@ -32,6 +32,7 @@ public sealed class ProblemDetailsMapping(IProblemDetailsService problems, ILogg
     {
         DomainRuleViolation violation => Problem(StatusCodes.Status409Conflict, "The request conflicts with the current state.",
             violation.Message, violation.Code),
+        InvalidPaging paging => Invalid(paging.Parameter, paging.Message),
         ResourceNotFound notFound => Problem(StatusCodes.Status404NotFound, "Not found.", notFound.Message, "not-found"),
         MalformedPrecondition malformed => Problem(StatusCodes.Status400BadRequest, "Malformed If-Match header.",
             malformed.Message, "malformed-if-match"),
@@ -47,6 +48,13 @@ public sealed class ProblemDetailsMapping(IProblemDetailsService problems, ILogg
         _ => Problem(StatusCodes.Status500InternalServerError, "An unexpected error occurred.",
             "The error was logged; retrying may help.", "internal-error"),
     };
+
+    private static ProblemDetails Invalid(string field, string message)
+    {
+        var problem = Problem(StatusCodes.Status400BadRequest, "The request has invalid fields.", message, "validation-failed");
+        problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+        return problem;
+    }
 
     // Name the field that could not be read, as a validation error would, but never echo the body.
     private static ProblemDetails MalformedJson(System.Text.Json.JsonException json)

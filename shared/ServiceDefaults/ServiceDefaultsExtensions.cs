@@ -3,7 +3,11 @@ using System.Text.Json.Serialization;
 using FluentValidation;
 using JasperFx;
 using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Marten;
+using Marten.Schema;
+using SandboxRegistry.ServiceDefaults.Audit;
+using SandboxRegistry.ServiceDefaults.PersonalData;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -50,11 +54,18 @@ public static class ServiceDefaultsExtensions
         services.AddSingleton(new ServiceIdentity(serviceName));
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
+        services.AddSingleton<AuditedSessionFactory>();
+        services.AddSingleton<GroupCommit>();
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
 
         builder.AddMarten(serviceName, options);
+        builder.AddAuditTrail();
+        builder.Services.Configure<VaultOptions>(builder.Configuration.GetSection(VaultOptions.Section));
+        builder.Services.AddSingleton<PersonalDataVault>();
         builder.AddMessaging(serviceName, options);
         builder.AddSandboxAuth();
         builder.AddHttpDefaults(serviceName, serviceAssembly);
+        builder.AddSandboxLimits();
         builder.AddTracing(serviceName);
         return builder;
     }
@@ -65,7 +76,10 @@ public static class ServiceDefaultsExtensions
             ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.");
         var schema = builder.Configuration["Marten:Schema"] ?? "public";
 
-        var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = serviceName }.Build();
+        var sourceBuilder = new NpgsqlDataSourceBuilder(connectionString) { Name = serviceName };
+        // A query that runs longer than this is cancelled (and its request fails) instead of holding a connection.
+        sourceBuilder.ConnectionStringBuilder.CommandTimeout = builder.Configuration.GetValue("Limits:CommandTimeoutSeconds", 15);
+        var dataSource = sourceBuilder.Build();
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("postgres",
             sp => new PostgresHealthCheck(sp.GetRequiredService<NpgsqlDataSource>()), HealthStatus.Unhealthy, [ReadyTag],
@@ -73,17 +87,7 @@ public static class ServiceDefaultsExtensions
 
         var marten = builder.Services.AddMarten(opts =>
             {
-                opts.DatabaseSchemaName = schema;
-                opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
-                // Wake the async daemon on append instead of waiting for its polling interval.
-                opts.Events.UseListenNotifyForEventAppends = true;
-                // Who and which trace, on every event (see AuditedSessionFactory).
-                opts.Events.MetadataConfig.UserNameEnabled = true;
-                opts.Events.MetadataConfig.HeadersEnabled = true;
-                opts.Events.MetadataConfig.CorrelationIdEnabled = true;
-                opts.Events.MetadataConfig.CausationIdEnabled = true;
-                opts.Schema.For<ProcessedMessage>().Identity(x => x.Id);
+                ConfigureStore(opts, schema);
                 options.ConfigureMarten(opts);
             })
             .UseNpgsqlDataSource()
@@ -100,12 +104,52 @@ public static class ServiceDefaultsExtensions
         }
     }
 
+    /// <summary>
+    /// The store settings every service shares (also used by tools that must store exactly as a service does).
+    /// </summary>
+    public static void ConfigureStore(StoreOptions opts, string schema)
+    {
+        opts.DatabaseSchemaName = schema;
+        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        // Wake the async daemon on append instead of waiting for its polling interval.
+        opts.Events.UseListenNotifyForEventAppends = true;
+        // Who and which trace, on every event (see AuditedSessionFactory).
+        opts.Events.MetadataConfig.UserNameEnabled = true;
+        opts.Events.MetadataConfig.HeadersEnabled = true;
+        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+        opts.Events.MetadataConfig.CausationIdEnabled = true;
+        opts.Schema.For<ProcessedMessage>().Identity(x => x.Id);
+        // The audit trail: every event sealed inline into its stream's hash chain; checkpoints and witnesses.
+        opts.Schema.For<EventSeal>().UniqueIndex(UniqueIndexType.Computed, "event_seal_stream_version",
+            s => s.StreamId, s => s.Version);
+        opts.Projections.Add(new EventSealProjection(), ProjectionLifecycle.Inline);
+        opts.Schema.For<AuditCheckpoint>().Identity(c => c.Id);
+        opts.Schema.For<WitnessedCheckpoint>().Identity(c => c.Id);
+        // Personal data keys live outside the event streams, so erasing one leaves the streams untouched.
+        opts.Schema.For<PersonalDataKey>();
+        opts.Schema.For<ErasureRecord>();
+    }
+
+    private static void AddAuditTrail(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(AuditOptions.Section);
+        builder.Services.Configure<AuditOptions>(section);
+        builder.Services.AddSingleton<ChainVerifier>();
+        builder.Services.AddScoped<ServiceVerifier>();
+        builder.Services.AddHostedService<AuditCheckpointer>();
+        builder.Services.AddHttpClient();
+        foreach (var peer in section.GetSection("Peers").GetChildren())
+            builder.Services.AddHttpClient(ServiceVerifier.PeerClientPrefix + peer.Key, c => c.BaseAddress = new Uri(peer.Value!));
+    }
+
     private static void AddMessaging(this WebApplicationBuilder builder, string serviceName, ServiceDefaultsOptions options)
     {
         var broker = RabbitMqSettings.From(builder.Configuration);
         builder.Services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
+            bus.AddConsumer<AuditCheckpointWitness>();
             options.ConfigureBus(bus);
             bus.UsingRabbitMq((context, cfg) =>
             {
@@ -151,7 +195,7 @@ public static class ServiceDefaultsExtensions
         });
         // Malformed JSON throws BadHttpRequestException, which ProblemDetailsMapping answers as a 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RateLimits.MaxBodyBytes);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
@@ -189,12 +233,16 @@ public static class ServiceDefaultsExtensions
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseBodySizeLimit();
         app.UseStatusCodePages();
         app.UseSwagger();
         app.UseSwaggerUI();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseRequestTimeouts();
 
+        app.MapAudit();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.Write })
             .AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -58,6 +58,12 @@ public class RegimePropagationTests(SystemFixture system)
             Assert.Equal(id, source.GetProperty("streamId").GetGuid());
             Assert.Equal(1, source.GetProperty("streamVersion").GetInt64());
         }
+        // ...and carry the event's hash-chain link, which the owner publishes for anyone to check.
+        var cited = inRegistry.GetProperty("sources")[0];
+        var seal = await system.Applications.Client().GetFromJsonAsync<JsonElement>(
+            $"/api/v1/audit/events/{cited.GetProperty("eventId").GetGuid()}");
+        Assert.Equal(seal.GetProperty("hash").GetString(), cited.GetProperty("hash").GetString());
+        Assert.Matches("^[0-9a-f]{64}$", cited.GetProperty("hash").GetString());
         // Both copies cite the same event of the owner's store.
         Assert.Equal(inRegistry.GetProperty("sources")[0].GetProperty("eventId").GetGuid(),
             inIncidents.GetProperty("sources")[0].GetProperty("eventId").GetGuid());

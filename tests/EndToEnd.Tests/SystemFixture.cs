@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using SandboxRegistry.Contracts;
+using SandboxRegistry.ServiceDefaults.Audit;
 using SandboxRegistry.Testing;
 using Applications = SandboxRegistry.SandboxApplications.ServiceMarker;
 using Incidents = SandboxRegistry.IncidentClaims.ServiceMarker;
@@ -26,14 +29,40 @@ public sealed class SystemFixture : IAsyncLifetime
         ApplicationsBrokerLine = new TcpProxy(_vhost.Host, _vhost.Port);
         var throughProxy = new UriBuilder(_vhost) { Host = "127.0.0.1", Port = ApplicationsBrokerLine.Port }.Uri;
 
-        Applications = new ServiceHost<Applications>(await _infrastructure.CreateDatabaseAsync("e2e_applications"), throughProxy);
-        Registry = new ServiceHost<Registry>(await _infrastructure.CreateDatabaseAsync("e2e_registry"), _vhost);
-        Incidents = new ServiceHost<Incidents>(await _infrastructure.CreateDatabaseAsync("e2e_incidents"), _vhost);
+        Applications = new ServiceHost<Applications>(await _infrastructure.CreateDatabaseAsync("e2e_applications"), throughProxy,
+            AuditSettings, PeersExcept(ServiceNames.SandboxApplications));
+        Registry = new ServiceHost<Registry>(await _infrastructure.CreateDatabaseAsync("e2e_registry"), _vhost,
+            AuditSettings, PeersExcept(ServiceNames.AiSystemRegistry));
+        Incidents = new ServiceHost<Incidents>(await _infrastructure.CreateDatabaseAsync("e2e_incidents"), _vhost,
+            AuditSettings, PeersExcept(ServiceNames.IncidentClaims));
         // Consumers first, so their queues exist before anything is published.
         _ = Registry.Server;
         _ = Incidents.Server;
         _ = Applications.Server;
     }
+
+    /// <summary>Checkpoints often, so tests see them witnessed quickly; peers are reached in process.</summary>
+    private static readonly Dictionary<string, string?> AuditSettings = new()
+    {
+        ["Audit:CheckpointEveryEvents"] = "3",
+        ["Audit:CheckpointEvery"] = "00:00:01",
+        ["Audit:PollInterval"] = "00:00:00.200",
+        [$"Audit:Peers:{ServiceNames.SandboxApplications}"] = "http://sandbox-applications/",
+        [$"Audit:Peers:{ServiceNames.AiSystemRegistry}"] = "http://ai-system-registry/",
+        [$"Audit:Peers:{ServiceNames.IncidentClaims}"] = "http://incident-claims/",
+    };
+
+    private Action<IServiceCollection> PeersExcept(string self) => services =>
+    {
+        var peers = new Dictionary<string, Func<HttpMessageHandler>>
+        {
+            [ServiceNames.SandboxApplications] = () => Applications.Server.CreateHandler(),
+            [ServiceNames.AiSystemRegistry] = () => Registry.Server.CreateHandler(),
+            [ServiceNames.IncidentClaims] = () => Incidents.Server.CreateHandler(),
+        };
+        foreach (var (name, handler) in peers.Where(p => p.Key != self))
+            services.AddHttpClient(ServiceVerifier.PeerClientPrefix + name).ConfigurePrimaryHttpMessageHandler(handler);
+    };
 
     public async Task DisposeAsync()
     {

@@ -1,16 +1,22 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace SandboxRegistry.Testing;
 
 /// <summary>One service in process, on its own database, talking to a real broker at <paramref name="rabbitMq"/>.</summary>
-public sealed class ServiceHost<TMarker>(string postgres, Uri rabbitMq, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class ServiceHost<TMarker>(string postgres, Uri rabbitMq, IReadOnlyDictionary<string, string?>? settings = null,
+    Action<IServiceCollection>? configureServices = null)
     : WebApplicationFactory<TMarker> where TMarker : class
 {
     public string Postgres { get; } = postgres;
+
+    /// <summary>What the host logged, at Information and above (as in production), whatever the console shows.</summary>
+    public CapturedLogs Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -18,9 +24,16 @@ public sealed class ServiceHost<TMarker>(string postgres, Uri rabbitMq, IReadOnl
         builder.UseSetting("ConnectionStrings:Postgres", Postgres);
         builder.UseSetting("ConnectionStrings:RabbitMq", rabbitMq.ToString());
         builder.UseSetting("Auth:DevSigningKey", Tokens.SigningKey);
+        builder.UseSetting("Vault:MasterKey", Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray()));
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging =>
+        {
+            logging.AddProvider(Logs);
+            logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(level => level >= LogLevel.Warning);
+            logging.SetMinimumLevel(LogLevel.Information);
+        });
+        if (configureServices is not null) builder.ConfigureTestServices(configureServices);
     }
 
     /// <summary>A client that sends <paramref name="token"/> as its bearer token (none when null).</summary>

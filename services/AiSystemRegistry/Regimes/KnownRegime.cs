@@ -45,8 +45,13 @@ public static class KnownRegimesModule
     public static IEndpointRouteBuilder MapKnownRegimes(this IEndpointRouteBuilder app)
     {
         var regimes = app.MapGroup("/api/v1/regimes").WithTags("Regimes").AllowAnonymous(); // public law, no personal data
-        regimes.MapGet("/", async (IQuerySession session, CancellationToken ct) =>
-            Results.Ok(await session.Query<KnownRegime>().OrderBy(r => r.Title).ToListAsync(ct)));
+        regimes.MapGet("/", async (int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
+            {
+                var paging = Paging.From(page, pageSize);
+                return Results.Ok(await session.Query<KnownRegime>().OrderBy(r => r.Title).ThenBy(r => r.Id)
+                    .Skip(paging.Skip).Take(paging.Size).ToListAsync(ct));
+            })
+            .RequireRateLimiting(RateLimits.Lists);
         regimes.MapGet("/{id:guid}", async (Guid id, IQuerySession session, CancellationToken ct) =>
             await session.LoadAsync<KnownRegime>(id, ct) is { } regime ? Results.Ok(regime) : throw new ResourceNotFound("No such regime."))
             .Produces<KnownRegime>()

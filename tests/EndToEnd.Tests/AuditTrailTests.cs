@@ -1,0 +1,208 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using SandboxRegistry.Testing;
+
+namespace SandboxRegistry.EndToEnd.Tests;
+
+/// <summary>An event type only tests append, to build streams of several events.</summary>
+public sealed record AuditProbe(string Note, int Amount);
+
+/// <summary>Tampering for real, with SQL, and the verification endpoints saying exactly where.</summary>
+public class AuditStreamTamperingTests(SystemFixture system) : IClassFixture<SystemFixture>
+{
+    private HttpClient Auditor => system.Applications.Client(Tokens.Auditor());
+
+    private async Task<Guid> StreamOfThree()
+    {
+        var id = Guid.NewGuid();
+        await using var session = system.Applications.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.LastModifiedBy = "probe-writer";
+        session.Events.StartStream(id, new AuditProbe("one", 1), new AuditProbe("two", 2), new AuditProbe("three", 3));
+        await session.SaveChangesAsync();
+        return id;
+    }
+
+    private async Task Sql(string sql, Guid streamId)
+    {
+        await using var connection = new NpgsqlConnection(system.Applications.Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("stream", streamId);
+        Assert.True(await command.ExecuteNonQueryAsync() > 0, "the tampering statement changed nothing");
+    }
+
+    private async Task<JsonElement> Verify(Guid streamId) =>
+        await Auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit/streams/{streamId}/verify");
+
+    private static void AssertBrokenAt(JsonElement verification, long position, string reason)
+    {
+        Assert.False(verification.GetProperty("valid").GetBoolean(), verification.ToString());
+        var broken = verification.GetProperty("firstBroken");
+        Assert.Equal(position, broken.GetProperty("position").GetInt64());
+        Assert.Contains(reason, broken.GetProperty("reason").GetString());
+        Assert.Equal(position - 1, verification.GetProperty("eventsChecked").GetInt64());
+    }
+
+    [Fact]
+    public async Task An_untouched_stream_verifies_clean_and_its_history_shows_the_chain()
+    {
+        var id = await StreamOfThree();
+
+        var verification = await Verify(id);
+        var history = await system.Applications.Client(Tokens.Regulator()).GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history");
+
+        Assert.True(verification.GetProperty("valid").GetBoolean(), verification.ToString());
+        Assert.Equal(3, verification.GetProperty("eventsChecked").GetInt64());
+        var entries = history.EnumerateArray().ToArray();
+        Assert.Equal([1L, 2L, 3L], entries.Select(e => e.GetProperty("position").GetInt64()));
+        Assert.Equal(new string('0', 64), entries[0].GetProperty("previousHash").GetString());
+        Assert.Equal(entries[0].GetProperty("hash").GetString(), entries[1].GetProperty("previousHash").GetString());
+        Assert.Equal(entries[1].GetProperty("hash").GetString(), entries[2].GetProperty("previousHash").GetString());
+        Assert.Equal(entries[2].GetProperty("hash").GetString(), verification.GetProperty("headHash").GetString());
+        Assert.All(entries, e => Assert.Equal("probe-writer", e.GetProperty("by").GetString()));
+    }
+
+    [Fact]
+    public async Task Changing_an_events_json_with_sql_is_reported_at_that_position()
+    {
+        var id = await StreamOfThree();
+
+        await Sql("update mt_events set data = jsonb_set(data, '{amount}', '200') where stream_id = @stream and version = 2", id);
+
+        AssertBrokenAt(await Verify(id), 2, "differ from what was sealed");
+    }
+
+    [Fact]
+    public async Task Changing_who_did_it_is_reported_at_that_position()
+    {
+        var id = await StreamOfThree();
+
+        await Sql("update mt_events set user_name = 'someone-else' where stream_id = @stream and version = 3", id);
+
+        AssertBrokenAt(await Verify(id), 3, "differ from what was sealed");
+    }
+
+    [Fact]
+    public async Task Deleting_an_event_with_sql_is_reported_at_that_position()
+    {
+        var id = await StreamOfThree();
+
+        await Sql("delete from mt_events where stream_id = @stream and version = 2", id);
+
+        AssertBrokenAt(await Verify(id), 2, "missing");
+    }
+
+    [Fact]
+    public async Task Reordering_two_events_with_sql_is_reported_at_the_first_moved_position()
+    {
+        var id = await StreamOfThree();
+
+        await Sql("""
+                  update mt_events set version = -2 where stream_id = @stream and version = 2;
+                  update mt_events set version = 2 where stream_id = @stream and version = 3;
+                  update mt_events set version = 3 where stream_id = @stream and version = -2;
+                  """, id);
+
+        AssertBrokenAt(await Verify(id), 2, "reordered");
+    }
+
+    [Fact]
+    public async Task Verification_is_for_auditors_and_regulators()
+    {
+        var id = await StreamOfThree();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await system.Applications.Client().GetAsync($"/api/v1/audit/streams/{id}/verify")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await system.Applications.Client(Tokens.Applicant("1027700132195"))
+            .GetAsync($"/api/v1/audit/streams/{id}/verify")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await system.Applications.Client(Tokens.Regulator())
+            .GetAsync($"/api/v1/audit/streams/{id}/verify")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Auditor.GetAsync($"/api/v1/audit/streams/{Guid.NewGuid()}/verify")).StatusCode);
+    }
+}
+
+/// <summary>Checkpoints published over RabbitMQ, witnessed by the other two services, and compared on verification.</summary>
+public class AuditCheckpointWitnessTests(SystemFixture system) : IClassFixture<SystemFixture>
+{
+    private async Task<Guid> Establish(string title)
+    {
+        var response = await system.Applications.Client(Tokens.Regulator()).PostAsJsonAsync("/api/v1/regimes", new
+        {
+            title,
+            direction = "finance",
+            territory = new[] { "77" },
+            startsOn = "2026-01-01",
+            endsOn = "2027-01-01",
+            minimumSumInsured = new { amount = 1_000_000m, currency = "RUB" },
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    private Task<JsonElement> VerifyUntil(Func<JsonElement, bool> condition, string because) =>
+        Eventually.Until(async () =>
+        {
+            var result = await system.Applications.Client(Tokens.Auditor()).GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
+            return condition(result) ? result : (JsonElement?)null;
+        }, TimeSpan.FromSeconds(30), because);
+
+    private static string Status(JsonElement verification, string witness) =>
+        verification.GetProperty("witnesses").EnumerateArray().Single(w => w.GetProperty("witness").GetString() == witness)
+            .GetProperty("status").GetString()!;
+
+    [Fact]
+    public async Task Checkpoints_are_witnessed_by_both_other_services_and_a_rewritten_history_no_longer_agrees_with_them()
+    {
+        var ids = new[] { await Establish("Scoring 1"), await Establish("Scoring 2"), await Establish("Scoring 3") };
+
+        var clean = await VerifyUntil(v =>
+                v.GetProperty("checkpointsCompared").GetInt32() > 0 &&
+                v.GetProperty("witnesses").EnumerateArray().All(w => w.GetProperty("status").GetString() == "agrees" &&
+                                                                     w.GetProperty("compared").GetInt32() > 0),
+            "a checkpoint should be published and witnessed by both other services");
+        Assert.True(clean.GetProperty("valid").GetBoolean(), "clean: " + clean.ToString());
+        Assert.True(clean.GetProperty("eventsChecked").GetInt64() >= 1);
+        Assert.Empty(clean.GetProperty("checkpointMismatches").EnumerateArray());
+
+        // A database administrator quietly rewrites a regime's title.
+        await using (var connection = new NpgsqlConnection(system.Applications.Postgres))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "update mt_events set data = jsonb_set(data, '{programme,title}', '\"Rewritten\"') where stream_id = @id", connection);
+            command.Parameters.AddWithValue("id", ids[0]);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var tampered = await system.Applications.Client(Tokens.Auditor()).GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
+
+        Assert.False(tampered.GetProperty("valid").GetBoolean());
+        Assert.Equal(ids[0], tampered.GetProperty("firstBrokenEvent").GetProperty("streamId").GetGuid());
+        Assert.NotEmpty(tampered.GetProperty("checkpointMismatches").EnumerateArray());
+        Assert.Equal("disagrees", Status(tampered, "ai-system-registry"));
+        Assert.Equal("disagrees", Status(tampered, "incident-claims"));
+    }
+
+    [Fact]
+    public async Task Witnessed_checkpoints_are_public_and_name_their_service()
+    {
+        await Establish("Public 1");
+        await Establish("Public 2");
+        await Establish("Public 3");
+
+        var witnessed = await Eventually.Until(async () =>
+        {
+            var list = await system.Registry.Client().GetFromJsonAsync<JsonElement>("/api/v1/audit/witnessed?service=sandbox-applications");
+            return list.GetArrayLength() > 0 ? list : (JsonElement?)null;
+        }, TimeSpan.FromSeconds(30), "AiSystemRegistry should witness a SandboxApplications checkpoint");
+
+        var own = await system.Applications.Client().GetFromJsonAsync<JsonElement>("/api/v1/audit/checkpoints");
+        var first = witnessed[0];
+        var published = own.EnumerateArray().Single(c => c.GetProperty("sequence").GetInt64() == first.GetProperty("sequence").GetInt64());
+        Assert.Equal(published.GetProperty("hash").GetString(), first.GetProperty("hash").GetString());
+        Assert.Equal("sandbox-applications", first.GetProperty("service").GetString());
+    }
+}
