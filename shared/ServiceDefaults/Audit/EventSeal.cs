@@ -30,12 +30,15 @@ public sealed class EventSealProjection : IProjection
         foreach (var stream in events.GroupBy(e => e.StreamId))
         {
             var first = stream.MinBy(e => e.Version)!;
+            // Computed outside the query: Marten's LINQ cannot translate arithmetic on a captured value.
+            var previousVersion = first.Version - 1;
+            var streamId = stream.Key;
             var previous = first.Version <= 1
                 ? AuditHash.Genesis
                 : (await operations.Query<EventSeal>()
-                      .Where(s => s.StreamId == stream.Key && s.Version == first.Version - 1)
+                      .Where(s => s.StreamId == streamId && s.Version == previousVersion)
                       .FirstOrDefaultAsync(cancellation))?.Hash
-                  ?? throw new InvalidOperationException($"Stream {stream.Key} has no seal for version {first.Version - 1}.");
+                  ?? throw new InvalidOperationException($"Stream {streamId} has no seal for version {previousVersion}.");
 
             foreach (var e in stream.OrderBy(e => e.Version))
             {

@@ -79,8 +79,8 @@ public class PublishingTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
             new { reason = "Discontinued" })).StatusCode);
 
         var registered = await Received<Ours.AiSystemRegistered>(m => m.AiSystemId == system);
-        Assert.Equal(new SourceCitation(ServiceNames.AiSystemRegistry, system, 1, registered.Source.EventId, registered.Source.Sequence),
-            registered.Source);
+        Assert.Equal((ServiceNames.AiSystemRegistry, system, 1L), (registered.Source.Service, registered.Source.StreamId,
+            registered.Source.StreamVersion));
         Assert.Equal(Scenario.Acme, registered.OwnerOgrn);
         Assert.Equal("transport", registered.Direction);
         Assert.Equal("humanOnTheLoop", registered.AutonomyLevel);
