@@ -371,4 +371,19 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         Assert.Equal("1.0.0", (await Listed(S.Anonymous, "/api/v1/register/ai-systems", afterRelease))!.Value
             .GetProperty("versions")[0].GetProperty("version").GetString());
     }
+
+    [Fact]
+    public async Task Lists_are_paged_newest_first()
+    {
+        await S.RegisterSystemAsync("Older");
+        var newest = await S.RegisterSystemAsync("Newest");
+
+        var first = await S.Owner.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems?page=1&pageSize=1");
+
+        Assert.Equal(newest, Assert.Single(first.EnumerateArray()).GetProperty("id").GetGuid());
+        var second = await S.Owner.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems?page=2&pageSize=1");
+        Assert.NotEqual(newest, Assert.Single(second.EnumerateArray()).GetProperty("id").GetGuid());
+        await Scenario.AssertProblem(await S.Owner.GetAsync("/api/v1/ai-systems?pageSize=100000"), HttpStatusCode.BadRequest);
+        await Scenario.AssertProblem(await S.Anonymous.GetAsync("/api/v1/register/ai-systems?page=0"), HttpStatusCode.BadRequest);
+    }
 }

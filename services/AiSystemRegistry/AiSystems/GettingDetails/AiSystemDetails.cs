@@ -139,19 +139,24 @@ public static class GetAiSystemDetails
     public static void MapGetAiSystemDetails(this RouteGroupBuilder systems)
     {
         // recallRecommended=true: the systems with a version the harm commission recommended recalling, for owner and regulator.
-        systems.MapGet("/", async (DateTimeOffset? asOf, bool? recallRecommended, IQuerySession session, ClaimsPrincipal user,
-                CancellationToken ct) =>
+        systems.MapGet("/", async (DateTimeOffset? asOf, bool? recallRecommended, int? page, int? pageSize, IQuerySession session,
+                ClaimsPrincipal user, CancellationToken ct) =>
             {
-                var query = session.Query<AiSystemDetails>();
-                var org = user.FindFirstValue(Roles.OrgClaim);
-                var list = Access.IsOfficial(user)
-                    ? await query.OrderBy(s => s.RegisteredAt).ToListAsync(ct)
-                    : await query.Where(s => s.OwnerOgrn == org).OrderBy(s => s.RegisteredAt).ToListAsync(ct);
+                var paging = Paging.From(page, pageSize);
+                var query = session.Query<AiSystemDetails>().AsQueryable();
+                if (!Access.IsOfficial(user))
+                {
+                    var org = user.FindFirstValue(Roles.OrgClaim);
+                    query = query.Where(s => s.OwnerOgrn == org);
+                }
+                if (recallRecommended == true) query = query.Where(s => s.Versions.Any(v => v.RecallRecommended));
+                var list = await query.OrderByDescending(s => s.RegisteredAt).ThenBy(s => s.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
                 var then = await AsOfAsync(session, list, asOf, ct);
                 return Results.Ok(recallRecommended is { } flag
                     ? then.Where(s => s.Versions.Any(v => v.RecallRecommended) == flag).ToList()
                     : then);
             })
+            .RequireRateLimiting(RateLimits.Lists)
             .RequireAuthorization(Access.OwnerOrOfficialPolicy)
             .WithName("ListAiSystems")
             .Produces<IReadOnlyList<AiSystemDetails>>();

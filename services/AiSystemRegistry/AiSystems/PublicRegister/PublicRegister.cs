@@ -53,13 +53,15 @@ public static class PublicRegisterEndpoints
     {
         var register = app.MapGroup("/api/v1/register/ai-systems").WithTags("Public register").AllowAnonymous();
 
-        register.MapGet("/", async (DateTimeOffset? asOf, IQuerySession session, CancellationToken ct) =>
+        register.MapGet("/", async (DateTimeOffset? asOf, int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
             {
-                var systems = await session.Query<AiSystemDetails>().Where(s => s.Versions.Any()).OrderBy(s => s.RegisteredAt)
-                    .ToListAsync(ct);
+                var paging = Paging.From(page, pageSize);
+                var systems = await session.Query<AiSystemDetails>().Where(s => s.Versions.Any()).OrderByDescending(s => s.RegisteredAt)
+                    .ThenBy(s => s.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
                 var then = await GetAiSystemDetails.AsOfAsync(session, systems, asOf, ct);
                 return Results.Ok(then.Where(s => s.IsPublic).Select(s => PublicAiSystem.From(s, null)).ToList());
             })
+            .RequireRateLimiting(RateLimits.Lists)
             .WithName("ListPublicAiSystems")
             .Produces<IReadOnlyList<PublicAiSystem>>();
 

@@ -108,6 +108,7 @@ public static class GetDeploymentDetails
                 return Results.Ok(await ActiveAsync(session, region, at ?? clock.GetUtcNow(), ct));
             })
             .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.Lists)
             .WithName("GetActiveDeployments")
             .Produces<IReadOnlyList<ActiveDeployment>>()
             .ProducesValidationProblem();
