@@ -145,4 +145,27 @@ public class DeploymentsApiTests(ServiceFixture<ServiceMarker> fixture) : IClass
             $"/api/v1/deployments/active?region={region}&at={Uri.EscapeDataString(at.ToString("O"))}");
         return all.EnumerateArray().Where(d => d.GetProperty("aiSystemId").GetGuid() == system).ToList();
     }
+
+    [Fact]
+    public async Task Streams_written_by_requests_and_by_the_consumer_keep_an_unbroken_hash_chain()
+    {
+        var participation = await S.GrantParticipationAsync();
+        var system = await S.RegisterSystemAsync();
+        var version = await S.ReleaseAsync(system, "1.0.0");
+        await S.ReleaseAsync(system, "1.0.1", 'b');
+        var deployment = await S.DeployAsync(system, version, participation);
+        await S.PublishAsync(new Published.ParticipationSuspended(S.Cite(participation, 2), participation,
+            Published.SuspensionGrounds.RegulatorDecision, "Inspection", DateTimeOffset.UtcNow));
+        await S.WaitForDeploymentStatus(deployment, "suspended");
+        await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{deployment}/end", new { reason = "Over" });
+
+        foreach (var (stream, events) in new[] { (system, 3L), (deployment, 3L) })
+        {
+            var verified = await S.Auditor.GetFromJsonAsync<JsonElement>($"/api/v1/audit/streams/{stream}/verify");
+            Assert.True(verified.GetProperty("valid").GetBoolean(), verified.ToString());
+            Assert.Equal(events, verified.GetProperty("eventsChecked").GetInt64());
+        }
+        var history = await S.Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{deployment}/history");
+        Assert.Equal(history[0].GetProperty("hash").GetString(), history[1].GetProperty("previousHash").GetString());
+    }
 }
