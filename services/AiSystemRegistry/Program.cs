@@ -27,8 +27,6 @@ builder.AddServiceDefaults(ServiceNames.AiSystemRegistry, typeof(ServiceMarker).
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
 });
 builder.Services.AddAccessPolicies();
-// Start serving only once the bus has bound this service's queue: messages published from then on are not lost.
-builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
 
 var app = builder.Build();
 app.UseServiceDefaults();
