@@ -79,6 +79,8 @@ ensure_postgres() {
     log "creating database role $SANDBOX_DB_USER"
     psql_admin -c "create role \"$SANDBOX_DB_USER\" login createdb password '$SANDBOX_DB_PASSWORD'"
   fi
+  # Tests drop their databases "with (force)", which ends any session still attached to them.
+  psql_admin -c "grant pg_signal_backend to \"$SANDBOX_DB_USER\"" >/dev/null
   local db
   for db in "${SANDBOX_DATABASES[@]}"; do
     if [ "$(psql_admin -c "select 1 from pg_database where datname = '$db'")" != "1" ]; then
