@@ -40,7 +40,6 @@ public class LiabilityScenarioTests(SystemFixture system) : IClassFixture<System
     {
         var now = DateTimeOffset.UtcNow;
         var applicationsRegulator = system.Applications.Client(Tokens.Regulator("reg-sokolova"));
-        var applicant = system.Applications.Client(Tokens.Applicant(Ogrn, "compliance-officer"));
         var owner = system.Registry.Client(Tokens.Applicant(Ogrn, "compliance-officer"));
         var registryRegulator = system.Registry.Client(Tokens.Regulator("reg-sokolova"));
         var portal = system.Incidents.Client(Tokens.Integration("gosuslugi"));
@@ -48,46 +47,10 @@ public class LiabilityScenarioTests(SystemFixture system) : IClassFixture<System
         var auditor = system.Incidents.Client(Tokens.Auditor());
 
         // 1. The regime, and a company's application approved into a participation (SandboxApplications).
-        var regime = (await Ok(applicationsRegulator.PostAsJsonAsync("/api/v1/regimes",
-            Requests.Regime("Delivery drones", ["77"], "2026-01-01", "2028-12-31")), HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        var application = (await Ok(applicant.PostAsJsonAsync("/api/v1/applications", new
-        {
-            regimeId = regime,
-            company = new { legalName = "Aero LLC", ogrn = Ogrn, inn = "7707083893", address = "Moscow, Tverskaya 1" },
-            contact = new { email = "office@aero.example", phone = "+7 495 123-45-67" },
-            plannedAiUse = "Parcel delivery by drones over Moscow",
-            requestedTerm = new { startsOn = "2026-01-01", endsOn = "2027-12-31" },
-            territory = new[] { "77" },
-            insurance = new
-            {
-                insurerName = "Ingosstrakh", insurerInn = "7705042179", policyNumber = "GO-2026-0077",
-                sumInsured = new { amount = 30_000_000m, currency = "RUB" }, coveredRisks = new[] { "life", "health", "property" },
-                coversAiHarm = true, validFrom = "2026-01-01", validTo = "2027-12-31",
-            },
-            responsiblePersons = new[]
-            {
-                new { fullName = "Ivan Petrov", position = "CTO", areaOfResponsibility = "Autopilot", contact = new { email = "petrov@aero.example" } },
-            },
-        }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        await Ok(applicationsRegulator.PostAsJsonAsync($"/api/v1/applications/{application}/reviewer", new { reviewer = "reg-sokolova" }));
-        var participation = (await Ok(applicationsRegulator.PostAsJsonAsync($"/api/v1/applications/{application}/approval",
-            new { conditions = new[] { "Report every incident within 24 hours" } }))).GetProperty("participationId").GetGuid();
+        var (regime, participation) = await ApprovedParticipation("Delivery drones");
 
         // 2. The registry hears of the participation; the company registers a system, releases 1.0 and deploys it.
-        await Until(owner, $"/api/v1/participations/{participation}", p => p.GetProperty("status").GetString() == "active",
-            "the registry should learn of the participation");
-        var aiSystem = (await Ok(owner.PostAsJsonAsync("/api/v1/ai-systems", new
-        {
-            name = "SkyDrop autopilot", description = "Flies delivery drones.", intendedPurpose = "Parcel delivery",
-            direction = "unmannedAircraft", developer = new { name = "Aero Vision LLC", ogrn = Ogrn }, operatorName = "Aero LLC",
-            autonomyLevel = "autonomous", riskClass = "high", technique = "computerVision",
-        }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        object Version(string number) => new
-        {
-            version = number, artifactSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-                System.Text.Encoding.UTF8.GetBytes($"skydrop-{number}"))),
-            changeSummary = $"Release {number}", trainingDataSummary = "Flight logs 2025", evaluationSummary = "Crash-free in tests",
-        };
+        var aiSystem = await RegisteredSystem(participation);
         var v10 = (await Ok(owner.PostAsJsonAsync($"/api/v1/ai-systems/{aiSystem}/versions", Version("1.0.0")), HttpStatusCode.Created))
             .GetProperty("versionId").GetGuid();
         var d10 = (await Ok(owner.PostAsJsonAsync("/api/v1/deployments", new
@@ -175,6 +138,83 @@ public class LiabilityScenarioTests(SystemFixture system) : IClassFixture<System
         Assert.True(verification.GetProperty("verified").GetBoolean(), verification.ToString());
         Assert.Equal(["ai-system-registry", "incident-claims", "sandbox-applications"], verification.GetProperty("checks")
             .EnumerateArray().Select(c => c.GetProperty("citation").GetProperty("service").GetString()).Distinct().Order());
+    }
+
+    private async Task<(Guid Regime, Guid Participation)> ApprovedParticipation(string title)
+    {
+        var regulator = system.Applications.Client(Tokens.Regulator("reg-sokolova"));
+        var applicant = system.Applications.Client(Tokens.Applicant(Ogrn, "compliance-officer"));
+        var regime = (await Ok(regulator.PostAsJsonAsync("/api/v1/regimes",
+            Requests.Regime(title, ["77"], "2026-01-01", "2028-12-31")), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var application = (await Ok(applicant.PostAsJsonAsync("/api/v1/applications", new
+        {
+            regimeId = regime,
+            company = new { legalName = "Aero LLC", ogrn = Ogrn, inn = "7707083893", address = "Moscow, Tverskaya 1" },
+            contact = new { email = "office@aero.example", phone = "+7 495 123-45-67" },
+            plannedAiUse = "Parcel delivery by drones over Moscow",
+            requestedTerm = new { startsOn = "2026-01-01", endsOn = "2027-12-31" },
+            territory = new[] { "77" },
+            insurance = new
+            {
+                insurerName = "Ingosstrakh", insurerInn = "7705042179", policyNumber = "GO-2026-0077",
+                sumInsured = new { amount = 30_000_000m, currency = "RUB" }, coveredRisks = new[] { "life", "health", "property" },
+                coversAiHarm = true, validFrom = "2026-01-01", validTo = "2027-12-31",
+            },
+            responsiblePersons = new[]
+            {
+                new { fullName = "Ivan Petrov", position = "CTO", areaOfResponsibility = "Autopilot", contact = new { email = "petrov@aero.example" } },
+            },
+        }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Ok(regulator.PostAsJsonAsync($"/api/v1/applications/{application}/reviewer", new { reviewer = "reg-sokolova" }));
+        var participation = (await Ok(regulator.PostAsJsonAsync($"/api/v1/applications/{application}/approval",
+            new { conditions = new[] { "Report every incident within 24 hours" } }))).GetProperty("participationId").GetGuid();
+        return (regime, participation);
+    }
+
+    private async Task<Guid> RegisteredSystem(Guid participation)
+    {
+        var owner = system.Registry.Client(Tokens.Applicant(Ogrn, "compliance-officer"));
+        await Until(owner, $"/api/v1/participations/{participation}", p => p.GetProperty("status").GetString() == "active",
+            "the registry should learn of the participation");
+        return (await Ok(owner.PostAsJsonAsync("/api/v1/ai-systems", new
+        {
+            name = "SkyDrop autopilot", description = "Flies delivery drones.", intendedPurpose = "Parcel delivery",
+            direction = "unmannedAircraft", developer = new { name = "Aero Vision LLC", ogrn = Ogrn }, operatorName = "Aero LLC",
+            autonomyLevel = "autonomous", riskClass = "high", technique = "computerVision",
+        }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+    }
+
+    private static object Version(string number) => new
+    {
+        version = number, artifactSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"skydrop-{number}"))),
+        changeSummary = $"Release {number}", trainingDataSummary = "Flight logs 2025", evaluationSummary = "Crash-free in tests",
+    };
+
+    [Fact]
+    public async Task A_regulator_suspending_a_participation_in_sandbox_applications_suspends_its_deployments_in_the_registry()
+    {
+        var (_, participation) = await ApprovedParticipation("Agricultural drones");
+        var aiSystem = await RegisteredSystem(participation);
+        var owner = system.Registry.Client(Tokens.Applicant(Ogrn, "compliance-officer"));
+        var regulator = system.Applications.Client(Tokens.Regulator("reg-sokolova"));
+        var registry = system.Registry.Client(Tokens.Regulator());
+        var version = (await Ok(owner.PostAsJsonAsync($"/api/v1/ai-systems/{aiSystem}/versions", Version("2.0.0")), HttpStatusCode.Created))
+            .GetProperty("versionId").GetGuid();
+        var deployment = (await Ok(owner.PostAsJsonAsync("/api/v1/deployments", new
+        {
+            aiSystemId = aiSystem, versionId = version, participationId = participation, territory = new[] { "77" },
+            from = DateTimeOffset.UtcNow.AddDays(-1),
+        }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+        await Ok(regulator.PostAsJsonAsync($"/api/v1/participations/{participation}/suspension", new { reason = "Inspection" }));
+        var suspended = await Until(registry, $"/api/v1/deployments/{deployment}", d => d.GetProperty("status").GetString() == "suspended",
+            "the suspension should reach the registry's deployments");
+        Assert.Contains("Inspection", suspended.GetProperty("statusReason").GetString());
+
+        await Ok(regulator.PostAsync($"/api/v1/participations/{participation}/resumption", null));
+        await Until(registry, $"/api/v1/deployments/{deployment}", d => d.GetProperty("status").GetString() == "active",
+            "the resumption should reach the registry's deployments");
     }
 
     private static void AssertCited(JsonElement element, string service, Guid streamId)
