@@ -4,6 +4,7 @@ using SandboxRegistry.IncidentClaims.Incidents.Claiming;
 using SandboxRegistry.IncidentClaims.Incidents.Closing;
 using SandboxRegistry.IncidentClaims.Incidents.Concluding;
 using SandboxRegistry.IncidentClaims.Incidents.Convening;
+using SandboxRegistry.IncidentClaims.Incidents.ErasingReporterData;
 using SandboxRegistry.IncidentClaims.Incidents.GettingDossier;
 using SandboxRegistry.IncidentClaims.Incidents.GettingStatus;
 using SandboxRegistry.IncidentClaims.Incidents.ListingDeadlines;
@@ -34,6 +35,7 @@ public static class IncidentsModule
         incidents.MapInsuranceClaims();
         incidents.MapCloseIncident();
         incidents.MapGetDossier();
+        incidents.MapEraseReporterData();
         return app;
     }
 }

@@ -3,11 +3,12 @@ using JasperFx.Events;
 using Marten;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.ServiceDefaults.PersonalData;
 
 namespace SandboxRegistry.IncidentClaims.Incidents.GettingDossier;
 
-/// <param name="Reporter">Personal data: shown to regulators only.</param>
-public sealed record DossierReport(string TrackingCode, string FiledBy, Report Report, Reporter? Reporter, Classification Classification,
+/// <param name="Reporter">Personal data: shown to regulators only, as the erased marker once erased.</param>
+public sealed record DossierReport(string TrackingCode, string FiledBy, Report Report, ReporterView? Reporter, Classification Classification,
     DateTimeOffset? ReportDueBy, DateTimeOffset ReportedAt, SourceCitation Source);
 
 /// <param name="Outcome">linked, notAiRelated or duplicate.</param>
@@ -47,8 +48,11 @@ public sealed record Dossier(
     DossierClosure? Closure,
     IReadOnlyList<Clock> Clocks)
 {
-    public static Dossier? From(IReadOnlyList<IEvent> events, bool withPersonalData)
+    /// <param name="keys">The reporter's key, loaded for those who may read personal data; null for the others.</param>
+    public static Dossier? From(IReadOnlyList<IEvent> events, IReadOnlyDictionary<Guid, byte[]>? keys)
     {
+        var erasure = events.Select(e => e.Data).OfType<ReporterDataErased>()
+            .Select(e => new ReporterErasure(e.LegalGround, e.ErasedBy.Subject, e.ErasedAt)).FirstOrDefault();
         Dossier? d = null;
         Incident? state = null;
         foreach (var e in events)
@@ -58,7 +62,7 @@ public sealed record Dossier(
             d = (d, e.Data) switch
             {
                 (_, HarmIncidentReported r) => new Dossier(r.IncidentId, IncidentStatus.Reported,
-                    new DossierReport(r.TrackingCode, r.ClientId, r.Report, withPersonalData ? r.Reporter : null, r.Classification, r.ReportDueBy,
+                    new DossierReport(r.TrackingCode, r.ClientId, r.Report, keys is null ? null : ReporterData.Reveal(r.Reporter, keys, erasure), r.Classification, r.ReportDueBy,
                         r.ReportedAt, source),
                     null, null, null, null, null, null, null, null, null, null, null, null, []),
                 (null, _) => null,
@@ -115,10 +119,14 @@ public static class GetDossier
 {
 
     public static void MapGetDossier(this RouteGroupBuilder incidents) =>
-        incidents.MapGet("/{id:guid}/dossier", async (Guid id, IQuerySession session, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
+        incidents.MapGet("/{id:guid}/dossier", async (Guid id, IQuerySession session, PersonalDataVault vault, ClaimsPrincipal user,
+                HttpContext http, CancellationToken ct) =>
             {
                 var events = await session.Events.FetchStreamAsync(id, token: ct);
-                var dossier = Dossier.From(events, withPersonalData: user.IsInRole(Roles.Regulator)) ?? throw new ResourceNotFound("No such incident.");
+                if (events is not [{ Data: HarmIncidentReported reported }, ..]) throw new ResourceNotFound("No such incident.");
+                // Only regulators read the reporter's personal data; auditors see the dossier without it.
+                var keys = user.IsInRole(Roles.Regulator) ? await vault.KeysAsync(session, [reported.Reporter.KeyId], ct) : null;
+                var dossier = Dossier.From(events, keys) ?? throw new ResourceNotFound("No such incident.");
                 http.Response.SetStreamVersion(events[^1].Version);
                 return Results.Ok(dossier);
             })
