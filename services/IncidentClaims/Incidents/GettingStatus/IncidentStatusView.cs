@@ -63,6 +63,7 @@ public static class GetIncidentStatus
                 return Results.Ok(incidents.Select(IncidentStatusView.From).ToList());
             })
             .RequireAuthorization(p => p.RequireRole(Roles.Integration, Roles.Regulator, Roles.Auditor))
+            .RequireRateLimiting(RateLimits.Lists)
             .WithName("ListIncidents")
             .Produces<IReadOnlyList<IncidentStatusView>>()
             .ProducesValidationProblem();

@@ -119,6 +119,7 @@ public static class ReportIncident
     public static void MapReportIncident(this RouteGroupBuilder incidents) =>
         incidents.MapPost("/", Handle)
             .RequireAuthorization(Policies.Integration)
+            .RequireRateLimiting(RateLimits.Intake)
             .WithValidation()
             .WithName("ReportIncident")
             .Produces<IncidentReceipt>(StatusCodes.Status201Created)

@@ -154,6 +154,7 @@ public static class GetApplicationDetails
                 return Results.Ok(page with { Items = page.Items.Select(a => a.AsOf(today)).ToList() });
             })
             .RequireAuthorization(Access.Readers)
+            .RequireRateLimiting(RateLimits.Lists)
             .WithValidation()
             .WithName("ListApplications")
             .Produces<Page<ApplicationDetails>>();

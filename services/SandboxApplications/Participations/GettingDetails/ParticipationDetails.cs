@@ -112,6 +112,7 @@ public static class GetParticipationDetails
                 return Results.Ok(await list.OrderBy(p => p.GrantedAt).ThenBy(p => p.Id).ToPageAsync(query, ct));
             })
             .RequireAuthorization(Access.Readers)
+            .RequireRateLimiting(RateLimits.Lists)
             .WithValidation()
             .WithName("ListParticipations")
             .Produces<Page<ParticipationDetails>>();
@@ -164,6 +165,7 @@ public static class GetParticipationDetails
                 return Results.Ok(new Page<RegisterEntry>(items, page.PageNumber, page.PageSize, page.Total));
             })
             .AllowAnonymous() // the public register of subjects (258-FZ art. 11); no personal data
+            .RequireRateLimiting(RateLimits.Lists)
             .WithValidation()
             .WithTags("Register")
             .WithName("PublicRegister")
