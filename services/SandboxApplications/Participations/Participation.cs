@@ -16,7 +16,7 @@ public sealed record ResponsiblePersonEntry(
     string FullName,
     string Position,
     string AreaOfResponsibility,
-    Contact Contact,
+    PersonContact Contact,
     DateOnly ValidFrom,
     DateOnly? ValidTo)
 {

@@ -12,7 +12,7 @@ public sealed record InformationExchange(
     string RequestedBy,
     DateTimeOffset RequestedAt,
     string? Answer = null,
-    ApplicationCorrections? Corrections = null,
+    RecordedCorrections? Corrections = null,
     DateTimeOffset? AnsweredAt = null);
 
 public enum DecisionOutcome { Approved, Rejected, Withdrawn }
@@ -134,7 +134,7 @@ public static class GetApplicationDetails
     public static void MapApplicationReads(this RouteGroupBuilder applications)
     {
         applications.MapGet("/", async ([AsParameters] ApplicationListQuery query, IQuerySession session, TimeProvider clock,
-                IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, CancellationToken ct) =>
+                IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
                 var actor = Actor.From(user);
                 var today = profile.Value.DateOf(clock.GetUtcNow());
@@ -151,7 +151,7 @@ public static class GetApplicationDetails
                     list = list.Where(a => a.DueOn < today &&
                         (a.Status == ApplicationStatus.Submitted || a.Status == ApplicationStatus.UnderReview));
                 var page = await list.OrderBy(a => a.DueOn).ThenBy(a => a.Id).ToPageAsync(query, ct);
-                return Results.Ok(page with { Items = page.Items.Select(a => a.AsOf(today)).ToList() });
+                return await http.Revealed(session, page with { Items = page.Items.Select(a => a.AsOf(today)).ToList() }, ct);
             })
             .RequireAuthorization(Access.Readers)
             .RequireRateLimiting(RateLimits.Lists)
@@ -164,7 +164,7 @@ public static class GetApplicationDetails
             {
                 var application = await Visible(session, id, user, ct);
                 http.Response.SetStreamVersion(application.Version);
-                return Results.Ok(application.AsOf(profile.Value.DateOf(clock.GetUtcNow())));
+                return await http.Revealed(session, application.AsOf(profile.Value.DateOf(clock.GetUtcNow())), ct);
             })
             .RequireAuthorization(Access.Readers)
             .WithName("GetApplication")

@@ -100,7 +100,7 @@ public static class GetParticipationDetails
     public static void MapParticipationReads(this RouteGroupBuilder participations)
     {
         participations.MapGet("/", async ([AsParameters] ParticipationListQuery query, IQuerySession session, ClaimsPrincipal user,
-                CancellationToken ct) =>
+                HttpContext http, CancellationToken ct) =>
             {
                 var actor = Actor.From(user);
                 var list = Filter(session, query);
@@ -109,7 +109,7 @@ public static class GetParticipationDetails
                     var org = actor.Org ?? "";
                     list = list.Where(p => p.CompanyOgrn == org);
                 }
-                return Results.Ok(await list.OrderBy(p => p.GrantedAt).ThenBy(p => p.Id).ToPageAsync(query, ct));
+                return await http.Revealed(session, await list.OrderBy(p => p.GrantedAt).ThenBy(p => p.Id).ToPageAsync(query, ct), ct);
             })
             .RequireAuthorization(Access.Readers)
             .RequireRateLimiting(RateLimits.Lists)
@@ -122,7 +122,7 @@ public static class GetParticipationDetails
             {
                 var participation = await Visible(session, id, user, ct);
                 http.Response.SetStreamVersion(participation.Version);
-                return Results.Ok(participation);
+                return await http.Revealed(session, participation, ct);
             })
             .RequireAuthorization(Access.Readers)
             .WithName("GetParticipation")
@@ -141,11 +141,11 @@ public static class GetParticipationDetails
 
         // "Who was responsible on date X": entries whose validity includes that day (today when no date is given).
         participations.MapGet("/{id:guid}/responsible-persons", async (Guid id, [FromQuery] DateOnly? on, IQuerySession session,
-                TimeProvider clock, IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, CancellationToken ct) =>
+                TimeProvider clock, IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
                 var participation = await Visible(session, id, user, ct);
                 var day = on ?? profile.Value.DateOf(clock.GetUtcNow());
-                return Results.Ok(new ResponsibleOn(day, participation.ResponsiblePersons.Where(p => p.ResponsibleOn(day)).ToList()));
+                return await http.Revealed(session, new ResponsibleOn(day, participation.ResponsiblePersons.Where(p => p.ResponsibleOn(day)).ToList()), ct);
             })
             .RequireAuthorization(Access.Readers)
             .WithName("GetResponsiblePersons")
