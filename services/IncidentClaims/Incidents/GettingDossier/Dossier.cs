@@ -125,7 +125,7 @@ public static class GetDossier
                 var events = await session.Events.FetchStreamAsync(id, token: ct);
                 if (events is not [{ Data: HarmIncidentReported reported }, ..]) throw new ResourceNotFound("No such incident.");
                 // Only regulators read the reporter's personal data; auditors see the dossier without it.
-                var keys = user.IsInRole(Roles.Regulator) ? await vault.KeysAsync(session, [reported.Reporter.KeyId], ct) : null;
+                var keys = Actor.From(user).ReadsPersonalData() ? await vault.KeysAsync(session, [reported.Reporter.KeyId], ct) : null;
                 var dossier = Dossier.From(events, keys) ?? throw new ResourceNotFound("No such incident.");
                 http.Response.SetStreamVersion(events[^1].Version);
                 return Results.Ok(dossier);
