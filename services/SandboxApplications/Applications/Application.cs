@@ -106,7 +106,7 @@ public sealed record Application(
     string? Reviewer,
     DateOnly DueOn,
     DateOnly? ClockPausedOn,
-    bool DeadlineMissed)
+    bool DeadlineMissed) : ICompanyOwned
 {
     public string CompanyOgrn => Form.Company.Ogrn;
     public bool IsDecided => Status is ApplicationStatus.Approved or ApplicationStatus.Rejected or ApplicationStatus.Withdrawn;

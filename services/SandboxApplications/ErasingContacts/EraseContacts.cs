@@ -32,7 +32,7 @@ public static class EraseContacts
         app.MapPost("/api/v1/participations/{id:guid}/responsible-persons/{entryId:guid}/erasure", async (Guid id, Guid entryId,
                 EraseContactsRequest request, IDocumentSession session, PersonalDataVault vault, ClaimsPrincipal user, CancellationToken ct) =>
             {
-                var participation = await session.LoadAsync<ParticipationDetails>(id, ct) ?? throw new ResourceNotFound("No such participation.");
+                var participation = (await session.LoadAsync<ParticipationDetails>(id, ct)).VisibleOrNotFound(Actor.From(user));
                 var entry = participation.ResponsiblePersons.FirstOrDefault(p => p.EntryId == entryId)
                     ?? throw new ResourceNotFound("No such entry in the register.");
                 return Results.Ok(await Erase(session, vault, entry.Contact.KeyId, request, user, ct));
@@ -43,7 +43,7 @@ public static class EraseContacts
         app.MapPost("/api/v1/applications/{id:guid}/responsible-persons/{keyId:guid}/erasure", async (Guid id, Guid keyId,
                 EraseContactsRequest request, IDocumentSession session, PersonalDataVault vault, ClaimsPrincipal user, CancellationToken ct) =>
             {
-                var application = await session.LoadAsync<ApplicationDetails>(id, ct) ?? throw new ResourceNotFound("No such application.");
+                var application = (await session.LoadAsync<ApplicationDetails>(id, ct)).VisibleOrNotFound(Actor.From(user));
                 var named = application.Form.ResponsiblePersons.Concat(application.InformationRequests.SelectMany(r =>
                     r.Corrections?.ResponsiblePersons ?? [])).Any(p => p.Contact.KeyId == keyId);
                 if (!named) throw new ResourceNotFound("No such person in the application.");

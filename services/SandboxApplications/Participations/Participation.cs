@@ -64,7 +64,7 @@ public sealed record Participation(
     Term Term,
     IReadOnlyList<InsurancePolicy> Policies,
     IReadOnlyList<ResponsiblePersonEntry> Register,
-    SuspensionGround? SuspendedFor)
+    SuspensionGround? SuspendedFor) : ICompanyOwned
 {
     public bool IsClosed => Status is ParticipationStatus.Terminated or ParticipationStatus.Expired;
 

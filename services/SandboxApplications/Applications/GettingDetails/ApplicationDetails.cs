@@ -43,7 +43,7 @@ public sealed record ApplicationDetails(
     bool ClockPaused,
     bool DeadlineMissed,
     ApplicationDecision? Decision,
-    DateTimeOffset SubmittedAt)
+    DateTimeOffset SubmittedAt) : ICompanyOwned
 {
     public long Version { get; init; }
 
@@ -138,12 +138,7 @@ public static class GetApplicationDetails
             {
                 var actor = Actor.From(user);
                 var today = profile.Value.DateOf(clock.GetUtcNow());
-                var list = session.Query<ApplicationDetails>().AsQueryable();
-                if (actor.Role == Roles.Applicant)
-                {
-                    var org = actor.Org ?? "";
-                    list = list.Where(a => a.CompanyOgrn == org);
-                }
+                var list = session.Query<ApplicationDetails>().AsQueryable().VisibleTo(actor);
                 if (QueryEnums.Parse<ApplicationStatus>(query.Status) is { } status) list = list.Where(a => a.Status == status);
                 if (query.RegimeId is { } regimeId) list = list.Where(a => a.RegimeId == regimeId);
                 if (query.Reviewer is { } reviewer) list = list.Where(a => a.Reviewer == reviewer);
@@ -183,7 +178,5 @@ public static class GetApplicationDetails
     }
 
     private static async Task<ApplicationDetails> Visible(IQuerySession session, Guid id, ClaimsPrincipal user, CancellationToken ct) =>
-        await session.LoadAsync<ApplicationDetails>(id, ct) is { } application && Actor.From(user).Sees(application.CompanyOgrn)
-            ? application
-            : throw new ResourceNotFound("No such application.");
+        (await session.LoadAsync<ApplicationDetails>(id, ct)).VisibleOrNotFound(Actor.From(user));
 }

@@ -59,7 +59,7 @@ public static class ProvideInformation
                 CancellationToken ct) =>
             {
                 var by = Actor.From(user);
-                var stream = await session.FetchAsync<Application>(id, http.Request, a => a.CompanyOgrn == by.Org, ct);
+                var stream = await session.FetchAsync<Application>(id, http.Request, ct);
                 var regime = await session.Events.AggregateStreamAsync<Regime>(stream.Aggregate!.RegimeId, token: ct)
                     ?? throw new ResourceNotFound("No such regime.");
                 var version = await session.AppendAsync(stream,

@@ -30,7 +30,7 @@ public sealed record ParticipationDetails(
     Suspension? Suspension,
     string? EndReason,
     DateTimeOffset GrantedAt,
-    DateTimeOffset? EndedAt)
+    DateTimeOffset? EndedAt) : ICompanyOwned
 {
     public long Version { get; init; }
 }
@@ -103,12 +103,7 @@ public static class GetParticipationDetails
                 HttpContext http, CancellationToken ct) =>
             {
                 var actor = Actor.From(user);
-                var list = Filter(session, query);
-                if (actor.Role == Roles.Applicant)
-                {
-                    var org = actor.Org ?? "";
-                    list = list.Where(p => p.CompanyOgrn == org);
-                }
+                var list = Filter(session, query).VisibleTo(actor);
                 return await http.Revealed(session, await list.OrderBy(p => p.GrantedAt).ThenBy(p => p.Id).ToPageAsync(query, ct), ct);
             })
             .RequireAuthorization(Access.Readers)
@@ -180,9 +175,7 @@ public static class GetParticipationDetails
     }
 
     private static async Task<ParticipationDetails> Visible(IQuerySession session, Guid id, ClaimsPrincipal user, CancellationToken ct) =>
-        await session.LoadAsync<ParticipationDetails>(id, ct) is { } participation && Actor.From(user).Sees(participation.CompanyOgrn)
-            ? participation
-            : throw new ResourceNotFound("No such participation.");
+        (await session.LoadAsync<ParticipationDetails>(id, ct)).VisibleOrNotFound(Actor.From(user));
 }
 
 public sealed record ResponsibleOn(DateOnly On, IReadOnlyList<ResponsiblePersonEntry> Persons);

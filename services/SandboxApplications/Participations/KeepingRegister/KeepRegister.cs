@@ -65,7 +65,7 @@ public static class KeepRegister
                 CancellationToken ct) =>
             {
                 var by = Actor.From(user);
-                var stream = await session.FetchAsync<Participation>(id, http.Request, p => p.CompanyOgrn == by.Org, ct);
+                var stream = await session.FetchAsync<Participation>(id, http.Request, ct);
                 var added = Add(stream.Aggregate!, Guid.CreateVersion7(), request, vault.Sealer(session), by, clock.GetUtcNow());
                 var version = await session.AppendAsync(stream, [added], http.Response, ct);
                 return Results.Created($"/api/v1/participations/{id}/responsible-persons/{added.Entry.EntryId}",
@@ -84,7 +84,7 @@ public static class KeepRegister
                 CancellationToken ct) =>
             {
                 var by = Actor.From(user);
-                var stream = await session.FetchAsync<Participation>(id, http.Request, p => p.CompanyOgrn == by.Org, ct);
+                var stream = await session.FetchAsync<Participation>(id, http.Request, ct);
                 var version = await session.AppendAsync(stream,
                     [Remove(stream.Aggregate!, entryId, request.ValidTo, by, clock.GetUtcNow())], http.Response, ct);
                 return Results.Ok(new CommandAccepted(id, version));
