@@ -16,6 +16,8 @@ public class PersonalDataErasureTests(SystemFixture system) : IClassFixture<Syst
     private const string Name = "Кузнецова Дарья Сергеевна";
     private const string Phone = "+7 903 111-22-33";
     private const string Email = "d.kuznetsova@example.ru";
+    private const string PersonEmail = "p.orlov@robotaxi.ru";
+    private const string PersonPhone = "+7 495 765-43-21";
 
     private IEnumerable<string> Databases => [system.Applications.Postgres, system.Registry.Postgres, system.Incidents.Postgres];
 
@@ -104,10 +106,32 @@ public class PersonalDataErasureTests(SystemFixture system) : IClassFixture<Syst
     [Fact]
     public async Task The_logs_of_a_full_scenario_carry_no_personal_data_and_no_tokens()
     {
-        var tokens = new[] { Tokens.Integration("gosuslugi"), Tokens.Regulator("reg-logs"), Tokens.Auditor() };
+        const string ogrn = "1027700132195";
+        var tokens = new[] { Tokens.Integration("gosuslugi"), Tokens.Regulator("reg-logs"), Tokens.Auditor(), Tokens.Applicant(ogrn) };
         var regulatorOfApplications = system.Applications.Client(tokens[1]);
         var regime = await regulatorOfApplications.PostAsJsonAsync("/api/v1/regimes", Requests.Regime("Logged"));
         Assert.Equal(HttpStatusCode.Created, regime.StatusCode);
+        var regimeId = (await regime.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var applied = await system.Applications.Client(tokens[3]).PostAsJsonAsync("/api/v1/applications", new
+        {
+            regimeId,
+            company = new { legalName = "Robotaxi LLC", ogrn, inn = "7707083893", address = "Moscow, Tverskaya 1" },
+            contact = new { email = "office@robotaxi.ru" },
+            plannedAiUse = "Driverless shuttles",
+            requestedTerm = new { startsOn = "2026-04-01", endsOn = "2027-03-31" },
+            territory = new[] { "77" },
+            insurance = new
+            {
+                insurerName = "Ingosstrakh", insurerInn = "7705042179", policyNumber = "GO-1", sumInsured = new { amount = 30_000_000m, currency = "RUB" },
+                coveredRisks = new[] { "life", "health", "property" }, coversAiHarm = true, validFrom = "2026-01-01", validTo = "2027-12-31",
+            },
+            responsiblePersons = new[] { new { fullName = "Pavel Orlov", position = "CTO", areaOfResponsibility = "Autopilot",
+                contact = new { email = PersonEmail, phone = PersonPhone } } },
+        });
+        Assert.True(applied.StatusCode == HttpStatusCode.Created, await applied.Content.ReadAsStringAsync());
+        var applicationId = (await applied.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var ownView = await system.Applications.Client(tokens[3]).GetStringAsync($"/api/v1/applications/{applicationId}");
+        Assert.Contains(PersonEmail, ownView); // the company reads its own filing
         var portal = system.Incidents.Client(tokens[0]);
         var regulator = system.Incidents.Client(tokens[1]);
         var filing = new HttpRequestMessage(HttpMethod.Post, "/api/v1/incidents") { Content = JsonContent.Create(Report()) };
@@ -125,9 +149,11 @@ public class PersonalDataErasureTests(SystemFixture system) : IClassFixture<Syst
         await system.Incidents.Client("eyJhbGciOiJIUzI1NiJ9.forged.token").GetAsync($"/api/v1/incidents/{id}/dossier");
         await regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/reporter/erasure", new { legalGround = "152-FZ art. 21" });
 
+        Assert.Empty(await PlaintextHits(Name, Phone, Email, PersonEmail, PersonPhone));
         var lines = LogLines.ToList();
         Assert.NotEmpty(lines);
         Assert.DoesNotContain(lines, l => l.Contains(Name) || l.Contains(Phone) || l.Contains(Email));
+        Assert.DoesNotContain(lines, l => l.Contains(PersonEmail) || l.Contains(PersonPhone));
         Assert.DoesNotContain(lines, l => l.Contains("eyJ", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("Bearer ", StringComparison.OrdinalIgnoreCase));
         foreach (var token in tokens) Assert.DoesNotContain(lines, l => l.Contains(token[^20..], StringComparison.Ordinal));
