@@ -10,6 +10,7 @@ SANDBOX_MQ_USER=${SANDBOX_MQ_USER:-sandbox}
 SANDBOX_MQ_PASSWORD=${SANDBOX_MQ_PASSWORD:-sandbox}
 SANDBOX_DATABASES=(sandbox_applications ai_system_registry incident_claims)
 DEPENDENCY_TIMEOUT=${DEPENDENCY_TIMEOUT:-90}
+SANDBOX_PG_MAX_CONNECTIONS=${SANDBOX_PG_MAX_CONNECTIONS:-500}
 
 log() { printf '[%s] %s\n' "${LOG_TAG:-deps}" "$*" >&2; }
 
@@ -63,10 +64,23 @@ ensure_postgres() {
   fi
   wait_for "PostgreSQL" as_root su postgres -c "pg_isready -q -h 127.0.0.1 -p 5432"
 
+  # Three services (and, in tests, many of them at once) each keep a pool, the async daemon and a LISTEN connection.
+  if [ "$(psql_admin -c 'show max_connections')" -lt "$SANDBOX_PG_MAX_CONNECTIONS" ]; then
+    log "raising PostgreSQL max_connections to $SANDBOX_PG_MAX_CONNECTIONS (restart)"
+    psql_admin -c "alter system set max_connections = $SANDBOX_PG_MAX_CONNECTIONS"
+    local running
+    running=$(pg_lsclusters -h | awk '$4 == "online" {print $1, $2; exit}')
+    # shellcheck disable=SC2086
+    as_root pg_ctlcluster $running restart
+    wait_for "PostgreSQL" as_root su postgres -c "pg_isready -q -h 127.0.0.1 -p 5432"
+  fi
+
   if [ "$(psql_admin -c "select 1 from pg_roles where rolname = '$SANDBOX_DB_USER'")" != "1" ]; then
     log "creating database role $SANDBOX_DB_USER"
     psql_admin -c "create role \"$SANDBOX_DB_USER\" login createdb password '$SANDBOX_DB_PASSWORD'"
   fi
+  # Tests drop their databases "with (force)", which ends any session still attached to them.
+  psql_admin -c "grant pg_signal_backend to \"$SANDBOX_DB_USER\"" >/dev/null
   local db
   for db in "${SANDBOX_DATABASES[@]}"; do
     if [ "$(psql_admin -c "select 1 from pg_database where datname = '$db'")" != "1" ]; then

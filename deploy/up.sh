@@ -10,6 +10,7 @@ source deploy/dependencies.sh
 
 command -v dotnet >/dev/null 2>&1 || { echo "The .NET SDK (dotnet) is required: https://learn.microsoft.com/dotnet/core/install/linux" >&2; exit 1; }
 command -v curl >/dev/null 2>&1 || apt_install curl
+command -v jq >/dev/null 2>&1 || apt_install jq   # used by the walk-through
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 SERVICES=(SandboxApplications:5101:sandbox_applications AiSystemRegistry:5102:ai_system_registry IncidentClaims:5103:incident_claims)

@@ -1,4 +1,9 @@
+using MassTransit;
 using SandboxRegistry.AiSystemRegistry;
+using SandboxRegistry.AiSystemRegistry.AiSystems;
+using SandboxRegistry.AiSystemRegistry.Deployments;
+using SandboxRegistry.AiSystemRegistry.Messaging;
+using SandboxRegistry.AiSystemRegistry.Participations;
 using SandboxRegistry.AiSystemRegistry.Regimes;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.ServiceDefaults;
@@ -6,11 +11,27 @@ using SandboxRegistry.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ServiceNames.AiSystemRegistry, typeof(ServiceMarker).Assembly, defaults =>
 {
-    defaults.ConfigureMarten = KnownRegimesModule.ConfigureMarten;
-    defaults.ConfigureBus = KnownRegimesModule.ConfigureBus;
+    defaults.ConfigureMarten = options =>
+    {
+        KnownRegimesModule.ConfigureMarten(options);
+        ParticipationsModule.ConfigureMarten(options);
+        AiSystemsModule.ConfigureMarten(options);
+        DeploymentsModule.ConfigureMarten(options);
+    };
+    defaults.ConfigureBus = bus =>
+    {
+        KnownRegimesModule.ConfigureBus(bus);
+        ParticipationsModule.ConfigureBus(bus);
+        AiSystemsModule.ConfigureBus(bus);
+    };
+    defaults.IntegrationEventMap = typeof(IntegrationEvents);
 });
+builder.Services.AddAccessPolicies();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapKnownRegimes();
+app.MapKnownParticipations();
+app.MapAiSystems();
+app.MapDeployments();
 app.Run();

@@ -140,6 +140,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.Configure<AuditOptions>(section);
         builder.Services.AddSingleton<ChainVerifier>();
         builder.Services.AddScoped<ServiceVerifier>();
+        builder.Services.AddScoped<CitationVerifier>();
         builder.Services.AddHostedService<AuditCheckpointer>();
         builder.Services.AddHttpClient();
         foreach (var peer in section.GetSection("Peers").GetChildren())
@@ -149,6 +150,9 @@ public static class ServiceDefaultsExtensions
     private static void AddMessaging(this WebApplicationBuilder builder, string serviceName, ServiceDefaultsOptions options)
     {
         var broker = RabbitMqSettings.From(builder.Configuration);
+        // Serve only once the bus is up and the service's queue is bound, so nothing the service publishes or expects
+        // to receive during start-up is lost.
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
         builder.Services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();
@@ -162,13 +166,14 @@ public static class ServiceDefaultsExtensions
                     h.Password(broker.Password);
                     h.PublisherConfirmation = true;
                 });
-                // One queue per service for everything it consumes, so messages arrive in the order the owners
-                // published them. The partitioner keeps that order per source stream while unrelated streams are
-                // handled in parallel; retries sit inside the partition so a retried message is not overtaken.
+                // One queue per service for everything it consumes, taken one message at a time, so messages are
+                // applied in exactly the order the owners published them (a later event of a stream never overtakes
+                // an earlier one; MassTransit dispatches prefetched deliveries concurrently, so a partitioner alone
+                // does not keep that order). A message that still fails after the retries moves to the _error queue.
                 cfg.ReceiveEndpoint(IntegrationQueue(serviceName), endpoint =>
                 {
-                    endpoint.UsePartitioner(PartitionCount, PartitionKey);
-                    // Transient faults are retried with back-off; what still fails moves to the _error queue.
+                    endpoint.PrefetchCount = 1;
+                    endpoint.ConcurrentMessageLimit = 1;
                     endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10),
                         TimeSpan.FromMilliseconds(400)));
                     endpoint.ConfigureConsumers(context);
@@ -177,15 +182,8 @@ public static class ServiceDefaultsExtensions
         });
     }
 
-    public const int PartitionCount = 8;
-
     /// <summary>The service's inbound queue: kebab-case, prefixed with the service name.</summary>
     public static string IntegrationQueue(string serviceName) => $"{serviceName}-integration-events";
-
-    private static Guid PartitionKey(ConsumeContext context) =>
-        Guid.TryParse(context.Headers.Get<string>(OutboxForwarder.StreamIdHeader), out var streamId)
-            ? streamId
-            : context.MessageId ?? Guid.Empty;
 
     private static void AddHttpDefaults(this WebApplicationBuilder builder, string serviceName,
         System.Reflection.Assembly serviceAssembly)

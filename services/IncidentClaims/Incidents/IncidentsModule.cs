@@ -35,6 +35,7 @@ public static class IncidentsModule
         incidents.MapInsuranceClaims();
         incidents.MapCloseIncident();
         incidents.MapGetDossier();
+        incidents.MapVerifyDossier();
         incidents.MapEraseReporterData();
         return app;
     }

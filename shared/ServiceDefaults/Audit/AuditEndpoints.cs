@@ -42,5 +42,12 @@ public static class AuditEndpoints
             .AllowAnonymous()
             .WithName("GetEventSeal")
             .Produces<EventSeal>();
+
+        // What a citing service asks when it verifies a citation: the seal, and whether the chain holds up to it.
+        audit.MapGet("/events/{eventId:guid}/verification", async (Guid eventId, CitationVerifier verifier, CancellationToken ct) =>
+                await verifier.VerifyEventAsync(eventId, ct) is { } result ? Results.Ok(result) : throw new ResourceNotFound("No such event."))
+            .AllowAnonymous()
+            .WithName("VerifyEvent")
+            .Produces<EventVerification>();
     }
 }

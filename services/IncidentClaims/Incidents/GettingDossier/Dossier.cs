@@ -3,6 +3,7 @@ using JasperFx.Events;
 using Marten;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.ServiceDefaults.Audit;
 using SandboxRegistry.ServiceDefaults.PersonalData;
 
 namespace SandboxRegistry.IncidentClaims.Incidents.GettingDossier;
@@ -49,7 +50,9 @@ public sealed record Dossier(
     IReadOnlyList<Clock> Clocks)
 {
     /// <param name="keys">The reporter's key, loaded for those who may read personal data; null for the others.</param>
-    public static Dossier? From(IReadOnlyList<IEvent> events, IReadOnlyDictionary<Guid, byte[]>? keys)
+    /// <param name="hashes">Each own event's hash-chain link, by event id, so the dossier cites it with its hash.</param>
+    public static Dossier? From(IReadOnlyList<IEvent> events, IReadOnlyDictionary<Guid, byte[]>? keys,
+        IReadOnlyDictionary<Guid, string>? hashes = null)
     {
         var erasure = events.Select(e => e.Data).OfType<ReporterDataErased>()
             .Select(e => new ReporterErasure(e.LegalGround, e.ErasedBy.Subject, e.ErasedAt)).FirstOrDefault();
@@ -58,7 +61,7 @@ public sealed record Dossier(
         foreach (var e in events)
         {
             state = Incident.When(state, e.Data);
-            var source = OutboxForwarder.Cite(e, ServiceNames.IncidentClaims);
+            var source = OutboxForwarder.Cite(e, ServiceNames.IncidentClaims, hashes?.GetValueOrDefault(e.Id));
             d = (d, e.Data) switch
             {
                 (_, HarmIncidentReported r) => new Dossier(r.IncidentId, IncidentStatus.Reported,
@@ -115,23 +118,46 @@ public sealed record Dossier(
     }
 }
 
+/// <param name="Verified">True when every citation matched its source's sealed event and chain.</param>
+public sealed record DossierVerification(Guid IncidentId, bool Verified, IReadOnlyList<CitationCheck> Checks);
+
 public static class GetDossier
 {
-
     public static void MapGetDossier(this RouteGroupBuilder incidents) =>
         incidents.MapGet("/{id:guid}/dossier", async (Guid id, IQuerySession session, PersonalDataVault vault, ClaimsPrincipal user,
                 HttpContext http, CancellationToken ct) =>
             {
-                var events = await session.Events.FetchStreamAsync(id, token: ct);
-                if (events is not [{ Data: HarmIncidentReported reported }, ..]) throw new ResourceNotFound("No such incident.");
-                // Only regulators read the reporter's personal data; auditors see the dossier without it.
-                var keys = Actor.From(user).ReadsPersonalData() ? await vault.KeysAsync(session, [reported.Reporter.KeyId], ct) : null;
-                var dossier = Dossier.From(events, keys) ?? throw new ResourceNotFound("No such incident.");
-                http.Response.SetStreamVersion(events[^1].Version);
+                var (dossier, version) = await Load(id, session, Actor.From(user).ReadsPersonalData() ? vault : null, ct);
+                http.Response.SetStreamVersion(version);
                 return Results.Ok(dossier);
             })
             .RequireAuthorization(Policies.RegulatorOrAuditor)
             .WithName("GetIncidentDossier")
             .Produces<Dossier>()
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+    /// <summary>Checks every citation of the dossier against the hash chain of the service it cites.</summary>
+    public static void MapVerifyDossier(this RouteGroupBuilder incidents) =>
+        incidents.MapGet("/{id:guid}/dossier/verification", async (Guid id, IQuerySession session, CitationVerifier verifier,
+                CancellationToken ct) =>
+            {
+                var (dossier, _) = await Load(id, session, null, ct);
+                var checks = await verifier.CheckAsync(Citations.In(dossier), ct);
+                return Results.Ok(new DossierVerification(id, checks.All(c => c.Status == "verified"), checks));
+            })
+            .RequireAuthorization(Policies.RegulatorOrAuditor)
+            .WithName("VerifyIncidentDossier")
+            .Produces<DossierVerification>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    /// <param name="vault">Given only for those who may read the reporter's personal data (regulators).</param>
+    private static async Task<(Dossier Dossier, long Version)> Load(Guid id, IQuerySession session, PersonalDataVault? vault, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(id, token: ct);
+        if (events is not [{ Data: HarmIncidentReported reported }, ..]) throw new ResourceNotFound("No such incident.");
+        var keys = vault is null ? null : await vault.KeysAsync(session, [reported.Reporter.KeyId], ct);
+        var hashes = (await session.Query<EventSeal>().Where(s => s.StreamId == id).ToListAsync(ct)).ToDictionary(s => s.Id, s => s.Hash);
+        var dossier = Dossier.From(events, keys, hashes) ?? throw new ResourceNotFound("No such incident.");
+        return (dossier, events[^1].Version);
+    }
 }

@@ -1,0 +1,71 @@
+using System.Security.Claims;
+using FluentValidation;
+using Marten;
+using SandboxRegistry.ServiceDefaults;
+
+namespace SandboxRegistry.AiSystemRegistry.AiSystems.Registering;
+
+public sealed record DeveloperRequest(string Name, string? Ogrn, string? Inn, string? ForeignRegistrationId);
+
+public sealed record RegisterAiSystemRequest(
+    string Name,
+    string Description,
+    string IntendedPurpose,
+    Direction Direction,
+    DeveloperRequest Developer,
+    string OperatorName,
+    AutonomyLevel AutonomyLevel,
+    RiskClass RiskClass,
+    Technique Technique);
+
+public sealed class RegisterAiSystemValidator : AbstractValidator<RegisterAiSystemRequest>
+{
+    public RegisterAiSystemValidator()
+    {
+        RuleFor(r => r.Name).NotEmpty().MaximumLength(300);
+        RuleFor(r => r.Description).NotEmpty().MaximumLength(4000);
+        RuleFor(r => r.IntendedPurpose).NotEmpty().MaximumLength(4000);
+        RuleFor(r => r.Direction).IsInEnum();
+        RuleFor(r => r.OperatorName).NotEmpty().MaximumLength(300);
+        RuleFor(r => r.AutonomyLevel).IsInEnum();
+        RuleFor(r => r.RiskClass).IsInEnum();
+        RuleFor(r => r.Technique).IsInEnum();
+        RuleFor(r => r.Developer).NotNull();
+        When(r => r.Developer is not null, () =>
+        {
+            RuleFor(r => r.Developer.Name).NotEmpty().MaximumLength(300);
+            RuleFor(r => r.Developer.Ogrn!).Ogrn().When(r => r.Developer.Ogrn is not null);
+            RuleFor(r => r.Developer.Inn!).Inn().When(r => r.Developer.Inn is not null);
+            RuleFor(r => r.Developer.ForeignRegistrationId).MaximumLength(100);
+            RuleFor(r => r.Developer)
+                .Must(d => d.Ogrn is not null || d.Inn is not null || !string.IsNullOrWhiteSpace(d.ForeignRegistrationId))
+                .WithMessage("The developer needs an OGRN, an INN or a foreign registration id.");
+        });
+    }
+}
+
+public static class RegisterAiSystem
+{
+    /// <summary>The owner is the applicant's company, from its token; nobody registers a system for another company.</summary>
+    public static AiSystemRegistered Decide(Guid id, RegisterAiSystemRequest r, Actor by, DateTimeOffset now) =>
+        new(id, by.Org ?? throw new InvalidOperationException("An applicant token carries its company's OGRN."),
+            new AiSystemDescription(r.Name.Trim(), r.Description.Trim(), r.IntendedPurpose.Trim(), r.Direction,
+                new Developer(r.Developer.Name.Trim(), r.Developer.Ogrn, r.Developer.Inn, r.Developer.ForeignRegistrationId?.Trim()),
+                r.OperatorName.Trim(), r.AutonomyLevel, r.RiskClass, r.Technique),
+            by, now);
+
+    public static void MapRegisterAiSystem(this RouteGroupBuilder systems) =>
+        systems.MapPost("/", async (RegisterAiSystemRequest request, IDocumentSession session, TimeProvider clock, ClaimsPrincipal user,
+                HttpContext http, CancellationToken ct) =>
+            {
+                var id = Guid.CreateVersion7();
+                session.Events.StartStream<AiSystem>(id, Decide(id, request, Actor.From(user), clock.GetUtcNow()));
+                await session.SaveChangesAsync(ct);
+                http.Response.SetStreamVersion(1);
+                return Results.Created($"/api/v1/ai-systems/{id}", new Changed(id, 1));
+            })
+            .RequireAuthorization(Policies.Applicant)
+            .WithValidation()
+            .WithName("RegisterAiSystem")
+            .Produces<Changed>(StatusCodes.Status201Created);
+}

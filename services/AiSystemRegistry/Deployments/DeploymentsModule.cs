@@ -1,0 +1,48 @@
+using System.Linq.Expressions;
+using JasperFx.Events.Projections;
+using Marten;
+using SandboxRegistry.AiSystemRegistry.Deployments.Deploying;
+using SandboxRegistry.AiSystemRegistry.Deployments.Ending;
+using SandboxRegistry.AiSystemRegistry.Deployments.GettingDetails;
+
+namespace SandboxRegistry.AiSystemRegistry.Deployments;
+
+public static class DeploymentsModule
+{
+    public static void ConfigureMarten(StoreOptions options)
+    {
+        options.Events.AddEventTypes([typeof(AiSystemDeployed), typeof(DeploymentSuspended), typeof(DeploymentResumed), typeof(DeploymentEnded)]);
+        options.Projections.Add<DeploymentDetailsProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<DeploymentDetails>().Index(d => d.ParticipationId).Index(d => d.AiSystemId).Index(d => d.VersionId);
+    }
+
+    public static IEndpointRouteBuilder MapDeployments(this IEndpointRouteBuilder app)
+    {
+        var deployments = app.MapGroup("/api/v1/deployments").WithTags("Deployments");
+        deployments.MapDeploy();
+        deployments.MapEndDeployment();
+        deployments.MapGetDeploymentDetails();
+        return app;
+    }
+
+    /// <summary>
+    /// Appends, in the caller's session, what <paramref name="decide"/> returns for every deployment not yet ended that
+    /// <paramref name="which"/> selects: how a change to a participation, a version or a system reaches its deployments.
+    /// The events commit with the caller's own, so either all happen or none.
+    /// </summary>
+    public static async Task<int> CascadeAsync(IDocumentSession session, Expression<Func<DeploymentDetails, bool>> which,
+        Func<Deployment, object?> decide, CancellationToken ct)
+    {
+        var ids = await session.Query<DeploymentDetails>().Where(which).Where(d => d.Status != DeploymentStatus.Ended)
+            .Select(d => d.Id).ToListAsync(ct);
+        var appended = 0;
+        foreach (var id in ids)
+        {
+            var stream = await session.Events.FetchForWriting<Deployment>(id, ct);
+            if (stream.Aggregate is null || decide(stream.Aggregate) is not { } e) continue;
+            stream.AppendOne(e);
+            appended++;
+        }
+        return appended;
+    }
+}
