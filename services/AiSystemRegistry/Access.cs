@@ -23,7 +23,16 @@ public static class Access
 
     public static bool IsOfficial(ClaimsPrincipal user) => user.IsInRole(Roles.Regulator) || user.IsInRole(Roles.Auditor);
 
-    /// <summary>Regulators and auditors see every company's data; an applicant only its own.</summary>
-    public static bool MaySeePrivate(ClaimsPrincipal user, string ownerOgrn) =>
-        IsOfficial(user) || (user.IsInRole(Roles.Applicant) && user.FindFirstValue(Roles.OrgClaim) == ownerOgrn);
+    /// <summary>
+    /// The one rule for a company's AI systems, versions, deployments and participations: regulators and auditors see
+    /// every company's; an applicant only its own; nobody else any. Reads and commands both go through it.
+    /// </summary>
+    public static bool Sees(this Actor actor, string ownerOgrn) => actor.Role switch
+    {
+        Roles.Regulator or Roles.Auditor => true,
+        Roles.Applicant => string.Equals(actor.Org, ownerOgrn, StringComparison.Ordinal),
+        _ => false,
+    };
+
+    public static bool MaySeePrivate(ClaimsPrincipal user, string ownerOgrn) => Actor.From(user).Sees(ownerOgrn);
 }

@@ -36,6 +36,7 @@ public static class KnownSourcesEndpoints
                 var candidates = await session.Query<KnownDeployment>().Where(d => d.From <= at).ToListAsync(ct);
                 return Results.Ok(candidates.Where(d => d.ActiveAt(at, region)).ToList());
             })
+            .RequireRateLimiting(RateLimits.Lists)
             .WithName("ListActiveKnownDeployments").Produces<IReadOnlyList<KnownDeployment>>();
 
         known.MapGet("/participations/{id:guid}", async (Guid id, IQuerySession session, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using SandboxRegistry.SandboxApplications.ErasingContacts;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.SandboxApplications;
 using SandboxRegistry.SandboxApplications.Applications;
@@ -31,4 +32,5 @@ app.UseServiceDefaults();
 app.MapRegimes();
 app.MapApplications();
 app.MapParticipations();
+app.MapContactErasure();
 app.Run();

@@ -9,15 +9,16 @@ namespace SandboxRegistry.SandboxApplications;
 public static class Streams
 {
     /// <summary>
-    /// Fetches the stream for writing. Visibility is checked before the If-Match version, so that a stale version on
-    /// another company's resource is still a 404 and never tells the caller that the resource exists.
+    /// Fetches the stream for writing. Visibility (<see cref="Access.Sees"/> for company-owned records) is checked before
+    /// the If-Match version, so that a stale version on another company's resource is still a 404 and never tells the
+    /// caller that the resource exists.
     /// </summary>
     public static async Task<IEventStream<T>> FetchAsync<T>(this IDocumentSession session, Guid id, HttpRequest request,
-        Func<T, bool>? visible, CancellationToken ct) where T : class
+        CancellationToken ct) where T : class
     {
         var expected = request.ExpectedVersion();
         var stream = await session.Events.FetchForWriting<T>(id, ct);
-        if (stream.Aggregate is not { } state || (visible is not null && !visible(state)))
+        if (stream.Aggregate is not { } state || (state is ICompanyOwned owned && !Actor.From(request.HttpContext.User).Sees(owned.CompanyOgrn)))
             throw new ResourceNotFound();
         if (expected is { } version && version != stream.CurrentVersion)
             throw new ConcurrencyException($"Expected version {version} of stream {id}, found {stream.CurrentVersion}.", null);

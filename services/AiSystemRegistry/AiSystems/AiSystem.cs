@@ -110,7 +110,7 @@ public static class AiSystemRules
     /// <summary>An applicant acts only on its own company's systems; another company's system does not exist for it.</summary>
     public static void EnsureOwner(AiSystem system, Actor by)
     {
-        if (by.Role == Roles.Applicant && by.Org != system.OwnerOgrn) throw new ResourceNotFound("No such AI system.");
+        if (!by.Sees(system.OwnerOgrn)) throw new ResourceNotFound("No such AI system.");
     }
 
     public static void EnsureNotWithdrawn(AiSystem system)

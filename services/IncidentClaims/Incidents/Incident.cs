@@ -31,7 +31,10 @@ public sealed record Evidence(string FileName, string MediaType, long Size, stri
 
 public sealed record Contacts(string? Email, string? Phone, string? PostalAddress);
 
-/// <summary>Personal data (152-FZ): stays in the incident stream and the regulator's views, never in messages or public views.</summary>
+/// <summary>
+/// Personal data (152-FZ) as the integration sends it. Stored only encrypted (<see cref="EncryptedReporter"/>), shown
+/// only in the regulator's dossier, never in messages or public views.
+/// </summary>
 public sealed record Reporter(string FullName, Contacts Contacts, bool ConsentToProcessing);
 
 /// <summary>What the citizen reported (OECD common reporting framework, mandatory set), without the reporter.</summary>
@@ -118,7 +121,7 @@ public sealed record HarmIncidentReported(
     string ClientId,
     string TrackingCode,
     Report Report,
-    Reporter Reporter,
+    EncryptedReporter Reporter,
     Classification Classification,
     DateTimeOffset? ReportDueBy,
     Actor ReportedBy,
@@ -143,6 +146,9 @@ public sealed record ConclusionRecorded(Guid IncidentId, Conclusion Conclusion, 
 public sealed record ConclusionSigned(
     Guid IncidentId, Conclusion Conclusion, Guid? AiSystemId, Guid? VersionId, Guid? ParticipationId, string Chair, bool SignedLate,
     Actor SignedBy, DateTimeOffset SignedAt);
+
+/// <summary>The reporter's key was destroyed (152-FZ art. 21): their data is unreadable from now on, everywhere.</summary>
+public sealed record ReporterDataErased(Guid IncidentId, Guid KeyId, string LegalGround, Actor ErasedBy, DateTimeOffset ErasedAt);
 
 public sealed record InsuranceClaimOpened(Guid IncidentId, Guid ClaimId, LinkedPolicy Policy, Money? Claimed, Actor OpenedBy,
     DateTimeOffset OpenedAt);
@@ -227,5 +233,6 @@ public sealed record Incident(
         typeof(HarmIncidentReported), typeof(IncidentLinked), typeof(IncidentFoundNotAiRelated), typeof(IncidentMarkedDuplicate),
         typeof(CommissionConvened), typeof(ConclusionRecorded), typeof(ConclusionSigned), typeof(InsuranceClaimOpened),
         typeof(InsurerNotified), typeof(InsuranceClaimPaid), typeof(InsuranceClaimDenied), typeof(IncidentClosed),
+        typeof(ReporterDataErased),
     ];
 }

@@ -19,9 +19,9 @@ public static class IncidentStreams
         var stream = expected is { } version
             ? await session.Events.FetchForWriting<Incident>(id, version, ct)
             : await session.Events.FetchForWriting<Incident>(id, ct);
-        if (stream.Aggregate is null) throw new ResourceNotFound("No such incident.");
+        var incident = stream.Aggregate.VisibleOrNotFound(Actor.From(http.User));
 
-        var @event = decide(stream.Aggregate);
+        var @event = decide(incident);
         stream.AppendOne(@event);
         await session.SaveChangesAsync(ct);
 

@@ -4,6 +4,7 @@ using SandboxRegistry.IncidentClaims.Incidents.Claiming;
 using SandboxRegistry.IncidentClaims.Incidents.Closing;
 using SandboxRegistry.IncidentClaims.Incidents.Concluding;
 using SandboxRegistry.IncidentClaims.Incidents.Convening;
+using SandboxRegistry.IncidentClaims.Incidents.ErasingReporterData;
 using SandboxRegistry.IncidentClaims.Incidents.GettingDossier;
 using SandboxRegistry.IncidentClaims.Incidents.GettingStatus;
 using SandboxRegistry.IncidentClaims.Incidents.ListingDeadlines;
@@ -35,6 +36,7 @@ public static class IncidentsModule
         incidents.MapCloseIncident();
         incidents.MapGetDossier();
         incidents.MapVerifyDossier();
+        incidents.MapEraseReporterData();
         return app;
     }
 }

@@ -108,7 +108,8 @@ public static class KnownRegimesModule
     {
         var regimes = app.MapGroup("/api/v1/regimes").WithTags("Regimes").AllowAnonymous(); // public law, no personal data
         regimes.MapGet("/", async (IQuerySession session, CancellationToken ct) =>
-            Results.Ok(await session.Query<KnownRegime>().OrderBy(r => r.Title).ToListAsync(ct)));
+            Results.Ok(await session.Query<KnownRegime>().OrderBy(r => r.Title).ToListAsync(ct)))
+            .RequireRateLimiting(RateLimits.Lists);
         regimes.MapGet("/{id:guid}", async (Guid id, IQuerySession session, CancellationToken ct) =>
             await session.LoadAsync<KnownRegime>(id, ct) is { } regime ? Results.Ok(regime) : throw new ResourceNotFound("No such regime."))
             .Produces<KnownRegime>()

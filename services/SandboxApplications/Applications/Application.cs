@@ -16,8 +16,14 @@ public sealed record Term(DateOnly StartsOn, DateOnly EndsOn)
     public bool Within(Term outer) => outer.StartsOn <= StartsOn && EndsOn <= outer.EndsOn;
 }
 
-/// <summary>A person responsible for the use of AI solutions (169-FZ) as the applicant names them.</summary>
+/// <summary>A person responsible for the use of AI solutions (169-FZ) as the applicant names them in a request.</summary>
 public sealed record ResponsiblePersonDetails(string FullName, string Position, string AreaOfResponsibility, Contact Contact);
+
+/// <summary>
+/// A responsible person as stored: name and position in clear (officials acting for the company, published to the
+/// liability dossier), contacts encrypted under the person's own key.
+/// </summary>
+public sealed record ResponsiblePerson(string FullName, string Position, string AreaOfResponsibility, PersonContact Contact);
 
 /// <summary>Everything the applicant states; information requests may correct any part of it.</summary>
 public sealed record ApplicationForm(
@@ -27,9 +33,9 @@ public sealed record ApplicationForm(
     Term RequestedTerm,
     IReadOnlyList<string> Territory,
     InsurancePolicy Insurance,
-    IReadOnlyList<ResponsiblePersonDetails> ResponsiblePersons);
+    IReadOnlyList<ResponsiblePerson> ResponsiblePersons);
 
-/// <summary>Fields the applicant corrected when answering; null means unchanged.</summary>
+/// <summary>Fields the applicant corrects when answering, as sent; null means unchanged.</summary>
 public sealed record ApplicationCorrections(
     string? Address = null,
     Contact? Contact = null,
@@ -38,6 +44,20 @@ public sealed record ApplicationCorrections(
     IReadOnlyList<string>? Territory = null,
     InsurancePolicy? Insurance = null,
     IReadOnlyList<ResponsiblePersonDetails>? ResponsiblePersons = null)
+{
+    public RecordedCorrections Sealed(SealContact seal) => new(Address, Contact, PlannedAiUse, RequestedTerm, Territory, Insurance,
+        ResponsiblePersons?.Select(p => p.Sealed(seal)).ToList());
+}
+
+/// <summary>The corrections as recorded, responsible persons' contacts encrypted.</summary>
+public sealed record RecordedCorrections(
+    string? Address = null,
+    Contact? Contact = null,
+    string? PlannedAiUse = null,
+    Term? RequestedTerm = null,
+    IReadOnlyList<string>? Territory = null,
+    InsurancePolicy? Insurance = null,
+    IReadOnlyList<ResponsiblePerson>? ResponsiblePersons = null)
 {
     public ApplicationForm ApplyTo(ApplicationForm form) => form with
     {
@@ -63,7 +83,7 @@ public sealed record InformationRequested(Guid ApplicationId, IReadOnlyList<stri
 
 /// <param name="Form">The application as it stands after the corrections.</param>
 /// <param name="DueOn">The decision's due date, moved by the working days the clock was paused.</param>
-public sealed record InformationProvided(Guid ApplicationId, string Answer, ApplicationCorrections Corrections, ApplicationForm Form,
+public sealed record InformationProvided(Guid ApplicationId, string Answer, RecordedCorrections Corrections, ApplicationForm Form,
     DateOnly DueOn, Actor ProvidedBy, DateTimeOffset ProvidedAt);
 
 public sealed record ApplicationApproved(Guid ApplicationId, Guid ParticipationId, int ProgrammeVersion, IReadOnlyList<string> Conditions,
@@ -86,7 +106,7 @@ public sealed record Application(
     string? Reviewer,
     DateOnly DueOn,
     DateOnly? ClockPausedOn,
-    bool DeadlineMissed)
+    bool DeadlineMissed) : ICompanyOwned
 {
     public string CompanyOgrn => Form.Company.Ogrn;
     public bool IsDecided => Status is ApplicationStatus.Approved or ApplicationStatus.Rejected or ApplicationStatus.Withdrawn;

@@ -16,7 +16,7 @@ public sealed record ResponsiblePersonEntry(
     string FullName,
     string Position,
     string AreaOfResponsibility,
-    Contact Contact,
+    PersonContact Contact,
     DateOnly ValidFrom,
     DateOnly? ValidTo)
 {
@@ -64,7 +64,7 @@ public sealed record Participation(
     Term Term,
     IReadOnlyList<InsurancePolicy> Policies,
     IReadOnlyList<ResponsiblePersonEntry> Register,
-    SuspensionGround? SuspendedFor)
+    SuspensionGround? SuspendedFor) : ICompanyOwned
 {
     public bool IsClosed => Status is ParticipationStatus.Terminated or ParticipationStatus.Expired;
 

@@ -1,7 +1,10 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.IncidentClaims.Incidents;
 using SandboxRegistry.IncidentClaims.Incidents.Reporting;
 using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.ServiceDefaults.PersonalData;
 
 namespace SandboxRegistry.IncidentClaims.Tests.Domain;
 
@@ -21,8 +24,21 @@ public static class Given
         new ClaimedAiSystem(null, null, "SkyDrop", "Aero LLC"), [new Evidence("photo.jpg", "image/jpeg", 1024, new string('a', 64))],
         new Reporter("Ivan Petrov", new Contacts("ivan@example.ru", null, null), true));
 
-    public static HarmIncidentReported Reported(ReportIncidentRequest? request = null) =>
-        ReportIncident.Decide(Guid.NewGuid(), "IC-AAAA-BBBB", request ?? Request(), Eu, Portal, Now);
+    public static readonly PersonalDataVault Vault = new(
+        Options.Create(new VaultOptions { MasterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }), TimeProvider.System);
+
+    /// <summary>The reporter's key in these tests; the service keeps it in its key table.</summary>
+    public static readonly (Guid Id, byte[] Key) ReporterKey = (Guid.NewGuid(), RandomNumberGenerator.GetBytes(32));
+
+    public static EncryptedReporter Sealed(Reporter r) => new(ReporterKey.Id, Vault.Encrypt(ReporterKey.Id, ReporterKey.Key, r.FullName),
+        new EncryptedContacts(r.Contacts.Email is { } email ? Vault.Encrypt(ReporterKey.Id, ReporterKey.Key, email) : null, null, null),
+        r.ConsentToProcessing);
+
+    public static HarmIncidentReported Reported(ReportIncidentRequest? request = null)
+    {
+        request ??= Request();
+        return ReportIncident.Decide(Guid.NewGuid(), "IC-AAAA-BBBB", request, Sealed(request.Reporter), Eu, Portal, Now);
+    }
 
     public static Resolution Resolution(bool withPolicy = true) => new(
         new LinkedDeployment(Guid.NewGuid(), ["77"], Now.AddDays(-30), null, Cited),

@@ -1,6 +1,9 @@
 using SandboxRegistry.Contracts;
 using SandboxRegistry.IncidentClaims.Incidents;
+using SandboxRegistry.IncidentClaims.Incidents.ErasingReporterData;
 using SandboxRegistry.IncidentClaims.Incidents.Reporting;
+using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.ServiceDefaults.PersonalData;
 using static SandboxRegistry.IncidentClaims.Tests.Domain.Given;
 
 namespace SandboxRegistry.IncidentClaims.Tests.Domain;
@@ -12,7 +15,7 @@ public class ReportingTests
     {
         var id = Guid.NewGuid();
 
-        var e = ReportIncident.Decide(id, "IC-2345-6789", Request(), Eu, Portal, Now);
+        var e = ReportIncident.Decide(id, "IC-2345-6789", Request(), Sealed(Request().Reporter), Eu, Portal, Now);
 
         Assert.Equal(id, e.IncidentId);
         Assert.Equal("gosuslugi", e.ClientId);
@@ -22,7 +25,11 @@ public class ReportingTests
         Assert.Equal(Now.AddDays(-2), e.Report.OccurredAt);
         Assert.Equal(Now.AddDays(-1), e.Report.AwareAt);
         Assert.Equal(new Location("77", "Tverskaya 1"), e.Report.Location);
-        Assert.Equal("Ivan Petrov", e.Reporter.FullName);
+        // The event holds the reporter only as ciphertext under their own key.
+        Assert.Equal(ReporterKey.Id, e.Reporter.KeyId);
+        Assert.DoesNotContain("Ivan", e.Reporter.FullName.Ciphertext);
+        Assert.Equal("Ivan Petrov", PersonalDataVault.Reveal(e.Reporter.FullName, new Dictionary<Guid, byte[]> { [ReporterKey.Id] = ReporterKey.Key }));
+        Assert.Equal(PersonalDataVault.ErasedMarker, PersonalDataVault.Reveal(e.Reporter.FullName, new Dictionary<Guid, byte[]>()));
         Assert.Equal(Portal, e.ReportedBy);
         Assert.Equal(Now, e.ReportedAt);
         Assert.False(e.Classification.Serious);
@@ -32,7 +39,8 @@ public class ReportingTests
     [Fact]
     public void Awareness_defaults_to_receipt()
     {
-        var e = ReportIncident.Decide(Guid.NewGuid(), "IC-2345-6789", Request() with { AwareAt = null }, Eu, Portal, Now);
+        var e = ReportIncident.Decide(Guid.NewGuid(), "IC-2345-6789", Request() with { AwareAt = null }, Sealed(Request().Reporter), Eu, Portal,
+            Now);
 
         Assert.Equal(Now, e.Report.AwareAt);
     }
@@ -65,5 +73,31 @@ public class ReportingTests
         var e = Reported(Request(new HarmRequest(HarmType.DamageToOrganisationProperty, Severity.Serious, 0, new Money(1m, "EUR"))));
 
         Assert.Equal([new Harm(HarmType.DamageToOrganisationProperty, Severity.Serious, 0, new Money(1m, "EUR"))], e.Report.Harms);
+    }
+}
+
+public class ReporterErasureDecisionTests
+{
+    private static readonly EraseReporterDataRequest Request = new(" 152-FZ art. 21 ");
+
+    [Fact]
+    public void Erasure_names_the_reporters_key_the_ground_and_who_erased()
+    {
+        var reported = Reported();
+
+        var e = EraseReporterData.Decide([reported], Request, Regulator, Now);
+
+        Assert.Equal(new ReporterDataErased(reported.IncidentId, reported.Reporter.KeyId, "152-FZ art. 21", Regulator, Now), e);
+    }
+
+    [Fact]
+    public void A_second_erasure_changes_nothing_and_an_unknown_incident_is_not_found()
+    {
+        var reported = Reported();
+        var erased = EraseReporterData.Decide([reported], Request, Regulator, Now)!;
+
+        Assert.Null(EraseReporterData.Decide([reported, erased], Request, Regulator, Now));
+        Assert.Throws<ResourceNotFound>(() => EraseReporterData.Decide([], Request, Regulator, Now));
+        Assert.Equal(State(reported), State(reported, erased));
     }
 }

@@ -39,6 +39,8 @@ public class AccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
         { "GET", $"/api/v1/participations/{Id}", "integration" },
         { "GET", $"/api/v1/participations/{Id}/history", "integration" },
         { "GET", $"/api/v1/participations/{Id}/responsible-persons", "integration" },
+        { "POST", $"/api/v1/participations/{Id}/responsible-persons/{Id}/erasure", "applicant" },
+        { "POST", $"/api/v1/applications/{Id}/responsible-persons/{Id}/erasure", "auditor" },
     };
 
     private static HttpRequestMessage Request(string method, string path) => new(new HttpMethod(method), path)

@@ -20,7 +20,7 @@ public class ApplicationTests
     {
         var form = Form();
         return new SubmitApplicationRequest(regime.Id, form.Company, form.Contact, form.PlannedAiUse, term ?? form.RequestedTerm,
-            territory ?? ["77"], form.Insurance, form.ResponsiblePersons);
+            territory ?? ["77"], form.Insurance, [Petrov]);
     }
 
     private static string Code(Action act) => Assert.Throws<DomainRuleViolation>(act).Code;
@@ -30,7 +30,7 @@ public class ApplicationTests
     {
         var regime = Regime();
 
-        var e = SubmitApplication.Decide(Guid.NewGuid(), regime, Submission(regime), Russia, Applicant, Now);
+        var e = SubmitApplication.Decide(Guid.NewGuid(), regime, Submission(regime), Seal, Russia, Applicant, Now);
 
         // Monday 2 March 2026; 9 March is a day off (8 March transferred), so 20 working days end on 31 March.
         Assert.Equal(new DateOnly(2026, 3, 31), e.DueOn);
@@ -45,7 +45,7 @@ public class ApplicationTests
     {
         var regime = Regime();
 
-        var e = SubmitApplication.Decide(Guid.NewGuid(), regime, Submission(regime), new JurisdictionProfile { ReviewWorkingDays = 5 },
+        var e = SubmitApplication.Decide(Guid.NewGuid(), regime, Submission(regime), Seal, new JurisdictionProfile { ReviewWorkingDays = 5 },
             Applicant, Now);
 
         Assert.Equal(new DateOnly(2026, 3, 10), e.DueOn);
@@ -56,14 +56,14 @@ public class ApplicationTests
     [InlineData(RegimeStatus.Terminated)]
     public void A_regime_that_is_not_active_takes_no_applications(RegimeStatus status) =>
         Assert.Equal("regime-not-active", Code(() =>
-            SubmitApplication.Decide(Guid.NewGuid(), Regime(status), Submission(Regime()), Russia, Applicant, Now)));
+            SubmitApplication.Decide(Guid.NewGuid(), Regime(status), Submission(Regime()), Seal, Russia, Applicant, Now)));
 
     [Fact]
     public void A_term_outside_the_regime_is_refused()
     {
         var regime = Regime();
         Assert.Equal("term-outside-regime", Code(() => SubmitApplication.Decide(Guid.NewGuid(), regime,
-            Submission(regime, new Term(new DateOnly(2028, 6, 1), new DateOnly(2029, 6, 1))), Russia, Applicant, Now)));
+            Submission(regime, new Term(new DateOnly(2028, 6, 1), new DateOnly(2029, 6, 1))), Seal, Russia, Applicant, Now)));
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class ApplicationTests
     {
         var regime = Regime();
         Assert.Equal("territory-outside-regime", Code(() =>
-            SubmitApplication.Decide(Guid.NewGuid(), regime, Submission(regime, territory: ["77", "78"]), Russia, Applicant, Now)));
+            SubmitApplication.Decide(Guid.NewGuid(), regime, Submission(regime, territory: ["77", "78"]), Seal, Russia, Applicant, Now)));
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public class ApplicationTests
         Assert.Equal("application-closed", Code(() => AssignReviewer.Decide(decided, "r", Regulator, Now)));
         Assert.Equal("application-closed", Code(() => RequestInformation.Decide(decided, ["q"], Today, Regulator, Now)));
         Assert.Equal("application-closed", Code(() => ProvideInformation.Decide(decided, Regime(),
-            new ProvideInformationRequest("a", null), Russia, Applicant, Now)));
+            new ProvideInformationRequest("a", null), Seal, Russia, Applicant, Now)));
         Assert.Equal("application-closed", Code(() => ApproveApplication.Decide(decided, Regime(),
             new ApproveApplicationRequest(null, null), Guid.NewGuid(), Regulator, Now)));
         Assert.Equal("application-closed", Code(() => RejectApplication.Decide(decided,
@@ -115,7 +115,7 @@ public class ApplicationTests
 
         var answeredAt = new DateTimeOffset(2026, 3, 16, 9, 0, 0, TimeSpan.Zero);
         var answer = ProvideInformation.Decide(asked, Regime(), new ProvideInformationRequest("Ingosstrakh",
-            new ApplicationCorrections(Address: "Moscow, Arbat 2")), Russia, Applicant, answeredAt);
+            new ApplicationCorrections(Address: "Moscow, Arbat 2")), Seal, Russia, Applicant, answeredAt);
 
         Assert.Equal(new DateOnly(2026, 4, 13), answer.DueOn); // 20 working days after 16 March
         Assert.Equal("Moscow, Arbat 2", answer.Form.Company.Address);
@@ -136,12 +136,12 @@ public class ApplicationTests
     [Fact]
     public void An_answer_without_a_request_is_refused() =>
         Assert.Equal("no-information-requested", Code(() => ProvideInformation.Decide(Application(), Regime(),
-            new ProvideInformationRequest("a", null), Russia, Applicant, Now)));
+            new ProvideInformationRequest("a", null), Seal, Russia, Applicant, Now)));
 
     [Fact]
     public void A_correction_that_leaves_the_regime_territory_is_refused() =>
         Assert.Equal("territory-outside-regime", Code(() => ProvideInformation.Decide(Application(ApplicationStatus.InformationRequested),
-            Regime(), new ProvideInformationRequest("a", new ApplicationCorrections(Territory: ["78"])), Russia, Applicant, Now)));
+            Regime(), new ProvideInformationRequest("a", new ApplicationCorrections(Territory: ["78"])), Seal, Russia, Applicant, Now)));
 
     [Fact]
     public void Approval_grants_a_participation_with_the_form_conditions_and_register()

@@ -1,15 +1,39 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.SandboxApplications.Applications;
 using SandboxRegistry.SandboxApplications.Participations;
 using SandboxRegistry.SandboxApplications.Regimes;
 using SandboxRegistry.SandboxApplications.Regimes.Establishing;
 using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.ServiceDefaults.PersonalData;
 
 namespace SandboxRegistry.SandboxApplications.Tests.Domain;
 
 /// <summary>Builders for the "given" part of domain tests: states reached by folding events.</summary>
 public static class Given
 {
+    public static readonly PersonalDataVault Vault = new(
+        Options.Create(new VaultOptions { MasterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) }), TimeProvider.System);
+
+    /// <summary>The keys the test sealer made, as the service's key table would hold them.</summary>
+    public static readonly Dictionary<Guid, byte[]> Keys = new();
+
+    public static readonly SealContact Seal = contact =>
+    {
+        var id = Guid.NewGuid();
+        var key = RandomNumberGenerator.GetBytes(32);
+        lock (Keys) Keys[id] = key;
+        return new PersonContact(id, contact.Email is { } e ? Vault.Encrypt(id, key, e) : null, contact.Phone is { } p ? Vault.Encrypt(id, key, p) : null);
+    };
+
+    public static string Reveal(EncryptedValue? value)
+    {
+        lock (Keys) return value is null ? "" : PersonalDataVault.Reveal(value, Keys);
+    }
+
+    public static ResponsiblePersonDetails Petrov => new("Ivan Petrov", "CTO", "Autopilot", new Contact("petrov@robotaxi.ru", null));
+
     public static readonly Actor Regulator = new("reg-1", "regulator", null, null);
     public static readonly Actor Applicant = new("app-1", "applicant", "1027700132195", null);
     public static readonly DateTimeOffset Now = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
@@ -36,7 +60,7 @@ public static class Given
     public static ApplicationForm Form(InsurancePolicy? policy = null) => new(
         new Company("Robotaxi LLC", "1027700132195", "7707083893", "Moscow, Tverskaya 1"), new Contact("office@robotaxi.ru", null),
         "Driverless taxis", new Term(new DateOnly(2026, 4, 1), new DateOnly(2027, 3, 31)), ["77"], policy ?? Policy(),
-        [new ResponsiblePersonDetails("Ivan Petrov", "CTO", "Autopilot", new Contact("petrov@robotaxi.ru", null))]);
+        [Petrov.Sealed(Seal)]);
 
     public static Application Application(ApplicationStatus status = ApplicationStatus.UnderReview, InsurancePolicy? policy = null,
         Guid? regimeId = null) => new(Guid.NewGuid(), regimeId ?? Guid.NewGuid(), status, Form(policy),
@@ -46,7 +70,7 @@ public static class Given
     public static Participation Participation(ParticipationStatus status = ParticipationStatus.Active, InsurancePolicy? policy = null,
         SuspensionGround? ground = null) => new(Guid.NewGuid(), Guid.NewGuid(), "1027700132195", status,
         new Term(new DateOnly(2026, 4, 1), new DateOnly(2027, 3, 31)), [policy ?? Policy()],
-        [new ResponsiblePersonEntry(Guid.NewGuid(), "Ivan Petrov", "CTO", "Autopilot", new Contact("petrov@robotaxi.ru", null),
+        [new ResponsiblePersonEntry(Guid.NewGuid(), "Ivan Petrov", "CTO", "Autopilot", Seal(Petrov.Contact),
             new DateOnly(2026, 4, 1), null)],
         status == ParticipationStatus.Suspended ? ground ?? SuspensionGround.RegulatorDecision : null);
 }

@@ -127,7 +127,7 @@ public class ParticipationTests
         var participation = Participation();
         var petrov = participation.Register[0].EntryId;
         var added = KeepRegister.Add(participation, Guid.NewGuid(), new AddResponsiblePersonRequest("Anna Sidorova", "Head of safety",
-            "Incidents", new Contact(null, "+7 495 000-00-00"), new DateOnly(2026, 9, 1), null), Applicant, Now);
+            "Incidents", new Contact(null, "+7 495 000-00-00"), new DateOnly(2026, 9, 1), null), Seal, Applicant, Now);
         var withAnna = participation.Apply(added);
         var removed = KeepRegister.Remove(withAnna, petrov, new DateOnly(2026, 10, 31), Applicant, Now);
         var register = withAnna.Apply(removed).Register;
@@ -145,13 +145,13 @@ public class ParticipationTests
         var petrov = participation.Register[0].EntryId;
         var request = new AddResponsiblePersonRequest("A", "B", "C", new Contact("a@b.ru", null), new DateOnly(2026, 1, 1), null);
 
-        Assert.Equal("responsible-person-outside-term", Code(() => KeepRegister.Add(participation, Guid.NewGuid(), request, Applicant, Now)));
+        Assert.Equal("responsible-person-outside-term", Code(() => KeepRegister.Add(participation, Guid.NewGuid(), request, Seal, Applicant, Now)));
         Assert.Equal("responsible-person-dates-invalid", Code(() => KeepRegister.Remove(participation, petrov, new DateOnly(2026, 3, 1), Applicant, Now)));
         var removed = participation.Apply(KeepRegister.Remove(participation, petrov, new DateOnly(2026, 5, 1), Applicant, Now));
         Assert.Equal("responsible-person-already-removed", Code(() => KeepRegister.Remove(removed, petrov, new DateOnly(2026, 6, 1), Applicant, Now)));
         Assert.Throws<ResourceNotFound>(() => KeepRegister.Remove(participation, Guid.NewGuid(), new DateOnly(2026, 6, 1), Applicant, Now));
         Assert.Equal("participation-closed", Code(() =>
-            KeepRegister.Add(Participation(ParticipationStatus.Expired), Guid.NewGuid(), request, Applicant, Now)));
+            KeepRegister.Add(Participation(ParticipationStatus.Expired), Guid.NewGuid(), request, Seal, Applicant, Now)));
     }
 }
 

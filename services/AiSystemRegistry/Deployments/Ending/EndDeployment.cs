@@ -17,7 +17,7 @@ public static class EndDeployment
 {
     public static DeploymentEnded Decide(Deployment deployment, EndDeploymentRequest r, Actor by, DateTimeOffset now)
     {
-        if (by.Role == Roles.Applicant && by.Org != deployment.OwnerOgrn) throw new ResourceNotFound("No such deployment.");
+        if (!by.Sees(deployment.OwnerOgrn)) throw new ResourceNotFound("No such deployment.");
         if (deployment.Status == DeploymentStatus.Ended)
             throw new DomainRuleViolation("deployment-ended", "The deployment has already ended.");
         return new DeploymentEnded(deployment.Id, r.Reason.Trim(), null, by, now);

@@ -4,11 +4,12 @@ using Marten;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.ServiceDefaults;
 using SandboxRegistry.ServiceDefaults.Audit;
+using SandboxRegistry.ServiceDefaults.PersonalData;
 
 namespace SandboxRegistry.IncidentClaims.Incidents.GettingDossier;
 
-/// <param name="Reporter">Personal data: shown to regulators only.</param>
-public sealed record DossierReport(string TrackingCode, string FiledBy, Report Report, Reporter? Reporter, Classification Classification,
+/// <param name="Reporter">Personal data: shown to regulators only, as the erased marker once erased.</param>
+public sealed record DossierReport(string TrackingCode, string FiledBy, Report Report, ReporterView? Reporter, Classification Classification,
     DateTimeOffset? ReportDueBy, DateTimeOffset ReportedAt, SourceCitation Source);
 
 /// <param name="Outcome">linked, notAiRelated or duplicate.</param>
@@ -48,9 +49,13 @@ public sealed record Dossier(
     DossierClosure? Closure,
     IReadOnlyList<Clock> Clocks)
 {
+    /// <param name="keys">The reporter's key, loaded for those who may read personal data; null for the others.</param>
     /// <param name="hashes">Each own event's hash-chain link, by event id, so the dossier cites it with its hash.</param>
-    public static Dossier? From(IReadOnlyList<IEvent> events, bool withPersonalData, IReadOnlyDictionary<Guid, string>? hashes = null)
+    public static Dossier? From(IReadOnlyList<IEvent> events, IReadOnlyDictionary<Guid, byte[]>? keys,
+        IReadOnlyDictionary<Guid, string>? hashes = null)
     {
+        var erasure = events.Select(e => e.Data).OfType<ReporterDataErased>()
+            .Select(e => new ReporterErasure(e.LegalGround, e.ErasedBy.Subject, e.ErasedAt)).FirstOrDefault();
         Dossier? d = null;
         Incident? state = null;
         foreach (var e in events)
@@ -60,7 +65,7 @@ public sealed record Dossier(
             d = (d, e.Data) switch
             {
                 (_, HarmIncidentReported r) => new Dossier(r.IncidentId, IncidentStatus.Reported,
-                    new DossierReport(r.TrackingCode, r.ClientId, r.Report, withPersonalData ? r.Reporter : null, r.Classification, r.ReportDueBy,
+                    new DossierReport(r.TrackingCode, r.ClientId, r.Report, keys is null ? null : ReporterData.Reveal(r.Reporter, keys, erasure), r.Classification, r.ReportDueBy,
                         r.ReportedAt, source),
                     null, null, null, null, null, null, null, null, null, null, null, null, []),
                 (null, _) => null,
@@ -119,9 +124,10 @@ public sealed record DossierVerification(Guid IncidentId, bool Verified, IReadOn
 public static class GetDossier
 {
     public static void MapGetDossier(this RouteGroupBuilder incidents) =>
-        incidents.MapGet("/{id:guid}/dossier", async (Guid id, IQuerySession session, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
+        incidents.MapGet("/{id:guid}/dossier", async (Guid id, IQuerySession session, PersonalDataVault vault, ClaimsPrincipal user,
+                HttpContext http, CancellationToken ct) =>
             {
-                var (dossier, version) = await Load(id, session, withPersonalData: user.IsInRole(Roles.Regulator), ct);
+                var (dossier, version) = await Load(id, session, Actor.From(user).ReadsPersonalData() ? vault : null, ct);
                 http.Response.SetStreamVersion(version);
                 return Results.Ok(dossier);
             })
@@ -135,7 +141,7 @@ public static class GetDossier
         incidents.MapGet("/{id:guid}/dossier/verification", async (Guid id, IQuerySession session, CitationVerifier verifier,
                 CancellationToken ct) =>
             {
-                var (dossier, _) = await Load(id, session, withPersonalData: false, ct);
+                var (dossier, _) = await Load(id, session, null, ct);
                 var checks = await verifier.CheckAsync(Citations.In(dossier), ct);
                 return Results.Ok(new DossierVerification(id, checks.All(c => c.Status == "verified"), checks));
             })
@@ -144,11 +150,14 @@ public static class GetDossier
             .Produces<DossierVerification>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-    private static async Task<(Dossier Dossier, long Version)> Load(Guid id, IQuerySession session, bool withPersonalData, CancellationToken ct)
+    /// <param name="vault">Given only for those who may read the reporter's personal data (regulators).</param>
+    private static async Task<(Dossier Dossier, long Version)> Load(Guid id, IQuerySession session, PersonalDataVault? vault, CancellationToken ct)
     {
         var events = await session.Events.FetchStreamAsync(id, token: ct);
+        if (events is not [{ Data: HarmIncidentReported reported }, ..]) throw new ResourceNotFound("No such incident.");
+        var keys = vault is null ? null : await vault.KeysAsync(session, [reported.Reporter.KeyId], ct);
         var hashes = (await session.Query<EventSeal>().Where(s => s.StreamId == id).ToListAsync(ct)).ToDictionary(s => s.Id, s => s.Hash);
-        var dossier = Dossier.From(events, withPersonalData, hashes) ?? throw new ResourceNotFound("No such incident.");
+        var dossier = Dossier.From(events, keys, hashes) ?? throw new ResourceNotFound("No such incident.");
         return (dossier, events[^1].Version);
     }
 }

@@ -30,11 +30,7 @@ public static class GetIncidentStatus
     {
         incidents.MapGet("/{id:guid}/status", async (Guid id, IQuerySession session, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
-                var incident = await session.LoadAsync<Incident>(id, ct);
-                var actor = Actor.From(user);
-                // An integration reads only the reports it filed; anyone else's is "not found" (no existence leak).
-                if (incident is null || (actor.Role == Roles.Integration && incident.ClientId != actor.ClientId))
-                    throw new ResourceNotFound("No such incident.");
+                var incident = (await session.LoadAsync<Incident>(id, ct)).VisibleOrNotFound(Actor.From(user));
                 var state = await session.Events.FetchStreamStateAsync(id, ct);
                 http.Response.SetStreamVersion(state?.Version ?? 1);
                 return Results.Ok(IncidentStatusView.From(incident));
@@ -55,14 +51,13 @@ public static class GetIncidentStatus
                             title: "The request has invalid fields.", extensions: new Dictionary<string, object?> { ["code"] = "validation-failed" });
                     wanted = parsed;
                 }
-                var actor = Actor.From(user);
-                var query = session.Query<Incident>().AsQueryable();
-                if (actor.Role == Roles.Integration) query = query.Where(i => i.ClientId == actor.ClientId);
+                var query = session.Query<Incident>().AsQueryable().VisibleTo(Actor.From(user));
                 if (wanted is { } s) query = query.Where(i => i.Status == s);
                 var incidents = await query.OrderByDescending(i => i.ReportedAt).Take(500).ToListAsync(ct);
                 return Results.Ok(incidents.Select(IncidentStatusView.From).ToList());
             })
             .RequireAuthorization(p => p.RequireRole(Roles.Integration, Roles.Regulator, Roles.Auditor))
+            .RequireRateLimiting(RateLimits.Lists)
             .WithName("ListIncidents")
             .Produces<IReadOnlyList<IncidentStatusView>>()
             .ProducesValidationProblem();

@@ -23,6 +23,7 @@ public static class Deadlines
                 return Results.Ok(Due(open, clock.GetUtcNow(), overdueOnly == true));
             })
             .RequireAuthorization(Policies.Regulator)
+            .RequireRateLimiting(RateLimits.Lists)
             .WithName("ListDeadlines")
             .Produces<IReadOnlyList<DeadlineEntry>>();
 }

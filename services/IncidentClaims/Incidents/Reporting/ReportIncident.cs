@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.ServiceDefaults.PersonalData;
 
 namespace SandboxRegistry.IncidentClaims.Incidents.Reporting;
 
@@ -93,8 +94,9 @@ public static class ReportIncident
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    public static HarmIncidentReported Decide(Guid incidentId, string trackingCode, ReportIncidentRequest request, JurisdictionProfile profile,
-        Actor by, DateTimeOffset now)
+    /// <param name="reporter">The request's reporter, already encrypted under a new key of their own (ReporterData.Seal).</param>
+    public static HarmIncidentReported Decide(Guid incidentId, string trackingCode, ReportIncidentRequest request, EncryptedReporter reporter,
+        JurisdictionProfile profile, Actor by, DateTimeOffset now)
     {
         var report = new Report(request.Channel!.Value, request.Title.Trim(), request.Description.Trim(), request.AiInvolvement.Trim(),
             request.OccurredAt!.Value, request.AwareAt ?? now, request.Location, request.CriticalInfrastructure, request.Widespread,
@@ -102,7 +104,7 @@ public static class ReportIncident
             request.AiSystem, request.Evidence ?? []);
         var classification = Clocks.Classify(report);
         return new HarmIncidentReported(incidentId, by.ClientId ?? throw new InvalidOperationException("An integration has a client id."),
-            trackingCode, report, request.Reporter, classification, Clocks.ReportDueBy(report, classification, profile), by, now);
+            trackingCode, report, reporter, classification, Clocks.ReportDueBy(report, classification, profile), by, now);
     }
 
     /// <summary>Short, unguessable, easy to read out on the phone: no 0/O or 1/I.</summary>
@@ -117,6 +119,7 @@ public static class ReportIncident
     public static void MapReportIncident(this RouteGroupBuilder incidents) =>
         incidents.MapPost("/", Handle)
             .RequireAuthorization(Policies.Integration)
+            .RequireRateLimiting(RateLimits.Intake)
             .WithValidation()
             .WithName("ReportIncident")
             .Produces<IncidentReceipt>(StatusCodes.Status201Created)
@@ -125,7 +128,8 @@ public static class ReportIncident
 
     private static async Task<IResult> Handle(ReportIncidentRequest request,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, IDocumentStore store, IDocumentSession session, TimeProvider clock,
-        IOptions<JurisdictionProfile> profile, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+        IOptions<JurisdictionProfile> profile, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, PersonalDataVault vault, ClaimsPrincipal user,
+        HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 200)
             return Results.ValidationProblem(
@@ -140,7 +144,7 @@ public static class ReportIncident
             return Replay(earlier, requestHash, http);
 
         var incidentId = Guid.CreateVersion7();
-        var reported = Decide(incidentId, NewTrackingCode(), request, profile.Value, actor, clock.GetUtcNow());
+        var reported = Decide(incidentId, NewTrackingCode(), request, vault.Seal(session, request.Reporter), profile.Value, actor, clock.GetUtcNow());
         var receipt = new IncidentReceipt(incidentId, reported.TrackingCode, 1);
         session.Events.StartStream<Incident>(incidentId, reported);
         session.Insert(new IdempotencyRecord(recordId, reported.ClientId, idempotencyKey, requestHash, incidentId, receipt, reported.ReportedAt));

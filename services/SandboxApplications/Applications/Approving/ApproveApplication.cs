@@ -61,7 +61,7 @@ public static class ApproveApplication
         applications.MapPost("/{id:guid}/approval", async (Guid id, ApproveApplicationRequest request, IDocumentSession session,
                 TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
-                var stream = await session.FetchAsync<Application>(id, http.Request, null, ct);
+                var stream = await session.FetchAsync<Application>(id, http.Request, ct);
                 var regime = await session.Events.AggregateStreamAsync<Regime>(stream.Aggregate!.RegimeId, token: ct)
                     ?? throw new ResourceNotFound("No such regime.");
                 var participationId = Guid.CreateVersion7();

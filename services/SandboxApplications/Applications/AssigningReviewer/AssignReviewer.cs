@@ -27,7 +27,7 @@ public static class AssignReviewer
         applications.MapPost("/{id:guid}/reviewer", async (Guid id, AssignReviewerRequest request, IDocumentSession session,
                 TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
-                var stream = await session.FetchAsync<Application>(id, http.Request, null, ct);
+                var stream = await session.FetchAsync<Application>(id, http.Request, ct);
                 var version = await session.AppendAsync(stream,
                     [Decide(stream.Aggregate!, request.Reviewer, Actor.From(user), clock.GetUtcNow())], http.Response, ct);
                 return Results.Ok(new CommandAccepted(id, version));

@@ -12,7 +12,7 @@ public sealed record InformationExchange(
     string RequestedBy,
     DateTimeOffset RequestedAt,
     string? Answer = null,
-    ApplicationCorrections? Corrections = null,
+    RecordedCorrections? Corrections = null,
     DateTimeOffset? AnsweredAt = null);
 
 public enum DecisionOutcome { Approved, Rejected, Withdrawn }
@@ -43,7 +43,7 @@ public sealed record ApplicationDetails(
     bool ClockPaused,
     bool DeadlineMissed,
     ApplicationDecision? Decision,
-    DateTimeOffset SubmittedAt)
+    DateTimeOffset SubmittedAt) : ICompanyOwned
 {
     public long Version { get; init; }
 
@@ -134,16 +134,11 @@ public static class GetApplicationDetails
     public static void MapApplicationReads(this RouteGroupBuilder applications)
     {
         applications.MapGet("/", async ([AsParameters] ApplicationListQuery query, IQuerySession session, TimeProvider clock,
-                IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, CancellationToken ct) =>
+                IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
                 var actor = Actor.From(user);
                 var today = profile.Value.DateOf(clock.GetUtcNow());
-                var list = session.Query<ApplicationDetails>().AsQueryable();
-                if (actor.Role == Roles.Applicant)
-                {
-                    var org = actor.Org ?? "";
-                    list = list.Where(a => a.CompanyOgrn == org);
-                }
+                var list = session.Query<ApplicationDetails>().AsQueryable().VisibleTo(actor);
                 if (QueryEnums.Parse<ApplicationStatus>(query.Status) is { } status) list = list.Where(a => a.Status == status);
                 if (query.RegimeId is { } regimeId) list = list.Where(a => a.RegimeId == regimeId);
                 if (query.Reviewer is { } reviewer) list = list.Where(a => a.Reviewer == reviewer);
@@ -151,9 +146,10 @@ public static class GetApplicationDetails
                     list = list.Where(a => a.DueOn < today &&
                         (a.Status == ApplicationStatus.Submitted || a.Status == ApplicationStatus.UnderReview));
                 var page = await list.OrderBy(a => a.DueOn).ThenBy(a => a.Id).ToPageAsync(query, ct);
-                return Results.Ok(page with { Items = page.Items.Select(a => a.AsOf(today)).ToList() });
+                return await http.Revealed(session, page with { Items = page.Items.Select(a => a.AsOf(today)).ToList() }, ct);
             })
             .RequireAuthorization(Access.Readers)
+            .RequireRateLimiting(RateLimits.Lists)
             .WithValidation()
             .WithName("ListApplications")
             .Produces<Page<ApplicationDetails>>();
@@ -163,7 +159,7 @@ public static class GetApplicationDetails
             {
                 var application = await Visible(session, id, user, ct);
                 http.Response.SetStreamVersion(application.Version);
-                return Results.Ok(application.AsOf(profile.Value.DateOf(clock.GetUtcNow())));
+                return await http.Revealed(session, application.AsOf(profile.Value.DateOf(clock.GetUtcNow())), ct);
             })
             .RequireAuthorization(Access.Readers)
             .WithName("GetApplication")
@@ -182,7 +178,5 @@ public static class GetApplicationDetails
     }
 
     private static async Task<ApplicationDetails> Visible(IQuerySession session, Guid id, ClaimsPrincipal user, CancellationToken ct) =>
-        await session.LoadAsync<ApplicationDetails>(id, ct) is { } application && Actor.From(user).Sees(application.CompanyOgrn)
-            ? application
-            : throw new ResourceNotFound("No such application.");
+        (await session.LoadAsync<ApplicationDetails>(id, ct)).VisibleOrNotFound(Actor.From(user));
 }

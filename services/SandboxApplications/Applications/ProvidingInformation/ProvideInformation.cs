@@ -4,6 +4,7 @@ using Marten;
 using Microsoft.Extensions.Options;
 using SandboxRegistry.SandboxApplications.Regimes;
 using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.ServiceDefaults.PersonalData;
 
 namespace SandboxRegistry.SandboxApplications.Applications.ProvidingInformation;
 
@@ -35,14 +36,14 @@ public static class ProvideInformation
     /// The answer restarts the clock: the working days that were left when the request was made run again from
     /// the day of the answer.
     /// </summary>
-    public static InformationProvided Decide(Application application, Regime regime, ProvideInformationRequest request,
+    public static InformationProvided Decide(Application application, Regime regime, ProvideInformationRequest request, SealContact seal,
         JurisdictionProfile profile, Actor by, DateTimeOffset now)
     {
         application.EnsureOpen();
         if (application.Status != ApplicationStatus.InformationRequested || application.ClockPausedOn is not { } pausedOn)
             throw new DomainRuleViolation("no-information-requested", "No request for information is waiting for an answer.");
 
-        var corrections = request.Corrections ?? new ApplicationCorrections();
+        var corrections = (request.Corrections ?? new ApplicationCorrections()).Sealed(seal);
         var form = corrections.ApplyTo(application.Form);
         Submitting.ApplicationRules.EnsureInsideRegime(regime.Programme, form.RequestedTerm, form.Territory);
 
@@ -54,14 +55,15 @@ public static class ProvideInformation
 
     public static void MapProvideInformation(this RouteGroupBuilder applications) =>
         applications.MapPost("/{id:guid}/information", async (Guid id, ProvideInformationRequest request, IDocumentSession session,
-                TimeProvider clock, IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
+                TimeProvider clock, IOptions<JurisdictionProfile> profile, PersonalDataVault vault, ClaimsPrincipal user, HttpContext http,
+                CancellationToken ct) =>
             {
                 var by = Actor.From(user);
-                var stream = await session.FetchAsync<Application>(id, http.Request, a => a.CompanyOgrn == by.Org, ct);
+                var stream = await session.FetchAsync<Application>(id, http.Request, ct);
                 var regime = await session.Events.AggregateStreamAsync<Regime>(stream.Aggregate!.RegimeId, token: ct)
                     ?? throw new ResourceNotFound("No such regime.");
                 var version = await session.AppendAsync(stream,
-                    [Decide(stream.Aggregate!, regime, request, profile.Value, by, clock.GetUtcNow())], http.Response, ct);
+                    [Decide(stream.Aggregate!, regime, request, vault.Sealer(session), profile.Value, by, clock.GetUtcNow())], http.Response, ct);
                 return Results.Ok(new CommandAccepted(id, version));
             })
             .RequireAuthorization(Policies.Applicant)

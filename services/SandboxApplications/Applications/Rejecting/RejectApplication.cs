@@ -36,7 +36,7 @@ public static class RejectApplication
         applications.MapPost("/{id:guid}/rejection", async (Guid id, RejectApplicationRequest request, IDocumentSession session,
                 TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
-                var stream = await session.FetchAsync<Application>(id, http.Request, null, ct);
+                var stream = await session.FetchAsync<Application>(id, http.Request, ct);
                 var version = await session.AppendAsync(stream, [Decide(stream.Aggregate!, request, Actor.From(user), clock.GetUtcNow())],
                     http.Response, ct);
                 return Results.Ok(new CommandAccepted(id, version));

@@ -38,7 +38,7 @@ public static class RequestInformation
                 IDocumentSession session, TimeProvider clock, IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http,
                 CancellationToken ct) =>
             {
-                var stream = await session.FetchAsync<Application>(id, http.Request, null, ct);
+                var stream = await session.FetchAsync<Application>(id, http.Request, ct);
                 var now = clock.GetUtcNow();
                 var version = await session.AppendAsync(stream,
                     [Decide(stream.Aggregate!, request.Questions, profile.Value.DateOf(now), Actor.From(user), now)], http.Response, ct);

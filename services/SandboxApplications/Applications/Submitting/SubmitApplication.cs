@@ -7,6 +7,7 @@ using SandboxRegistry.SandboxApplications.Participations;
 using SandboxRegistry.SandboxApplications.Participations.GettingDetails;
 using SandboxRegistry.SandboxApplications.Regimes;
 using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.ServiceDefaults.PersonalData;
 
 namespace SandboxRegistry.SandboxApplications.Applications.Submitting;
 
@@ -50,8 +51,9 @@ public sealed class SubmitApplicationValidator : AbstractValidator<SubmitApplica
 
 public static class SubmitApplication
 {
-    public static ApplicationSubmitted Decide(Guid applicationId, Regime regime, SubmitApplicationRequest request, JurisdictionProfile profile,
-        Actor by, DateTimeOffset now)
+    /// <param name="seal">Encrypts each responsible person's contacts under a key of their own.</param>
+    public static ApplicationSubmitted Decide(Guid applicationId, Regime regime, SubmitApplicationRequest request, SealContact seal,
+        JurisdictionProfile profile, Actor by, DateTimeOffset now)
     {
         if (regime.Status != RegimeStatus.Active)
             throw new DomainRuleViolation("regime-not-active", "The regime does not accept applications now.");
@@ -59,7 +61,7 @@ public static class SubmitApplication
 
         var form = new ApplicationForm(request.Company with { LegalName = request.Company.LegalName.Trim() }, request.Contact,
             request.PlannedAiUse.Trim(), request.RequestedTerm, request.Territory.Distinct().ToList(), request.Insurance,
-            request.ResponsiblePersons);
+            request.ResponsiblePersons.Select(p => p.Sealed(seal)).ToList());
         // 258-FZ art. 11: the period runs from the day after submission, in working days of the jurisdiction's calendar.
         var dueOn = profile.WorkingDays().AddWorkingDays(profile.DateOf(now), profile.ReviewWorkingDays);
         return new ApplicationSubmitted(applicationId, regime.Id, regime.ProgrammeVersion, form, dueOn, by, now);
@@ -76,7 +78,7 @@ public static class SubmitApplication
             .ProducesProblem(StatusCodes.Status409Conflict);
 
     private static async Task<IResult> Handle(SubmitApplicationRequest request, IDocumentSession session, TimeProvider clock,
-        IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+        IOptions<JurisdictionProfile> profile, PersonalDataVault vault, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         var by = Actor.From(user);
         // The company applies for itself only: the OGRN in the body must be the one the token was issued to.
@@ -98,7 +100,7 @@ public static class SubmitApplication
             throw new DomainRuleViolation("already-participating", "The company already participates in this regime.");
 
         var id = Guid.CreateVersion7();
-        session.Events.StartStream<Application>(id, Decide(id, regime, request, profile.Value, by, clock.GetUtcNow()));
+        session.Events.StartStream<Application>(id, Decide(id, regime, request, vault.Sealer(session), profile.Value, by, clock.GetUtcNow()));
         await session.SaveChangesAsync(ct);
         http.Response.SetStreamVersion(1);
         return Results.Created($"/api/v1/applications/{id}", new CommandAccepted(id, 1));

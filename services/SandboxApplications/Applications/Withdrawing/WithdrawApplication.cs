@@ -25,7 +25,7 @@ public static class WithdrawApplication
                 TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
                 var by = Actor.From(user);
-                var stream = await session.FetchAsync<Application>(id, http.Request, a => a.CompanyOgrn == by.Org, ct);
+                var stream = await session.FetchAsync<Application>(id, http.Request, ct);
                 var version = await session.AppendAsync(stream, [Decide(stream.Aggregate!, request?.Reason, by, clock.GetUtcNow())],
                     http.Response, ct);
                 return Results.Ok(new CommandAccepted(id, version));

@@ -30,7 +30,7 @@ public sealed record ParticipationDetails(
     Suspension? Suspension,
     string? EndReason,
     DateTimeOffset GrantedAt,
-    DateTimeOffset? EndedAt)
+    DateTimeOffset? EndedAt) : ICompanyOwned
 {
     public long Version { get; init; }
 }
@@ -100,18 +100,14 @@ public static class GetParticipationDetails
     public static void MapParticipationReads(this RouteGroupBuilder participations)
     {
         participations.MapGet("/", async ([AsParameters] ParticipationListQuery query, IQuerySession session, ClaimsPrincipal user,
-                CancellationToken ct) =>
+                HttpContext http, CancellationToken ct) =>
             {
                 var actor = Actor.From(user);
-                var list = Filter(session, query);
-                if (actor.Role == Roles.Applicant)
-                {
-                    var org = actor.Org ?? "";
-                    list = list.Where(p => p.CompanyOgrn == org);
-                }
-                return Results.Ok(await list.OrderBy(p => p.GrantedAt).ThenBy(p => p.Id).ToPageAsync(query, ct));
+                var list = Filter(session, query).VisibleTo(actor);
+                return await http.Revealed(session, await list.OrderBy(p => p.GrantedAt).ThenBy(p => p.Id).ToPageAsync(query, ct), ct);
             })
             .RequireAuthorization(Access.Readers)
+            .RequireRateLimiting(RateLimits.Lists)
             .WithValidation()
             .WithName("ListParticipations")
             .Produces<Page<ParticipationDetails>>();
@@ -121,7 +117,7 @@ public static class GetParticipationDetails
             {
                 var participation = await Visible(session, id, user, ct);
                 http.Response.SetStreamVersion(participation.Version);
-                return Results.Ok(participation);
+                return await http.Revealed(session, participation, ct);
             })
             .RequireAuthorization(Access.Readers)
             .WithName("GetParticipation")
@@ -140,11 +136,11 @@ public static class GetParticipationDetails
 
         // "Who was responsible on date X": entries whose validity includes that day (today when no date is given).
         participations.MapGet("/{id:guid}/responsible-persons", async (Guid id, [FromQuery] DateOnly? on, IQuerySession session,
-                TimeProvider clock, IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, CancellationToken ct) =>
+                TimeProvider clock, IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
                 var participation = await Visible(session, id, user, ct);
                 var day = on ?? profile.Value.DateOf(clock.GetUtcNow());
-                return Results.Ok(new ResponsibleOn(day, participation.ResponsiblePersons.Where(p => p.ResponsibleOn(day)).ToList()));
+                return await http.Revealed(session, new ResponsibleOn(day, participation.ResponsiblePersons.Where(p => p.ResponsibleOn(day)).ToList()), ct);
             })
             .RequireAuthorization(Access.Readers)
             .WithName("GetResponsiblePersons")
@@ -164,6 +160,7 @@ public static class GetParticipationDetails
                 return Results.Ok(new Page<RegisterEntry>(items, page.PageNumber, page.PageSize, page.Total));
             })
             .AllowAnonymous() // the public register of subjects (258-FZ art. 11); no personal data
+            .RequireRateLimiting(RateLimits.Lists)
             .WithValidation()
             .WithTags("Register")
             .WithName("PublicRegister")
@@ -178,9 +175,7 @@ public static class GetParticipationDetails
     }
 
     private static async Task<ParticipationDetails> Visible(IQuerySession session, Guid id, ClaimsPrincipal user, CancellationToken ct) =>
-        await session.LoadAsync<ParticipationDetails>(id, ct) is { } participation && Actor.From(user).Sees(participation.CompanyOgrn)
-            ? participation
-            : throw new ResourceNotFound("No such participation.");
+        (await session.LoadAsync<ParticipationDetails>(id, ct)).VisibleOrNotFound(Actor.From(user));
 }
 
 public sealed record ResponsibleOn(DateOnly On, IReadOnlyList<ResponsiblePersonEntry> Persons);

@@ -3,6 +3,7 @@ using FluentValidation;
 using Marten;
 using SandboxRegistry.SandboxApplications.Applications;
 using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.ServiceDefaults.PersonalData;
 
 namespace SandboxRegistry.SandboxApplications.Participations.KeepingRegister;
 
@@ -33,14 +34,14 @@ public sealed class RemoveResponsiblePersonValidator : AbstractValidator<RemoveR
 /// <summary>The register of persons responsible for the use of AI solutions that 169-FZ obliges the subject to keep.</summary>
 public static class KeepRegister
 {
-    public static ResponsiblePersonAdded Add(Participation participation, Guid entryId, AddResponsiblePersonRequest request, Actor by,
-        DateTimeOffset now)
+    public static ResponsiblePersonAdded Add(Participation participation, Guid entryId, AddResponsiblePersonRequest request, SealContact seal,
+        Actor by, DateTimeOffset now)
     {
         participation.EnsureOpen();
         if (request.ValidFrom < participation.Term.StartsOn || request.ValidFrom > participation.Term.EndsOn)
             throw new DomainRuleViolation("responsible-person-outside-term", "Responsibility must start within the participation's term.");
         var entry = new ResponsiblePersonEntry(entryId, request.FullName.Trim(), request.Position.Trim(), request.AreaOfResponsibility.Trim(),
-            request.Contact, request.ValidFrom, request.ValidTo);
+            seal(request.Contact), request.ValidFrom, request.ValidTo);
         return new ResponsiblePersonAdded(participation.Id, entry, [.. participation.Register, entry], by, now);
     }
 
@@ -60,11 +61,12 @@ public static class KeepRegister
     public static void MapKeepRegister(this RouteGroupBuilder participations)
     {
         participations.MapPost("/{id:guid}/responsible-persons", async (Guid id, AddResponsiblePersonRequest request,
-                IDocumentSession session, TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
+                IDocumentSession session, PersonalDataVault vault, TimeProvider clock, ClaimsPrincipal user, HttpContext http,
+                CancellationToken ct) =>
             {
                 var by = Actor.From(user);
-                var stream = await session.FetchAsync<Participation>(id, http.Request, p => p.CompanyOgrn == by.Org, ct);
-                var added = Add(stream.Aggregate!, Guid.CreateVersion7(), request, by, clock.GetUtcNow());
+                var stream = await session.FetchAsync<Participation>(id, http.Request, ct);
+                var added = Add(stream.Aggregate!, Guid.CreateVersion7(), request, vault.Sealer(session), by, clock.GetUtcNow());
                 var version = await session.AppendAsync(stream, [added], http.Response, ct);
                 return Results.Created($"/api/v1/participations/{id}/responsible-persons/{added.Entry.EntryId}",
                     new ResponsiblePersonAddedResponse(id, version, added.Entry.EntryId));
@@ -82,7 +84,7 @@ public static class KeepRegister
                 CancellationToken ct) =>
             {
                 var by = Actor.From(user);
-                var stream = await session.FetchAsync<Participation>(id, http.Request, p => p.CompanyOgrn == by.Org, ct);
+                var stream = await session.FetchAsync<Participation>(id, http.Request, ct);
                 var version = await session.AppendAsync(stream,
                     [Remove(stream.Aggregate!, entryId, request.ValidTo, by, clock.GetUtcNow())], http.Response, ct);
                 return Results.Ok(new CommandAccepted(id, version));

@@ -24,7 +24,7 @@ public static class RenewInsurance
                 IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
                 var by = Actor.From(user);
-                var stream = await session.FetchAsync<Participation>(id, http.Request, p => p.CompanyOgrn == by.Org, ct);
+                var stream = await session.FetchAsync<Participation>(id, http.Request, ct);
                 var regime = await session.Events.AggregateStreamAsync<Regime>(stream.Aggregate!.RegimeId, token: ct)
                     ?? throw new ResourceNotFound("No such regime.");
                 var now = clock.GetUtcNow();

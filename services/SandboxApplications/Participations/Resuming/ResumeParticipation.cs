@@ -21,7 +21,7 @@ public static class ResumeParticipation
         participations.MapPost("/{id:guid}/resumption", async (Guid id, IDocumentSession session, TimeProvider clock,
                 IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
-                var stream = await session.FetchAsync<Participation>(id, http.Request, null, ct);
+                var stream = await session.FetchAsync<Participation>(id, http.Request, ct);
                 var now = clock.GetUtcNow();
                 var version = await session.AppendAsync(stream,
                     [Decide(stream.Aggregate!, profile.Value.DateOf(now), Actor.From(user), now)], http.Response, ct);

@@ -24,7 +24,7 @@ public static class SuspendParticipation
         participations.MapPost("/{id:guid}/suspension", async (Guid id, ReasonRequest request, IDocumentSession session, TimeProvider clock,
                 ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
-                var stream = await session.FetchAsync<Participation>(id, http.Request, null, ct);
+                var stream = await session.FetchAsync<Participation>(id, http.Request, ct);
                 var suspended = Decide(stream.Aggregate!, SuspensionGround.RegulatorDecision, request.Reason, Actor.From(user), clock.GetUtcNow());
                 var version = await session.AppendAsync(stream, [suspended], http.Response, ct);
                 return Results.Ok(new CommandAccepted(id, version));

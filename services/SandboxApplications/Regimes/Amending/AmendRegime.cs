@@ -34,7 +34,7 @@ public static class AmendRegime
         regimes.MapPost("/{id:guid}/amendments", async (Guid id, AmendRegimeRequest request, IDocumentSession session,
                 TimeProvider clock, IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
-                var stream = await session.FetchAsync<Regime>(id, http.Request, null, ct);
+                var stream = await session.FetchAsync<Regime>(id, http.Request, ct);
                 var amended = Decide(stream.Aggregate!, request, profile.Value, Actor.From(user), clock.GetUtcNow());
                 var version = await session.AppendAsync(stream, [amended], http.Response, ct);
                 return Results.Ok(new RegimeAmendedResponse(id, version, amended.ProgrammeVersion));

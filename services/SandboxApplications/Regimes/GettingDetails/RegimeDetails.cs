@@ -84,6 +84,7 @@ public static class GetRegimeDetails
                 return Results.Ok(await regimes.OrderBy(r => r.Title).ThenBy(r => r.Id).ToPageAsync(query, ct));
             })
             .AllowAnonymous() // the public register
+            .RequireRateLimiting(RateLimits.Lists)
             .WithValidation()
             .WithName("ListRegimes")
             .Produces<Page<RegimeDetails>>();

@@ -25,7 +25,7 @@ public static class SuspendRegime
         regimes.MapPost("/{id:guid}/suspension", async (Guid id, ReasonRequest request, IDocumentSession session, TimeProvider clock,
                 ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
-                var stream = await session.FetchAsync<Regime>(id, http.Request, null, ct);
+                var stream = await session.FetchAsync<Regime>(id, http.Request, ct);
                 var version = await session.AppendAsync(stream, [Decide(stream.Aggregate!, request.Reason, Actor.From(user), clock.GetUtcNow())],
                     http.Response, ct);
                 return Results.Ok(new CommandAccepted(id, version));

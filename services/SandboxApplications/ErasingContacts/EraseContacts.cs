@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using FluentValidation;
+using Marten;
+using SandboxRegistry.SandboxApplications.Applications.GettingDetails;
+using SandboxRegistry.SandboxApplications.Participations.GettingDetails;
+using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.ServiceDefaults.PersonalData;
+
+namespace SandboxRegistry.SandboxApplications.ErasingContacts;
+
+/// <param name="LegalGround">The recorded ground, e.g. "152-FZ art. 21 p. 5: the person left the company".</param>
+public sealed record EraseContactsRequest(string LegalGround);
+
+public sealed class EraseContactsValidator : AbstractValidator<EraseContactsRequest>
+{
+    public EraseContactsValidator() => RuleFor(r => r.LegalGround).NotEmpty().MaximumLength(1_000);
+}
+
+/// <summary>The erasure as recorded; a repeated request answers with the first one.</summary>
+public sealed record ContactsErasure(Guid KeyId, string LegalGround, string ErasedBy, DateTimeOffset ErasedAt);
+
+/// <summary>
+/// Erasure of a responsible person's contacts (152-FZ art. 21): the person's key is destroyed, so their contacts become
+/// unreadable in the application, the register and every event. Name and position stay: the register of responsible
+/// persons is kept under a legal obligation (169-FZ; 152-FZ art. 6 p. 1 pp. 2) and the liability trail rests on it.
+/// The key is shared by the application and the register entry made from it, so one erasure covers both.
+/// </summary>
+public static class EraseContacts
+{
+    public static void MapContactErasure(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/participations/{id:guid}/responsible-persons/{entryId:guid}/erasure", async (Guid id, Guid entryId,
+                EraseContactsRequest request, IDocumentSession session, PersonalDataVault vault, ClaimsPrincipal user, CancellationToken ct) =>
+            {
+                var participation = (await session.LoadAsync<ParticipationDetails>(id, ct)).VisibleOrNotFound(Actor.From(user));
+                var entry = participation.ResponsiblePersons.FirstOrDefault(p => p.EntryId == entryId)
+                    ?? throw new ResourceNotFound("No such entry in the register.");
+                return Results.Ok(await Erase(session, vault, entry.Contact.KeyId, request, user, ct));
+            })
+            .RequireAuthorization(Policies.Regulator).WithValidation().WithTags("Participations").WithName("EraseResponsiblePersonContacts")
+            .Produces<ContactsErasure>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        app.MapPost("/api/v1/applications/{id:guid}/responsible-persons/{keyId:guid}/erasure", async (Guid id, Guid keyId,
+                EraseContactsRequest request, IDocumentSession session, PersonalDataVault vault, ClaimsPrincipal user, CancellationToken ct) =>
+            {
+                var application = (await session.LoadAsync<ApplicationDetails>(id, ct)).VisibleOrNotFound(Actor.From(user));
+                var named = application.Form.ResponsiblePersons.Concat(application.InformationRequests.SelectMany(r =>
+                    r.Corrections?.ResponsiblePersons ?? [])).Any(p => p.Contact.KeyId == keyId);
+                if (!named) throw new ResourceNotFound("No such person in the application.");
+                return Results.Ok(await Erase(session, vault, keyId, request, user, ct));
+            })
+            .RequireAuthorization(Policies.Regulator).WithValidation().WithTags("Applications").WithName("EraseApplicantPersonContacts")
+            .Produces<ContactsErasure>().ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<ContactsErasure> Erase(IDocumentSession session, PersonalDataVault vault, Guid keyId, EraseContactsRequest request,
+        ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (await session.LoadAsync<ErasureRecord>(keyId, ct) is not { } record)
+        {
+            await vault.EraseAsync(session, keyId, request.LegalGround.Trim(), Actor.From(user), ct);
+            await session.SaveChangesAsync(ct);
+            record = await session.LoadAsync<ErasureRecord>(keyId, ct) ?? throw new InvalidOperationException("Erasure not recorded.");
+        }
+        return new ContactsErasure(keyId, record.LegalGround, record.ErasedBy, record.ErasedAt);
+    }
+}
