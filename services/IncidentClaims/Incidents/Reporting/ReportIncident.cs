@@ -124,7 +124,7 @@ public static class ReportIncident
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
     private static async Task<IResult> Handle(ReportIncidentRequest request,
-        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, IDocumentStore store, IDocumentSession session, TimeProvider clock,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, IDocumentStore store, IDocumentSession session, GroupCommit commit, TimeProvider clock,
         IOptions<JurisdictionProfile> profile, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 200)
@@ -142,15 +142,21 @@ public static class ReportIncident
         var incidentId = Guid.CreateVersion7();
         var reported = Decide(incidentId, NewTrackingCode(), request, profile.Value, actor, clock.GetUtcNow());
         var receipt = new IncidentReceipt(incidentId, reported.TrackingCode, 1);
-        session.Events.StartStream<Incident>(incidentId, reported);
-        session.Insert(new IdempotencyRecord(recordId, reported.ClientId, idempotencyKey, requestHash, incidentId, receipt, reported.ReportedAt));
+        var record = new IdempotencyRecord(recordId, reported.ClientId, idempotencyKey, requestHash, incidentId, receipt, reported.ReportedAt);
         try
         {
-            await session.SaveChangesAsync(ct);
+            // Validated and decided above, per request; only the writes join concurrent reports of the same
+            // integration in one transaction (the key and its incident still commit together or not at all).
+            await commit.RunAsync(actor, (shared, _) =>
+            {
+                shared.Events.StartStream<Incident>(incidentId, reported);
+                shared.Insert(record);
+                return Task.FromResult(receipt);
+            }, ct);
         }
         catch (DocumentAlreadyExistsException)
         {
-            // A concurrent request with the same key won: answer as its replay.
+            // A concurrent request with the same key won (seen when the batch is retried one by one): answer as its replay.
             await using var query = store.QuerySession();
             return Replay(await query.LoadAsync<IdempotencyRecord>(recordId, ct) ?? throw new InvalidOperationException("Lost key."),
                 requestHash, http);
