@@ -1,4 +1,5 @@
 using SandboxRegistry.AiSystemRegistry;
+using SandboxRegistry.AiSystemRegistry.Incidents.ReportedIncidents;
 using SandboxRegistry.AiSystemRegistry.Regimes;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.ServiceDefaults;
@@ -8,6 +9,7 @@ builder.AddServiceDefaults(ServiceNames.AiSystemRegistry, typeof(ServiceMarker).
 {
     defaults.ConfigureMarten = KnownRegimesModule.ConfigureMarten;
     defaults.ConfigureBus = KnownRegimesModule.ConfigureBus;
+    defaults.ConfigureMarten += ReportedIncidentsModule.ConfigureMarten; defaults.ConfigureBus += ReportedIncidentsModule.ConfigureBus;
 });
 
 var app = builder.Build();
