@@ -308,7 +308,7 @@ public static class ServiceBenchmarks
         while (deadline.Elapsed < timeout)
         {
             var behind = await Stats.ScalarAsync(connectionString,
-                "select coalesce((select max(seq_id) from mt_events), 0) - coalesce((select min(last_seq_id) from mt_event_progression where name <> 'HighWaterMark'), 0)");
+                "select coalesce((select max(seq_id) from mt_events), 0) - coalesce((select min(last_seq_id) from mt_event_progression where name not like 'HighWater%'), 0)");
             if (behind <= 0) return;
             await Task.Delay(1000);
         }
