@@ -20,6 +20,8 @@ done
 
 bash deploy/up.sh
 echo "[benchmark] PostgreSQL synchronous_commit = $(PGPASSWORD=sandbox psql -h 127.0.0.1 -U sandbox -d postgres -qtAX -c 'show synchronous_commit')"
-dotnet build tests/Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
+# up.sh builds the solution (the tool included) whenever it starts a service; building again while services run
+# from their Release output would overwrite their assemblies, so build only when the tool is missing.
+[ -f tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll ] || dotnet build tests/Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
 echo "[benchmark] dotnet tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll services $*"
 SANDBOX_ROOT="$root" dotnet tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll services "$@"

@@ -40,7 +40,9 @@ cleanup() {
 trap cleanup EXIT
 
 bash deploy/up.sh
-dotnet build tests/Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
+# up.sh builds the solution (the tool included) whenever it starts a service; building again while services run
+# from their Release output would overwrite their assemblies, so build only when the tool is missing.
+[ -f tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll ] || dotnet build tests/Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
 tool() { SANDBOX_ROOT="$root" dotnet tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll "$@"; }
 
 ready() { curl -fsS "http://127.0.0.1:$1/health/ready" >/dev/null; }
@@ -92,7 +94,8 @@ restart_postgres() {
 if [ "$form" = --short ]; then seconds=20; else seconds=120; fi
 started=$SECONDS
 log "load for at least ${seconds}s (form $form)"
-tool faults-load --out "$work/load.txt" --seconds "$seconds" --clients 16 --stop-file "$work/stop" &
+SANDBOX_ROOT="$root" dotnet tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll \
+  faults-load --out "$work/load.txt" --seconds "$seconds" --clients 16 --stop-file "$work/stop" &
 load_pid=$!
 
 sleep 4
