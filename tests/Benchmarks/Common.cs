@@ -16,6 +16,29 @@ public sealed record Endpoints(string AdminPostgres, string RepoRoot)
     public string IncidentClaimsDb => Database("incident_claims");
     public string AiSystemRegistryDb => Database("ai_system_registry");
 
+    /// <summary>CPU seconds (user + system) each service has used so far, from /proc/&lt;pid&gt;/stat.</summary>
+    public Dictionary<string, double> CpuSeconds()
+    {
+        var result = new Dictionary<string, double>();
+        var pids = Path.Combine(RepoRoot, ".run", "pids");
+        if (!Directory.Exists(pids)) return result;
+        foreach (var file in Directory.GetFiles(pids, "*.pid").Order())
+        {
+            var stat = $"/proc/{File.ReadAllText(file).Trim()}/stat";
+            if (!File.Exists(stat)) continue;
+            var fields = File.ReadAllText(stat).Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            result[Path.GetFileNameWithoutExtension(file)] = (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0; // USER_HZ
+        }
+        return result;
+    }
+
+    /// <summary>Busy CPU seconds of the whole machine (all processes), from /proc/stat.</summary>
+    public static double MachineBusySeconds()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        return (fields.Sum() - fields[3] - fields[4]) / 100.0; // all but idle and iowait
+    }
+
     /// <summary>Peak resident set (VmHWM) of each service started by up.sh, from .run/pids.</summary>
     public IEnumerable<(string Service, long PeakKb)> PeakRss()
     {

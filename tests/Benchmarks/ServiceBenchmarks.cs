@@ -35,6 +35,9 @@ public static class ServiceBenchmarks
 
         var latencies = new ConcurrentBag<List<double>>();
         var errors = 0;
+        var cpuBefore = endpoints.CpuSeconds();
+        var machineBefore = Endpoints.MachineBusySeconds();
+        var ownBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var run = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
         {
@@ -56,6 +59,9 @@ public static class ServiceBenchmarks
             }
         }));
         run.Stop();
+        var cpuAfter = endpoints.CpuSeconds();
+        var machine = Endpoints.MachineBusySeconds() - machineBefore;
+        var own = (Process.GetCurrentProcess().TotalProcessorTime - ownBefore).TotalSeconds;
 
         var all = latencies.SelectMany(l => l).Order().ToList();
         var perSecond = all.Count / run.Elapsed.TotalSeconds;
@@ -68,6 +74,13 @@ public static class ServiceBenchmarks
                 $"{Stats.Percentile(all, 50):F1} / {Stats.Percentile(all, 95):F1} / {p99:F1} ms", "p99 ≤ 100 ms", p99 <= 100),
             new("intake: errors", $"{errors:N0}", "0", errors == 0),
         };
+        // Where the two cores went during the run: the services, this load generator, and everything else on the machine
+        // (PostgreSQL, RabbitMQ, and whatever else runs there).
+        var services = cpuAfter.Select(c => (c.Key, Seconds: c.Value - cpuBefore.GetValueOrDefault(c.Key))).ToList();
+        figures.Add(new("intake: CPU used during the run",
+            string.Join(", ", services.Select(s => $"{s.Key} {s.Seconds:F0} s")) +
+            $", load generator {own:F0} s, everything else {machine - own - services.Sum(s => s.Seconds):F0} s; " +
+            $"machine busy {machine:F0} of {run.Elapsed.TotalSeconds * Environment.ProcessorCount:F0} core-seconds", null, null));
         foreach (var (service, kb) in endpoints.PeakRss())
             figures.Add(new($"peak RSS {service}", $"{kb / 1024.0:N0} MB (VmHWM)", "≤ 300 MB", kb <= 300 * 1024));
         return (figures, perSecond);
