@@ -2,6 +2,7 @@ using MassTransit;
 using SandboxRegistry.AiSystemRegistry;
 using SandboxRegistry.AiSystemRegistry.AiSystems;
 using SandboxRegistry.AiSystemRegistry.Deployments;
+using SandboxRegistry.AiSystemRegistry.ReportedIncidents;
 using SandboxRegistry.AiSystemRegistry.Messaging;
 using SandboxRegistry.AiSystemRegistry.Participations;
 using SandboxRegistry.AiSystemRegistry.Regimes;
@@ -17,12 +18,14 @@ builder.AddServiceDefaults(ServiceNames.AiSystemRegistry, typeof(ServiceMarker).
         ParticipationsModule.ConfigureMarten(options);
         AiSystemsModule.ConfigureMarten(options);
         DeploymentsModule.ConfigureMarten(options);
+        ReportedIncidentsModule.ConfigureMarten(options);
     };
     defaults.ConfigureBus = bus =>
     {
         KnownRegimesModule.ConfigureBus(bus);
         ParticipationsModule.ConfigureBus(bus);
         AiSystemsModule.ConfigureBus(bus);
+        ReportedIncidentsModule.ConfigureBus(bus);
     };
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
 });

@@ -1,14 +1,68 @@
 using SandboxRegistry.Benchmarks;
 
-// Usage: dotnet run -c Release --project tests/Benchmarks -- [audit] [--events N]
-// Needs PostgreSQL (deploy/dependencies.sh starts it); SANDBOX_BENCH_POSTGRES overrides the admin connection.
+// Usage: dotnet run -c Release --project tests/Benchmarks -- MODE [options]
+//   audit        [--events N]                          audit verification (PostgreSQL only)
+//   intake       [--seconds 60] [--connections 64]     intake over HTTP plus the raw Marten baseline, peak RSS
+//   propagation  [--seconds 30] [--rate 300]           201 in IncidentClaims -> applied in AiSystemRegistry
+//   dossier      [--incidents 100000] [--seconds 20] [--dossier-connections 8]   dossier reads, that many incidents stored
+//   services     all three above in one run (what deploy/benchmark.sh runs)
+//   faults-load  --out FILE [--seconds 20] [--clients 16]   load for deploy/fault-suite.sh
+//   faults-check --in FILE                                 the fault suite's checker
+// The service modes need the services started by deploy/up.sh. SANDBOX_BENCH_POSTGRES overrides the admin connection.
 var admin = Environment.GetEnvironmentVariable("SANDBOX_BENCH_POSTGRES")
             ?? "Host=127.0.0.1;Port=5432;Username=sandbox;Password=sandbox;Database=postgres";
-var events = args.SkipWhile(a => a != "--events").Skip(1).Select(int.Parse).FirstOrDefault(100_000);
+var root = Environment.GetEnvironmentVariable("SANDBOX_ROOT") ?? FindRoot();
+var endpoints = new Endpoints(admin, root);
+var mode = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "audit";
+int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);
+string? Text(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+var connections = Option("--connections", 64);
 
-Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
-var figures = await AuditVerificationBenchmark.RunAsync(admin, events);
-foreach (var figure in figures) Console.WriteLine(figure);
+if (mode is "faults-load")
+    return await FaultSuite.LoadAsync(Text("--out") ?? "fault-load.txt", Option("--clients", 16),
+        TimeSpan.FromSeconds(Option("--seconds", 20)), TimeSpan.FromSeconds(Option("--answer-within", 180)), Text("--stop-file"));
+if (mode is "faults-check")
+    return await FaultSuite.CheckAsync(endpoints, Text("--in") ?? "fault-load.txt");
+
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, " +
+                  $"{File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':')[1].Trim()}");
+var figures = new List<Figure>();
+void Print(IEnumerable<Figure> some) { foreach (var f in some) { Console.WriteLine(f); figures.Add(f); } }
+
+if (mode is "audit") Print(await AuditVerificationBenchmark.RunAsync(admin, Option("--events", 100_000)));
+if (mode is "intake" or "services")
+{
+    var seconds = TimeSpan.FromSeconds(Option("--seconds", 60));
+    var (intake, accepted) = await ServiceBenchmarks.IntakeAsync(endpoints, connections, seconds);
+    Print(intake);
+    // Let the outbox forward the intake's reports before the baseline competes for the same cores.
+    await ServiceBenchmarks.Drain(endpoints.IncidentClaimsDb, TimeSpan.FromMinutes(5));
+    await Broker.WaitUntilEmpty(TimeSpan.FromMinutes(5));
+    var (baseline, perSecond) = await ServiceBenchmarks.BaselineAsync(endpoints, connections, seconds);
+    Print([baseline]);
+    Print([new Figure("intake vs baseline", $"{accepted / perSecond:F2}×", "≥ 1.2×", accepted >= 1.2 * perSecond)]);
+}
+if (mode is "propagation" or "services")
+{
+    await ServiceBenchmarks.Drain(endpoints.IncidentClaimsDb, TimeSpan.FromMinutes(5));
+    await Broker.WaitUntilEmpty(TimeSpan.FromMinutes(5));
+    Print(await ServiceBenchmarks.PropagationAsync(endpoints, Option("--rate", 300),
+        TimeSpan.FromSeconds(mode is "services" ? Option("--propagation-seconds", 30) : Option("--seconds", 30))));
+}
+if (mode is "dossier" or "services")
+    Print(await ServiceBenchmarks.DossierAsync(endpoints, Option("--incidents", 100_000), Option("--dossier-connections", 8),
+        TimeSpan.FromSeconds(mode is "services" ? Option("--dossier-seconds", 20) : Option("--seconds", 20))));
+
+Console.WriteLine("summary:");
+foreach (var f in figures.Where(f => f.Target is not null)) Console.WriteLine($"  {f}");
+return figures.Any(f => f.Met == false) ? 2 : 0;
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "SandboxRegistry.sln"))) return dir.FullName;
+    return Directory.GetCurrentDirectory();
+}
 
 public sealed record Figure(string Name, string Measured, string? Target, bool? Met)
 {

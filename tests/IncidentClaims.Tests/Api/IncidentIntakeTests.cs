@@ -84,6 +84,27 @@ public class IncidentIntakeTests(ServiceFixture<ServiceMarker> fixture) : IClass
     }
 
     [Fact]
+    public async Task Concurrent_reports_of_one_integration_share_transactions_and_each_gets_its_own_incident()
+    {
+        var hospital = fixture.Host.Client(Tokens.Integration("hospital-batch"));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Post(hospital, Body(), $"batch-{i}")));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var ids = await Task.WhenAll(responses.Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid()));
+        Assert.Equal(40, ids.Distinct().Count());
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.Host.Postgres);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select count(*), count(distinct xmin::text) from mt_events where stream_id = any(@ids)", connection);
+        command.Parameters.AddWithValue("ids", ids);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal(40, reader.GetInt64(0));
+        Assert.True(reader.GetInt64(1) < 40, $"40 concurrent reports took {reader.GetInt64(1)} transactions");
+    }
+
+    [Fact]
     public async Task The_same_key_with_another_body_is_a_409()
     {
         await Post(Portal, Body(), "reused-key");

@@ -127,9 +127,9 @@ public static class ReportIncident
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
     private static async Task<IResult> Handle(ReportIncidentRequest request,
-        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, IDocumentStore store, IDocumentSession session, TimeProvider clock,
-        IOptions<JurisdictionProfile> profile, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, PersonalDataVault vault, ClaimsPrincipal user,
-        HttpContext http, CancellationToken ct)
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, IDocumentStore store, IDocumentSession session, GroupCommit commit,
+        TimeProvider clock, IOptions<JurisdictionProfile> profile, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        PersonalDataVault vault, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 200)
             return Results.ValidationProblem(
@@ -144,17 +144,25 @@ public static class ReportIncident
             return Replay(earlier, requestHash, http);
 
         var incidentId = Guid.CreateVersion7();
-        var reported = Decide(incidentId, NewTrackingCode(), request, vault.Seal(session, request.Reporter), profile.Value, actor, clock.GetUtcNow());
-        var receipt = new IncidentReceipt(incidentId, reported.TrackingCode, 1);
-        session.Events.StartStream<Incident>(incidentId, reported);
-        session.Insert(new IdempotencyRecord(recordId, reported.ClientId, idempotencyKey, requestHash, incidentId, receipt, reported.ReportedAt));
+        var receipt = new IncidentReceipt(incidentId, NewTrackingCode(), 1);
+        var now = clock.GetUtcNow();
         try
         {
-            await session.SaveChangesAsync(ct);
+            // Validated above, per request; only the writes join concurrent reports of the same integration in one
+            // transaction. The reporter's new key, the incident and the idempotency key commit together or not at all.
+            await commit.RunAsync(actor, (shared, _) =>
+            {
+                var reported = Decide(incidentId, receipt.TrackingCode, request, vault.Seal(shared, request.Reporter), profile.Value,
+                    actor, now);
+                shared.Events.StartStream<Incident>(incidentId, reported);
+                shared.Insert(new IdempotencyRecord(recordId, reported.ClientId, idempotencyKey, requestHash, incidentId, receipt,
+                    reported.ReportedAt));
+                return Task.FromResult(receipt);
+            }, ct);
         }
         catch (DocumentAlreadyExistsException)
         {
-            // A concurrent request with the same key won: answer as its replay.
+            // A concurrent request with the same key won (seen when the batch is retried one by one): answer as its replay.
             await using var query = store.QuerySession();
             return Replay(await query.LoadAsync<IdempotencyRecord>(recordId, ct) ?? throw new InvalidOperationException("Lost key."),
                 requestHash, http);

@@ -1,0 +1,71 @@
+using Marten;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using SandboxRegistry.AiSystemRegistry.ReportedIncidents;
+using SandboxRegistry.Contracts;
+using SandboxRegistry.Contracts.IncidentClaims;
+using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.Testing;
+
+namespace SandboxRegistry.AiSystemRegistry.Tests.Messaging;
+
+public class ReportedIncidentsTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<ServiceFixture<ServiceMarker>>
+{
+    private static HarmIncidentReported Reported(Guid? systemId, string? version = "2.1")
+    {
+        var incidentId = Guid.NewGuid();
+        return new HarmIncidentReported(
+            new SourceCitation(ServiceNames.IncidentClaims, incidentId, 1, Guid.NewGuid(), 42, new string('c', 64)),
+            incidentId, "statePortal", "Drone fell on a pedestrian", "77", new DateTimeOffset(2026, 11, 20, 9, 30, 0, TimeSpan.Zero),
+            new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero),
+            [new HarmSummary("injuryToHealth", "serious", 1, new Money(120_000m, "RUB"))], true, systemId, version,
+            new DateTimeOffset(2026, 11, 20, 10, 5, 0, TimeSpan.Zero));
+    }
+
+    private async Task Publish(HarmIncidentReported message) =>
+        await fixture.Host.Services.GetRequiredService<IBus>().Publish(message, ctx =>
+        {
+            ctx.MessageId = message.Source.EventId;
+            ctx.Headers.Set(OutboxForwarder.StreamIdHeader, message.Source.StreamId.ToString());
+        });
+
+    private async Task<IReadOnlyList<ProcessedMessage>> Processed(Guid messageId)
+    {
+        await using var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return await session.Query<ProcessedMessage>().Where(p => p.MessageId == messageId).ToListAsync();
+    }
+
+    [Fact]
+    public async Task A_report_claiming_a_registry_system_is_kept_with_its_citation_once_however_often_delivered()
+    {
+        var systemId = Guid.NewGuid();
+        var message = Reported(systemId);
+
+        await Publish(message);
+        await Publish(message); // a redelivery
+        // Same stream, same partition: once this one is applied, the redelivery was handled before it.
+        var marker = Reported(systemId) with { Source = message.Source with { EventId = Guid.NewGuid(), StreamVersion = 2 } };
+        await Publish(marker);
+        await Eventually.True(async () => (await Processed(marker.Source.EventId)).Count == 1, because: "the marker is applied");
+
+        await using var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var stored = await session.LoadAsync<ReportedIncident>(message.IncidentId);
+        Assert.Equal(new ReportedIncident(message.IncidentId, "77", message.OccurredAt, systemId, "2.1", true, message.ReportedAt,
+            message.Source), stored);
+        var applied = Assert.Single(await Processed(message.Source.EventId));
+        Assert.Equal(nameof(HarmIncidentReportedConsumer), applied.Consumer);
+        Assert.Equal(1, await session.Query<ReportedIncident>().CountAsync(r => r.ClaimedAiSystemId == systemId && r.Id == message.IncidentId));
+    }
+
+    [Fact]
+    public async Task A_report_naming_a_system_only_by_name_is_acknowledged_but_not_kept()
+    {
+        var message = Reported(systemId: null, version: null);
+
+        await Publish(message);
+        await Eventually.True(async () => (await Processed(message.Source.EventId)).Count == 1, because: "the message is applied");
+
+        await using var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        Assert.Null(await session.LoadAsync<ReportedIncident>(message.IncidentId));
+    }
+}

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace SandboxRegistry.Benchmarks;
+
+/// <summary>The RabbitMQ management API on 127.0.0.1:15672 (user sandbox/sandbox), virtual host "/".</summary>
+public static class Broker
+{
+    private static HttpClient Client() => new()
+    {
+        BaseAddress = new Uri(Environment.GetEnvironmentVariable("SANDBOX_BENCH_RABBIT_API") ?? "http://127.0.0.1:15672/"),
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("sandbox:sandbox"))) },
+        Timeout = TimeSpan.FromSeconds(10),
+    };
+
+    public static async Task<Dictionary<string, long>> QueuesAsync()
+    {
+        using var client = Client();
+        var queues = await client.GetFromJsonAsync<JsonElement>("api/queues/%2F?columns=name,messages");
+        return queues.EnumerateArray().ToDictionary(q => q.GetProperty("name").GetString()!,
+            q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
+    }
+
+    public static async Task<Dictionary<string, long>> ErrorQueuesAsync() =>
+        (await QueuesAsync()).Where(q => q.Key.EndsWith("_error", StringComparison.Ordinal)).ToDictionary();
+
+    /// <summary>Waits until the services' integration queues hold nothing (delivered and acknowledged).</summary>
+    public static async Task WaitUntilEmpty(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            try
+            {
+                var queues = await QueuesAsync();
+                if (queues.Where(q => q.Key.EndsWith("-integration-events", StringComparison.Ordinal)).All(q => q.Value == 0)) return;
+            }
+            catch (HttpRequestException)
+            {
+                // the broker is restarting
+            }
+            await Task.Delay(1000);
+        }
+        Console.WriteLine($"warning: integration queues still held messages after {timeout.TotalSeconds:F0} s");
+    }
+}
