@@ -48,13 +48,15 @@ release() { post "$COMPANY" '{"version":"'$1'","artifactSha256":"'$(printf "skyd
 V10=$(release 1.0.0)
 D10=$(post "$COMPANY" '{"aiSystemId":"'$SYSTEM'","versionId":"'$V10'","participationId":"'$PARTICIPATION'",
   "territory":["77"],"from":"'$FORTY_DAYS_AGO'"}' "$REG/deployments" | jq -r .id)
+T1=$(date -u +%FT%T.%NZ)   # an instant at which the registry had 1.0.0 deployed
 
 echo "4. Version 1.1.0 replaces 1.0.0 from today"
 V11=$(release 1.1.0)
 post "$COMPANY" '{"reason":"Replaced by 1.1.0"}' "$REG/deployments/$D10/end" >/dev/null
 D11=$(post "$COMPANY" '{"aiSystemId":"'$SYSTEM'","versionId":"'$V11'","participationId":"'$PARTICIPATION'",
   "territory":["77"],"from":"'$(date -u +%FT%TZ)'"}' "$REG/deployments" | jq -r .id)
-curl -sS "$REG/deployments/active?region=77&at=$TWENTY_DAYS_AGO" | jq -c '[.[] | .version]'   # ["1.0.0"]
+curl -sS "$REG/deployments/active?region=77&at=$T1" | jq -c '[.[] | .version]'   # ["1.0.0"], as the registry stood at T1
+curl -sS "$REG/deployments/active?region=77" | jq -c '[.[] | .version]'            # ["1.1.0"], now
 
 echo "5. The state portal files a citizen's report of harm twenty days ago (IncidentClaims)"
 wait_for "get '$AUDITOR' '$IC/known/deployments/$D11'"

@@ -38,7 +38,8 @@ public sealed record WitnessedCheckpoint(string Id, string Service, long Sequenc
 /// It reads only up to the async daemon's high-water mark, below which no transaction can still commit, so a
 /// checkpoint never misses an event that commits late. A transaction-scoped advisory lock keeps one replica at work.
 /// </summary>
-public sealed class AuditCheckpointer(IDocumentStore store, NpgsqlDataSource dataSource, IBus bus, ServiceIdentity service,
+public sealed class AuditCheckpointer(IDocumentStore store, NpgsqlDataSource dataSource, ChainVerifier chains, IBus bus,
+    ServiceIdentity service,
     TimeProvider clock, IOptions<AuditOptions> options, ILogger<AuditCheckpointer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -84,19 +85,11 @@ public sealed class AuditCheckpointer(IDocumentStore store, NpgsqlDataSource dat
 
         var running = last?.Hash ?? AuditHash.Genesis;
         var events = last?.Events ?? 0;
-        await using (var fold = new NpgsqlCommand(
-                         $"""
-                          select s.data ->> 'hash' from {schema}.mt_events e
-                          join {schema}.mt_doc_eventseal s on s.id = e.id
-                          where e.seq_id > {from} and e.seq_id <= {highWater} order by e.seq_id
-                          """, connection, transaction))
-        await using (var reader = await fold.ExecuteReaderAsync(ct))
+        // The same rows, in the same order, with the same rule for unsealed events as verification uses.
+        await foreach (var row in chains.ReadRangeAsync(from, highWater, ct))
         {
-            while (await reader.ReadAsync(ct))
-            {
-                running = AuditHash.Running(running, reader.GetString(0));
-                events++;
-            }
+            running = AuditHash.Running(running, row.Seal?.Hash ?? ChainVerifier.Unsealed(row));
+            events++;
         }
 
         var checkpoint = new AuditCheckpoint(highWater, service.Name, highWater, running, events, now);

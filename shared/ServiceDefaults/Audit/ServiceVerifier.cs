@@ -54,8 +54,7 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
             if (row.Seal is null)
             {
                 firstBroken ??= new BrokenEvent(row.Sequence, row.StreamId, row.Version, row.Id, "The event has no seal.");
-                eventHash = AuditHash.OfEvent(AuditHash.Genesis, row.Type, CanonicalJson.Canonicalize(row.Data), row.UserName,
-                    DateTimeOffset.UnixEpoch);
+                eventHash = ChainVerifier.Unsealed(row);
             }
             else
             {

@@ -65,7 +65,18 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
 
     /// <summary>All events in global order, each with its seal.</summary>
     internal IAsyncEnumerable<StoredEvent> ReadAllAsync(long upToSequence, CancellationToken ct) =>
-        ReadAsync("e.seq_id <= @upTo order by e.seq_id", ct, ("upTo", upToSequence));
+        ReadRangeAsync(0, upToSequence, ct);
+
+    /// <summary>Events after <paramref name="after"/> up to and including <paramref name="upTo"/>, in global order.</summary>
+    internal IAsyncEnumerable<StoredEvent> ReadRangeAsync(long after, long upTo, CancellationToken ct) =>
+        ReadAsync("e.seq_id > @after and e.seq_id <= @upTo order by e.seq_id", ct, ("after", after), ("upTo", upTo));
+
+    /// <summary>
+    /// What an event without a seal contributes to the running hash (it can only predate the audit trail, or have been
+    /// inserted behind its back): computed the same way by the checkpointer and by verification, so both agree on it.
+    /// </summary>
+    internal static string Unsealed(StoredEvent row) =>
+        AuditHash.OfEvent(AuditHash.Genesis, row.Type, CanonicalJson.Canonicalize(row.Data), row.UserName, DateTimeOffset.UnixEpoch);
 
     private async IAsyncEnumerable<StoredEvent> ReadAsync(string where, [EnumeratorCancellation] CancellationToken ct,
         params (string Name, object Value)[] parameters)
