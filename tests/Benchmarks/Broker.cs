@@ -42,7 +42,7 @@ public static class Broker
             {
                 // the broker is restarting
             }
-            await Task.Delay(1000);
+            await Task.Delay(250); // poll interval of a wait that has its own deadline
         }
         Console.WriteLine($"warning: integration queues still held messages after {timeout.TotalSeconds:F0} s");
     }

@@ -131,7 +131,7 @@ public static class FaultSuite
                 "select data->>'consumer', (data->>'messageId')::uuid from mt_doc_processedmessage where (data->>'messageId')::uuid = any(@ids)",
                 messageIds);
             if (processed.Count >= messageIds.Length) break;
-            await Task.Delay(1000);
+            await Task.Delay(250); // poll interval of a wait that has its own deadline
         } while (deadline.Elapsed < TimeSpan.FromMinutes(2));
         var applied = processed.Where(p => p.Key == "HarmIncidentReportedConsumer").GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.Count());
         var readModel = (await Rows(endpoints.AiSystemRegistryDb,

@@ -336,7 +336,7 @@ public static class ServiceBenchmarks
             var behind = await Stats.ScalarAsync(connectionString,
                 "select coalesce((select max(seq_id) from mt_events), 0) - coalesce((select min(last_seq_id) from mt_event_progression where name not like 'HighWater%'), 0)");
             if (behind <= 0) return;
-            await Task.Delay(1000);
+            await Task.Delay(250); // poll interval of a wait that has its own deadline
         }
         Console.WriteLine($"warning: the outbox had not caught up after {timeout.TotalSeconds:F0} s");
     }
