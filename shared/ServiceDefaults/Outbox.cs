@@ -30,7 +30,7 @@ public sealed class OutboxForwarder(IBus bus, IIntegrationEventMap map, ServiceI
 {
     public const string SubscriptionName = "outbox";
 
-    /// <summary>Header with the source stream id; consumers keep per-stream order by it.</summary>
+    /// <summary>Header with the source stream id, so tools and logs see which stream a message came from without its body.</summary>
     public const string StreamIdHeader = "Source-Stream-Id";
 
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller,

@@ -74,7 +74,7 @@ public abstract class RegimeReadModelSpec<TMarker>(ServiceFixture<TMarker> fixtu
         await Publish(first, first.Source.EventId);
         await Publish(first, first.Source.EventId); // the broker or the outbox delivers the same message again
         await Publish(first, first.Source.EventId);
-        // Same stream, so the same partition: by the time the next message is applied, the redeliveries were handled.
+        // The queue is consumed in order: by the time the next message is applied, the redeliveries were handled.
         var next = Message(first.RegimeId, streamVersion: 2, title: "Drone delivery, amended");
         await Publish(next, next.Source.EventId);
 

@@ -45,7 +45,7 @@ public sealed record KnownParticipation(
             : null;
 }
 
-/// <summary>Applies SandboxApplications' participation messages; they arrive in stream order (one partition per stream).</summary>
+/// <summary>Applies SandboxApplications' participation messages; they arrive in publish order (one ordered queue per service).</summary>
 public sealed class ParticipationsConsumer(IDocumentSession session, TimeProvider clock) :
     IConsumer<Published.ParticipationGranted>,
     IConsumer<Published.ParticipationSuspended>,
@@ -87,7 +87,7 @@ public sealed class ParticipationsConsumer(IDocumentSession session, TimeProvide
         where T : class
     {
         if (!await session.TryBeginAsync(context, nameof(ParticipationsConsumer), clock)) return;
-        // Same stream, same partition: the grant is applied first. Should it still be missing, the retry policy waits for it.
+        // The service's queue is consumed in publish order: the grant is applied first. Should it still be missing, the retry policy waits for it.
         var known = await session.LoadAsync<KnownParticipation>(participationId, context.CancellationToken)
             ?? throw new InvalidOperationException($"Participation {participationId} is not known yet.");
         var changed = change(known);

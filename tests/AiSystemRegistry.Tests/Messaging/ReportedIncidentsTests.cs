@@ -43,7 +43,7 @@ public class ReportedIncidentsTests(ServiceFixture<ServiceMarker> fixture) : ICl
 
         await Publish(message);
         await Publish(message); // a redelivery
-        // Same stream, same partition: once this one is applied, the redelivery was handled before it.
+        // The queue is consumed in order: once this one is applied, the redelivery was handled before it.
         var marker = Reported(systemId) with { Source = message.Source with { EventId = Guid.NewGuid(), StreamVersion = 2 } };
         await Publish(marker);
         await Eventually.True(async () => (await Processed(marker.Source.EventId)).Count == 1, because: "the marker is applied");
