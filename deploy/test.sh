@@ -13,7 +13,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 ensure_dependencies
 
 # Tests use Testcontainers when a Docker engine answers; otherwise these local services.
-export SANDBOX_TEST_POSTGRES=${SANDBOX_TEST_POSTGRES:-"Host=127.0.0.1;Port=5432;Username=$SANDBOX_DB_USER;Password=$SANDBOX_DB_PASSWORD;Database=postgres"}
+export SANDBOX_TEST_POSTGRES=${SANDBOX_TEST_POSTGRES:-"Host=127.0.0.1;Port=5432;Username=$SANDBOX_DB_USER;Password=$SANDBOX_DB_PASSWORD;Database=postgres;SSL Mode=Disable"}
 export SANDBOX_TEST_RABBITMQ=${SANDBOX_TEST_RABBITMQ:-"amqp://$SANDBOX_MQ_USER:$SANDBOX_MQ_PASSWORD@127.0.0.1:5672/"}
 export SANDBOX_TEST_RABBITMQ_API=${SANDBOX_TEST_RABBITMQ_API:-"http://127.0.0.1:15672/"}
 

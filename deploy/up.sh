@@ -39,7 +39,7 @@ for entry in "${to_start[@]}"; do
   (
     cd "services/$name/bin/Release/net10.0"
     ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
-    ConnectionStrings__Postgres="Host=127.0.0.1;Port=5432;Database=$database;Username=$SANDBOX_DB_USER;Password=$SANDBOX_DB_PASSWORD" \
+    ConnectionStrings__Postgres="Host=127.0.0.1;Port=5432;Database=$database;Username=$SANDBOX_DB_USER;Password=$SANDBOX_DB_PASSWORD;SSL Mode=Disable" \
     ConnectionStrings__RabbitMq="amqp://$SANDBOX_MQ_USER:$SANDBOX_MQ_PASSWORD@127.0.0.1:5672/" \
       nohup dotnet "$name.dll" --urls "http://0.0.0.0:$port" >"$root/.run/logs/$name.log" 2>&1 &
     echo $! >"$root/.run/pids/$name.pid"

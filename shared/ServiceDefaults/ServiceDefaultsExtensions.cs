@@ -79,6 +79,7 @@ public static class ServiceDefaultsExtensions
         var sourceBuilder = new NpgsqlDataSourceBuilder(connectionString) { Name = serviceName };
         // A query that runs longer than this is cancelled (and its request fails) instead of holding a connection.
         sourceBuilder.ConnectionStringBuilder.CommandTimeout = builder.Configuration.GetValue("Limits:CommandTimeoutSeconds", 15);
+        PrepareRepeatedStatements(sourceBuilder.ConnectionStringBuilder);
         var dataSource = sourceBuilder.Build();
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("postgres",
@@ -102,6 +103,16 @@ public static class ServiceDefaultsExtensions
             marten.AddSubscriptionWithServices<OutboxForwarder>(ServiceLifetime.Singleton,
                 o => o.Name = OutboxForwarder.SubscriptionName);
         }
+    }
+
+    /// <summary>
+    /// Marten sends the same statements over and over (appends, inserts, loads by id); unprepared, PostgreSQL parses
+    /// and plans each one every time, which was its largest CPU cost under intake load. Npgsql's automatic preparation
+    /// keeps the most used ones prepared per physical connection. A connection string that sets its own value wins.
+    /// </summary>
+    public static void PrepareRepeatedStatements(NpgsqlConnectionStringBuilder connection)
+    {
+        if (connection.MaxAutoPrepare == 0) connection.MaxAutoPrepare = 64;
     }
 
     /// <summary>
@@ -205,7 +216,9 @@ public static class ServiceDefaultsExtensions
                 ?? ctx.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<ProblemDetailsMapping>();
-        services.AddValidatorsFromAssembly(serviceAssembly, includeInternalTypes: true);
+        // Validators hold no state and take no services; built once, as FluentValidation advises (building one compiles
+        // every rule's expression, which per request was a measurable share of the intake's CPU).
+        services.AddValidatorsFromAssembly(serviceAssembly, ServiceLifetime.Singleton, includeInternalTypes: true);
 
         services.AddEndpointsApiExplorer();
         services.AddSandboxSwagger(serviceName);

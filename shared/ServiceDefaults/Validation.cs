@@ -1,4 +1,5 @@
 using FluentValidation;
+using FluentValidation.Results;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,15 +12,26 @@ namespace SandboxRegistry.ServiceDefaults;
 /// </summary>
 public sealed class ValidationFilter : IEndpointFilter
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Type> ValidatorTypes = new();
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         foreach (var argument in context.Arguments)
         {
             if (argument is null) continue;
-            var validatorType = typeof(IValidator<>).MakeGenericType(argument.GetType());
+            var validatorType = ValidatorTypes.GetOrAdd(argument.GetType(), t => typeof(IValidator<>).MakeGenericType(t));
             if (context.HttpContext.RequestServices.GetService(validatorType) is not IValidator validator) continue;
 
-            var result = await validator.ValidateAsync(new ValidationContext<object>(argument), context.HttpContext.RequestAborted);
+            ValidationResult result;
+            try
+            {
+                // The rules are synchronous; FluentValidation's async path costs several times more per rule.
+                result = validator.Validate(new ValidationContext<object>(argument));
+            }
+            catch (AsyncValidatorInvokedSynchronouslyException)
+            {
+                result = await validator.ValidateAsync(new ValidationContext<object>(argument), context.HttpContext.RequestAborted);
+            }
             if (!result.IsValid)
                 return Results.ValidationProblem(FieldErrors.ToJsonPaths(result.ToDictionary()),
                     title: "The request has invalid fields.",

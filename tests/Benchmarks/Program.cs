@@ -2,7 +2,8 @@ using SandboxRegistry.Benchmarks;
 
 // Usage: dotnet run -c Release --project tests/Benchmarks -- MODE [options]
 //   audit        [--events N]                          audit verification (PostgreSQL only)
-//   intake       [--seconds 60] [--connections 64]     intake over HTTP plus the raw Marten baseline, peak RSS
+//   intake       [--seconds 60] [--connections 64] [--warmup 15]   intake over HTTP (after an uncounted warm-up)
+//                                                      plus the raw Marten baseline, peak RSS
 //   propagation  [--seconds 30] [--rate 300]           201 in IncidentClaims -> applied in AiSystemRegistry
 //   dossier      [--incidents 100000] [--seconds 20] [--dossier-connections 8]   dossier reads, that many incidents stored
 //   services     all three above in one run (what deploy/benchmark.sh runs)
@@ -10,7 +11,7 @@ using SandboxRegistry.Benchmarks;
 //   faults-check --in FILE                                 the fault suite's checker
 // The service modes need the services started by deploy/up.sh. SANDBOX_BENCH_POSTGRES overrides the admin connection.
 var admin = Environment.GetEnvironmentVariable("SANDBOX_BENCH_POSTGRES")
-            ?? "Host=127.0.0.1;Port=5432;Username=sandbox;Password=sandbox;Database=postgres";
+            ?? "Host=127.0.0.1;Port=5432;Username=sandbox;Password=sandbox;Database=postgres;SSL Mode=Disable";
 var root = Environment.GetEnvironmentVariable("SANDBOX_ROOT") ?? FindRoot();
 var endpoints = new Endpoints(admin, root);
 var mode = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "audit";
@@ -33,19 +34,19 @@ if (mode is "audit") Print(await AuditVerificationBenchmark.RunAsync(admin, Opti
 if (mode is "intake" or "services")
 {
     var seconds = TimeSpan.FromSeconds(Option("--seconds", 60));
-    var (intake, accepted) = await ServiceBenchmarks.IntakeAsync(endpoints, connections, seconds);
+    var warmup = TimeSpan.FromSeconds(Option("--warmup", 15));
+    await ServiceBenchmarks.Quiesce(endpoints);
+    var (intake, accepted) = await ServiceBenchmarks.IntakeAsync(endpoints, connections, seconds, warmup);
     Print(intake);
-    // Let the outbox forward the intake's reports before the baseline competes for the same cores.
-    await ServiceBenchmarks.Drain(endpoints.IncidentClaimsDb, TimeSpan.FromMinutes(5));
-    await Broker.WaitUntilEmpty(TimeSpan.FromMinutes(5));
-    var (baseline, perSecond) = await ServiceBenchmarks.BaselineAsync(endpoints, connections, seconds);
+    // Let the outbox and the consumers finish the intake's reports before the baseline competes for the same cores.
+    await ServiceBenchmarks.Quiesce(endpoints);
+    var (baseline, perSecond) = await ServiceBenchmarks.BaselineAsync(endpoints, connections, seconds, warmup);
     Print([baseline]);
     Print([new Figure("intake vs baseline", $"{accepted / perSecond:F2}×", "≥ 1.2×", accepted >= 1.2 * perSecond)]);
 }
 if (mode is "propagation" or "services")
 {
-    await ServiceBenchmarks.Drain(endpoints.IncidentClaimsDb, TimeSpan.FromMinutes(5));
-    await Broker.WaitUntilEmpty(TimeSpan.FromMinutes(5));
+    await ServiceBenchmarks.Quiesce(endpoints);
     Print(await ServiceBenchmarks.PropagationAsync(endpoints, Option("--rate", 300),
         TimeSpan.FromSeconds(mode is "services" ? Option("--propagation-seconds", 30) : Option("--seconds", 30))));
 }

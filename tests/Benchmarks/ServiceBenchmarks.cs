@@ -29,11 +29,16 @@ public static class ServiceBenchmarks
 
     // ---- 1. Intake over HTTP ----------------------------------------------------------------------------------
 
-    public static async Task<(IReadOnlyList<Figure> Figures, double PerSecond)> IntakeAsync(Endpoints endpoints, int connections, TimeSpan duration)
+    public static async Task<(IReadOnlyList<Figure> Figures, double PerSecond)> IntakeAsync(Endpoints endpoints, int connections, TimeSpan duration,
+        TimeSpan warmup)
     {
         using var client = Http.Client(connections, Endpoints.IncidentClaimsUrl, Http.Token("integration", "bench-intake"));
         var body = Http.ReportBody(ClaimedSystem);
         await Warmup(client, body, connections);
+        // The same load, not counted, until the services' code is compiled at its final tier: .NET starts every method
+        // unoptimised and recompiles the hot ones over the first seconds of load, so a freshly started service
+        // answers slower for a while. The figures are those of the warm system.
+        await Warmup(client, body, connections, warmup);
 
         var latencies = new ConcurrentBag<List<double>>();
         var errors = 0;
@@ -88,9 +93,10 @@ public static class ServiceBenchmarks
         return (figures, perSecond);
     }
 
-    private static async Task Warmup(HttpClient client, byte[] body, int connections)
+    private static async Task Warmup(HttpClient client, byte[] body, int connections, TimeSpan? forAtLeast = null)
     {
-        for (var round = 0; round < 5; round++)
+        var started = Stopwatch.StartNew();
+        for (var round = 0; round < 5 || started.Elapsed < forAtLeast; round++)
             await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
             {
                 using var response = await client.SendAsync(Http.Report(body, Guid.NewGuid().ToString()));
@@ -110,13 +116,16 @@ public static class ServiceBenchmarks
 
     // ---- 2. Raw baseline: the same event, Marten, one per session, no HTTP ----------------------------------------
 
-    public static async Task<(Figure Figure, double PerSecond)> BaselineAsync(Endpoints endpoints, int connections, TimeSpan duration)
+    public static async Task<(Figure Figure, double PerSecond)> BaselineAsync(Endpoints endpoints, int connections, TimeSpan duration,
+        TimeSpan warmup)
     {
         var database = $"bench_baseline_{Guid.NewGuid():N}"[..30];
         await Admin(endpoints.AdminPostgres, $"create database {database}");
         try
         {
-            await using var dataSource = NpgsqlDataSource.Create(endpoints.Database(database));
+            var connection = new NpgsqlConnectionStringBuilder(endpoints.Database(database));
+            ServiceDefaultsExtensions.PrepareRepeatedStatements(connection); // as the service's data source
+            await using var dataSource = NpgsqlDataSource.Create(connection);
             using var store = DocumentStore.For(opts =>
             {
                 opts.Connection(dataSource);
@@ -142,7 +151,12 @@ public static class ServiceBenchmarks
                 await session.SaveChangesAsync();
             }
 
-            for (var i = 0; i < connections; i++) await AppendOne(); // warm-up
+            // Warmed up like the intake: the same concurrency for the same time, not counted.
+            var warming = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+            {
+                do await AppendOne(); while (warming.Elapsed < warmup);
+            }));
             var appended = 0;
             var run = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
@@ -328,6 +342,21 @@ public static class ServiceBenchmarks
     }
 
     /// <summary>Waits until every async subscription (the outbox) has reached the last appended event.</summary>
+    /// <summary>
+    /// Waits until the system is idle before a timed phase, so that each phase pays only for its own work: the outbox has
+    /// forwarded everything, the queues are empty, and PostgreSQL's autovacuum is not busy with the previous phase's rows.
+    /// </summary>
+    public static async Task Quiesce(Endpoints endpoints)
+    {
+        await Drain(endpoints.IncidentClaimsDb, TimeSpan.FromMinutes(5));
+        await Broker.WaitUntilEmpty(TimeSpan.FromMinutes(5));
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(3) &&
+               await Stats.ScalarAsync(endpoints.AdminPostgres,
+                   "select count(*) from pg_stat_activity where backend_type = 'autovacuum worker'") > 0)
+            await Task.Delay(250); // poll interval of a wait that has its own deadline
+    }
+
     public static async Task Drain(string connectionString, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();

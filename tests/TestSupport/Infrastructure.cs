@@ -52,7 +52,7 @@ public sealed class Infrastructure
 
     private static Infrastructure Local() => new(
         Environment.GetEnvironmentVariable("SANDBOX_TEST_POSTGRES")
-            ?? "Host=127.0.0.1;Port=5432;Username=sandbox;Password=sandbox;Database=postgres",
+            ?? "Host=127.0.0.1;Port=5432;Username=sandbox;Password=sandbox;Database=postgres;SSL Mode=Disable",
         new Uri(Environment.GetEnvironmentVariable("SANDBOX_TEST_RABBITMQ") ?? "amqp://sandbox:sandbox@127.0.0.1:5672/"),
         new Uri(Environment.GetEnvironmentVariable("SANDBOX_TEST_RABBITMQ_API") ?? "http://127.0.0.1:15672/"),
         "local services");

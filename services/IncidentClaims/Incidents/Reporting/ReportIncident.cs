@@ -127,7 +127,7 @@ public static class ReportIncident
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
     private static async Task<IResult> Handle(ReportIncidentRequest request,
-        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, IDocumentStore store, IDocumentSession session, GroupCommit commit,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, IDocumentStore store, GroupCommit commit,
         TimeProvider clock, IOptions<JurisdictionProfile> profile, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
         PersonalDataVault vault, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
@@ -139,9 +139,6 @@ public static class ReportIncident
         var actor = Actor.From(user);
         var recordId = $"{actor.ClientId}/{idempotencyKey}";
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, json.Value.SerializerOptions)));
-
-        if (await session.LoadAsync<IdempotencyRecord>(recordId, ct) is { } earlier)
-            return Replay(earlier, requestHash, http);
 
         var incidentId = Guid.CreateVersion7();
         var receipt = new IncidentReceipt(incidentId, NewTrackingCode(), 1);
@@ -162,7 +159,9 @@ public static class ReportIncident
         }
         catch (DocumentAlreadyExistsException)
         {
-            // A concurrent request with the same key won (seen when the batch is retried one by one): answer as its replay.
+            // The key is taken: an earlier request with it (a retry, or a concurrent duplicate) stored its report. The
+            // unique key decides, not a lookup before writing: a lookup would cost every report a round trip to
+            // PostgreSQL for the rare retry, and could not stop two concurrent duplicates anyway. Answer as a replay.
             await using var query = store.QuerySession();
             return Replay(await query.LoadAsync<IdempotencyRecord>(recordId, ct) ?? throw new InvalidOperationException("Lost key."),
                 requestHash, http);
