@@ -177,13 +177,16 @@ public static class ServiceDefaultsExtensions
                     h.Password(broker.Password);
                     h.PublisherConfirmation = true;
                 });
-                // One queue per service for everything it consumes, taken one message at a time, so messages are
+                // One queue per service for everything it consumes, applied one message at a time, so messages are
                 // applied in exactly the order the owners published them (a later event of a stream never overtakes
-                // an earlier one; MassTransit dispatches prefetched deliveries concurrently, so a partitioner alone
-                // does not keep that order). A message that still fails after the retries moves to the _error queue.
+                // an earlier one). With a concurrency limit of 1, MassTransit 8.5 opens the consuming channel with a
+                // consumer dispatch concurrency of 1: RabbitMQ.Client hands over the deliveries one after another and
+                // each is consumed, retried in place and acknowledged before the next, so prefetching only saves the
+                // wait for the next delivery after each ack. A message that still fails after the retries moves to
+                // the _error queue.
                 cfg.ReceiveEndpoint(IntegrationQueue(serviceName), endpoint =>
                 {
-                    endpoint.PrefetchCount = 1;
+                    endpoint.PrefetchCount = 32;
                     endpoint.ConcurrentMessageLimit = 1;
                     endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10),
                         TimeSpan.FromMilliseconds(400)));

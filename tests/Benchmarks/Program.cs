@@ -4,7 +4,7 @@ using SandboxRegistry.Benchmarks;
 //   audit        [--events N]                          audit verification (PostgreSQL only)
 //   intake       [--seconds 60] [--connections 64] [--warmup 15]   intake over HTTP (after an uncounted warm-up)
 //                                                      plus the raw Marten baseline, peak RSS
-//   propagation  [--seconds 30] [--rate 300]           201 in IncidentClaims -> applied in AiSystemRegistry
+//   propagation  [--seconds 30] [--rate 300] [--warmup 15]   201 in IncidentClaims -> applied in AiSystemRegistry
 //   dossier      [--incidents 100000] [--seconds 20] [--dossier-connections 8]   dossier reads, that many incidents stored
 //   services     all three above in one run (what deploy/benchmark.sh runs)
 //   faults-load  --out FILE [--seconds 20] [--clients 16]   load for deploy/fault-suite.sh
@@ -48,7 +48,8 @@ if (mode is "propagation" or "services")
 {
     await ServiceBenchmarks.Quiesce(endpoints);
     Print(await ServiceBenchmarks.PropagationAsync(endpoints, Option("--rate", 300),
-        TimeSpan.FromSeconds(mode is "services" ? Option("--propagation-seconds", 30) : Option("--seconds", 30))));
+        TimeSpan.FromSeconds(mode is "services" ? Option("--propagation-seconds", 30) : Option("--seconds", 30)),
+        TimeSpan.FromSeconds(Option("--warmup", 15))));
 }
 if (mode is "dossier" or "services")
     Print(await ServiceBenchmarks.DossierAsync(endpoints, Option("--incidents", 100_000), Option("--dossier-connections", 8),

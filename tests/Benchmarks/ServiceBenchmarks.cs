@@ -181,11 +181,14 @@ public static class ServiceBenchmarks
 
     // ---- 3. Propagation: 201 in IncidentClaims -> applied in AiSystemRegistry's read model ------------------------
 
-    public static async Task<IReadOnlyList<Figure>> PropagationAsync(Endpoints endpoints, int rate, TimeSpan duration)
+    public static async Task<IReadOnlyList<Figure>> PropagationAsync(Endpoints endpoints, int rate, TimeSpan duration,
+        TimeSpan warmup)
     {
         using var client = Http.Client(256, Endpoints.IncidentClaimsUrl, Http.Token("integration", "bench-propagation"));
         var body = Http.ReportBody(ClaimedSystem);
-        await Warmup(client, body, 16);
+        // Warm, then idle: the figure is the steady state of compiled code, not the first seconds after a start.
+        await Warmup(client, body, 16, warmup);
+        await Quiesce(endpoints);
         var accepted = new ConcurrentDictionary<Guid, DateTimeOffset>();
         var errors = 0;
         var total = (int)(rate * duration.TotalSeconds);
