@@ -14,6 +14,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 # shellcheck source=deploy/dependencies.sh
 source deploy/dependencies.sh
+# shellcheck source=deploy/launch.sh
+source deploy/launch.sh
 LOG_TAG=faults
 
 form=${1:---short}
@@ -47,17 +49,10 @@ tool() { SANDBOX_ROOT="$root" dotnet tests/Benchmarks/bin/Release/net10.0/Benchm
 
 ready() { curl -fsS "http://127.0.0.1:$1/health/ready" >/dev/null; }
 
-# Same start as deploy/up.sh, for one service, after its process was killed.
+# The same start as deploy/up.sh (deploy/launch.sh), for one service, after its process was killed.
 start_service() {
   local name=$1 port=${PORTS[$1]} database=${DATABASES[$1]}
-  (
-    cd "services/$name/bin/Release/net10.0"
-    ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
-    ConnectionStrings__Postgres="Host=127.0.0.1;Port=5432;Database=$database;Username=$SANDBOX_DB_USER;Password=$SANDBOX_DB_PASSWORD;SSL Mode=Disable" \
-    ConnectionStrings__RabbitMq="amqp://$SANDBOX_MQ_USER:$SANDBOX_MQ_PASSWORD@127.0.0.1:5672/" \
-      nohup dotnet "$name.dll" --urls "http://0.0.0.0:$port" >>"$root/.run/logs/$name.log" 2>&1 &
-    echo $! >"$root/.run/pids/$name.pid"
-  )
+  launch_service "$name" "$port" "$database"
   DEPENDENCY_TIMEOUT=120 wait_for "$name /health/ready" ready "$port"
 }
 

@@ -7,6 +7,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 # shellcheck source=deploy/dependencies.sh
 source deploy/dependencies.sh
+# shellcheck source=deploy/launch.sh
+source deploy/launch.sh
 
 command -v dotnet >/dev/null 2>&1 || { echo "The .NET SDK (dotnet) is required: https://learn.microsoft.com/dotnet/core/install/linux" >&2; exit 1; }
 command -v curl >/dev/null 2>&1 || apt_install curl
@@ -36,14 +38,8 @@ fi
 for entry in "${to_start[@]}"; do
   IFS=: read -r name port database <<<"$entry"
   log "starting $name on http://localhost:$port (log: .run/logs/$name.log)"
-  (
-    cd "services/$name/bin/Release/net10.0"
-    ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
-    ConnectionStrings__Postgres="Host=127.0.0.1;Port=5432;Database=$database;Username=$SANDBOX_DB_USER;Password=$SANDBOX_DB_PASSWORD;SSL Mode=Disable" \
-    ConnectionStrings__RabbitMq="amqp://$SANDBOX_MQ_USER:$SANDBOX_MQ_PASSWORD@127.0.0.1:5672/" \
-      nohup dotnet "$name.dll" --urls "http://0.0.0.0:$port" >"$root/.run/logs/$name.log" 2>&1 &
-    echo $! >"$root/.run/pids/$name.pid"
-  )
+  : >".run/logs/$name.log"
+  launch_service "$name" "$port" "$database"
 done
 
 ready() { curl -fsS "http://127.0.0.1:$1/health/ready" >/dev/null; }

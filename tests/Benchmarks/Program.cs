@@ -46,7 +46,7 @@ if (mode is "intake" or "services")
 }
 if (mode is "propagation" or "services")
 {
-    await ServiceBenchmarks.Quiesce(endpoints);
+    // PropagationAsync warms up and then waits for an idle system itself.
     Print(await ServiceBenchmarks.PropagationAsync(endpoints, Option("--rate", 300),
         TimeSpan.FromSeconds(mode is "services" ? Option("--propagation-seconds", 30) : Option("--seconds", 30)),
         TimeSpan.FromSeconds(Option("--warmup", 15))));
