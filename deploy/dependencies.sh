@@ -65,9 +65,25 @@ ensure_postgres() {
   wait_for "PostgreSQL" as_root su postgres -c "pg_isready -q -h 127.0.0.1 -p 5432"
 
   # Three services (and, in tests, many of them at once) each keep a pool, the async daemon and a LISTEN connection.
+  local restart=0 name
   if [ "$(psql_admin -c 'show max_connections')" -lt "$SANDBOX_PG_MAX_CONNECTIONS" ]; then
-    log "raising PostgreSQL max_connections to $SANDBOX_PG_MAX_CONNECTIONS (restart)"
+    log "raising PostgreSQL max_connections to $SANDBOX_PG_MAX_CONNECTIONS"
     psql_admin -c "alter system set max_connections = $SANDBOX_PG_MAX_CONNECTIONS"
+    restart=1
+  fi
+  # Write-heavy services: with PostgreSQL's defaults (128 MB of buffers, a checkpoint after every 1 GB of WAL) the
+  # intake's indexes outgrew the buffers and, under load, a checkpoint came every minute or so, each followed by a
+  # full-page image in the WAL of every page written again. synchronous_commit stays on. (docs/Benchmarks.md)
+  local -A tuned=([shared_buffers]=512MB [max_wal_size]=4GB [checkpoint_timeout]=15min)
+  for name in "${!tuned[@]}"; do
+    if [ "$(psql_admin -c "show $name")" != "${tuned[$name]}" ]; then
+      log "setting PostgreSQL $name = ${tuned[$name]}"
+      psql_admin -c "alter system set $name = '${tuned[$name]}'"
+      restart=1
+    fi
+  done
+  if [ "$restart" -eq 1 ]; then
+    log "restarting PostgreSQL for its new settings"
     local running
     running=$(pg_lsclusters -h | awk '$4 == "online" {print $1, $2; exit}')
     # shellcheck disable=SC2086

@@ -27,6 +27,7 @@ builder.AddServiceDefaults(ServiceNames.AiSystemRegistry, typeof(ServiceMarker).
         AiSystemsModule.ConfigureBus(bus);
         ReportedIncidentsModule.ConfigureBus(bus);
     };
+    defaults.BatchEndpoints[ReportedIncidentsModule.Queue] = typeof(HarmIncidentReportedConsumer);
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
 });
 builder.Services.AddAccessPolicies();

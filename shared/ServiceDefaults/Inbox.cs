@@ -24,4 +24,28 @@ public static class Inbox
         session.Insert(new ProcessedMessage(id, messageId, consumer, typeof(T).Name, clock.GetUtcNow()));
         return true;
     }
+
+    /// <summary>
+    /// The batch form of <see cref="TryBeginAsync{T}"/>: records every message of the batch that
+    /// <paramref name="consumer"/> has not handled yet (one lookup for the whole batch; a message delivered twice
+    /// within the batch counts once) and returns those, in the batch's order. Sets no causation: a session that
+    /// applies many messages has no single cause, so batch consumers append no events.
+    /// </summary>
+    public static async Task<IReadOnlyList<ConsumeContext<T>>> TryBeginAsync<T>(this IDocumentSession session, Batch<T> batch,
+        string consumer, TimeProvider clock) where T : class
+    {
+        string Id(ConsumeContext<T> context) =>
+            $"{consumer}/{context.MessageId ?? throw new InvalidOperationException("A message without a MessageId cannot be deduplicated."):N}";
+
+        var done = (await session.LoadManyAsync<ProcessedMessage>(batch.Select(Id).Distinct()))
+            .Select(p => p.Id).ToHashSet();
+        var fresh = new List<ConsumeContext<T>>(batch.Length);
+        foreach (var context in batch)
+        {
+            if (!done.Add(Id(context))) continue;
+            session.Insert(new ProcessedMessage(Id(context), context.MessageId!.Value, consumer, typeof(T).Name, clock.GetUtcNow()));
+            fresh.Add(context);
+        }
+        return fresh;
+    }
 }

@@ -38,6 +38,13 @@ public sealed class ServiceDefaultsOptions
 
     /// <summary>Domain events to contracts; null when the service publishes nothing.</summary>
     public Type? IntegrationEventMap { get; set; }
+
+    /// <summary>
+    /// Batch consumers (<c>IConsumer&lt;Batch&lt;T&gt;&gt;</c>, registered in <see cref="ConfigureBus"/>) that take their
+    /// messages from a queue of their own, named by the key, instead of the service's ordered queue. Only for effects
+    /// that do not depend on order: a document written whole from one message, the same on every delivery.
+    /// </summary>
+    public Dictionary<string, Type> BatchEndpoints { get; } = new();
 }
 
 public static class ServiceDefaultsExtensions
@@ -184,6 +191,17 @@ public static class ServiceDefaultsExtensions
                 // each is consumed, retried in place and acknowledged before the next, so prefetching only saves the
                 // wait for the next delivery after each ack. A message that still fails after the retries moves to
                 // the _error queue.
+                // Batch endpoints first: the ordered queue below takes every consumer not configured before it.
+                foreach (var (name, consumer) in options.BatchEndpoints)
+                    cfg.ReceiveEndpoint(IntegrationQueue(serviceName, name), endpoint =>
+                    {
+                        // Every message of a batch is in hand at once, and the next batch's are already prefetched.
+                        endpoint.PrefetchCount = 2 * MaxBatch;
+                        endpoint.ConcurrentMessageLimit = MaxBatch;
+                        endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10),
+                            TimeSpan.FromMilliseconds(400)));
+                        context.ConfigureConsumer(consumer, endpoint);
+                    });
                 cfg.ReceiveEndpoint(IntegrationQueue(serviceName), endpoint =>
                 {
                     endpoint.PrefetchCount = 32;
@@ -198,6 +216,19 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>The service's inbound queue: kebab-case, prefixed with the service name.</summary>
     public static string IntegrationQueue(string serviceName) => $"{serviceName}-integration-events";
+
+    /// <summary>A batch endpoint's queue (<see cref="ServiceDefaultsOptions.BatchEndpoints"/>).</summary>
+    public static string IntegrationQueue(string serviceName, string batchEndpoint) => $"{serviceName}-integration-events-{batchEndpoint}";
+
+    /// <summary>The most messages a batch consumer takes at once (its <c>BatchOptions.MessageLimit</c>).</summary>
+    public const int MaxBatch = 64;
+
+    /// <summary>
+    /// Batch options for the consumers of <see cref="ServiceDefaultsOptions.BatchEndpoints"/>: up to <see cref="MaxBatch"/>
+    /// messages, waiting at most 20 ms after the first, one batch at a time.
+    /// </summary>
+    public static void Batched(BatchOptions batch) =>
+        batch.SetMessageLimit(MaxBatch).SetTimeLimit(TimeSpan.FromMilliseconds(20)).SetConcurrencyLimit(1);
 
     private static void AddHttpDefaults(this WebApplicationBuilder builder, string serviceName,
         System.Reflection.Assembly serviceAssembly)

@@ -36,7 +36,7 @@ public static class Broker
             try
             {
                 var queues = await QueuesAsync();
-                if (queues.Where(q => q.Key.EndsWith("-integration-events", StringComparison.Ordinal)).All(q => q.Value == 0)) return;
+                if (queues.Where(q => q.Key.Contains("-integration-events", StringComparison.Ordinal) && !q.Key.Contains('_')).All(q => q.Value == 0)) return;
             }
             catch (HttpRequestException)
             {

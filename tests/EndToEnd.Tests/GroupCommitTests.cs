@@ -25,7 +25,7 @@ public class GroupCommitTests(ServiceFixture<Applications> fixture) : IClassFixt
         await using var connection = new NpgsqlConnection(fixture.Host.Postgres);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "select count(*), count(distinct xmin::text), array_agg(distinct user_name) from mt_events where stream_id = any(@ids)",
+            "select count(*), count(distinct xmin::text), coalesce(array_agg(distinct user_name), '{}') from mt_events where stream_id = any(@ids)",
             connection);
         command.Parameters.AddWithValue("ids", ids.ToArray());
         await using var reader = await command.ExecuteReaderAsync();
@@ -59,6 +59,25 @@ public class GroupCommitTests(ServiceFixture<Applications> fixture) : IClassFixt
         Assert.Equal("not-today", (await Assert.ThrowsAsync<DomainRuleViolation>(() => refused)).Code);
         Assert.Equal(ids, await others);
         Assert.Equal(20, (await Stored(ids)).Events);
+    }
+
+    [Fact]
+    public async Task A_write_that_fails_after_writing_leaves_nothing_behind_and_the_others_commit()
+    {
+        var ids = Enumerable.Range(0, 20).Select(_ => Guid.NewGuid()).ToArray();
+        var halfWritten = Guid.NewGuid();
+        var failing = Commit.RunAsync<Guid>(Hospital, (session, _) =>
+        {
+            session.Events.StartStream(halfWritten, new AuditProbe("written, then refused", 1));
+            throw new DomainRuleViolation("changed-its-mind", "Refused after writing.");
+        }, CancellationToken.None);
+
+        var others = Task.WhenAll(ids.Select(id => Start(id, "fine")));
+
+        Assert.Equal("changed-its-mind", (await Assert.ThrowsAsync<DomainRuleViolation>(() => failing)).Code);
+        Assert.Equal(ids, await others);
+        Assert.Equal(20, (await Stored(ids)).Events);
+        Assert.Equal(0, (await Stored([halfWritten])).Events);
     }
 
     [Fact]

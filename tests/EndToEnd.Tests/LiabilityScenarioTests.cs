@@ -15,25 +15,11 @@ namespace SandboxRegistry.EndToEnd.Tests;
 public class LiabilityScenarioTests(SystemFixture system) : IClassFixture<SystemFixture>
 {
     private const string Ogrn = "1027700132195";
-    private static readonly TimeSpan Propagation = TimeSpan.FromSeconds(30);
-
-
-    private static async Task<JsonElement> Ok(Task<HttpResponseMessage> call, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        var response = await call;
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} {response.RequestMessage?.RequestUri}: {body}");
-        return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    private static async Task<JsonElement?> TryGet(HttpClient client, string path)
-    {
-        var response = await client.GetAsync(path);
-        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
-    }
+    private static Task<JsonElement> Ok(Task<HttpResponseMessage> call, HttpStatusCode expected = HttpStatusCode.OK) =>
+        Scenario.Ok(call, expected);
 
     private static Task<JsonElement> Until(HttpClient client, string path, Func<JsonElement, bool> condition, string because) =>
-        Eventually.Until(async () => await TryGet(client, path) is { } e && condition(e) ? e : (JsonElement?)null, Propagation, because);
+        Scenario.Until(client, path, condition, because);
 
     [Fact]
     public async Task A_harm_report_is_traced_to_the_deployed_version_and_the_commissions_suspension_reaches_every_service()
@@ -140,48 +126,13 @@ public class LiabilityScenarioTests(SystemFixture system) : IClassFixture<System
             .EnumerateArray().Select(c => c.GetProperty("citation").GetProperty("service").GetString()).Distinct().Order());
     }
 
-    private async Task<(Guid Regime, Guid Participation)> ApprovedParticipation(string title)
-    {
-        var regulator = system.Applications.Client(Tokens.Regulator("reg-sokolova"));
-        var applicant = system.Applications.Client(Tokens.Applicant(Ogrn, "compliance-officer"));
-        var regime = (await Ok(regulator.PostAsJsonAsync("/api/v1/regimes",
-            Requests.Regime(title, ["77"], "2026-01-01", "2028-12-31")), HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        var application = (await Ok(applicant.PostAsJsonAsync("/api/v1/applications", new
-        {
-            regimeId = regime,
-            company = new { legalName = "Aero LLC", ogrn = Ogrn, inn = "7707083893", address = "Moscow, Tverskaya 1" },
-            contact = new { email = "office@aero.example", phone = "+7 495 123-45-67" },
-            plannedAiUse = "Parcel delivery by drones over Moscow",
-            requestedTerm = new { startsOn = "2026-01-01", endsOn = "2027-12-31" },
-            territory = new[] { "77" },
-            insurance = new
-            {
-                insurerName = "Ingosstrakh", insurerInn = "7705042179", policyNumber = "GO-2026-0077",
-                sumInsured = new { amount = 30_000_000m, currency = "RUB" }, coveredRisks = new[] { "life", "health", "property" },
-                coversAiHarm = true, validFrom = "2026-01-01", validTo = "2027-12-31",
-            },
-            responsiblePersons = new[]
-            {
-                new { fullName = "Ivan Petrov", position = "CTO", areaOfResponsibility = "Autopilot", contact = new { email = "petrov@aero.example" } },
-            },
-        }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        await Ok(regulator.PostAsJsonAsync($"/api/v1/applications/{application}/reviewer", new { reviewer = "reg-sokolova" }));
-        var participation = (await Ok(regulator.PostAsJsonAsync($"/api/v1/applications/{application}/approval",
-            new { conditions = new[] { "Report every incident within 24 hours" } }))).GetProperty("participationId").GetGuid();
-        return (regime, participation);
-    }
+    private Task<(Guid Regime, Guid Participation)> ApprovedParticipation(string title) =>
+        Scenario.ApprovedParticipation(system, Ogrn, title);
 
     private async Task<Guid> RegisteredSystem(Guid participation)
     {
-        var owner = system.Registry.Client(Tokens.Applicant(Ogrn, "compliance-officer"));
-        await Until(owner, $"/api/v1/participations/{participation}", p => p.GetProperty("status").GetString() == "active",
-            "the registry should learn of the participation");
-        return (await Ok(owner.PostAsJsonAsync("/api/v1/ai-systems", new
-        {
-            name = "SkyDrop autopilot", description = "Flies delivery drones.", intendedPurpose = "Parcel delivery",
-            direction = "unmannedAircraft", developer = new { name = "Aero Vision LLC", ogrn = Ogrn }, operatorName = "Aero LLC",
-            autonomyLevel = "autonomous", riskClass = "high", technique = "computerVision",
-        }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await Scenario.KnownToRegistry(system, Ogrn, participation);
+        return await Scenario.RegisteredSystem(system, Ogrn, "SkyDrop autopilot");
     }
 
     private static object Version(string number) => new

@@ -37,6 +37,28 @@ public class AuditHashTests
         Assert.Equal("\"line\\u000abreak\\\\\"", CanonicalJson.Canonicalize("\"line\\nbreak\\\\\""));
 
     [Fact]
+    public void Escaped_and_literal_spellings_of_strings_and_numbers_give_the_same_bytes()
+    {
+        // Escapes a writer may choose (\/, \u00e9, a surrogate pair, \t) against the literal characters; integers
+        // against their exponent spelling; -0 against 0.
+        var escaped = """{"s":"caf\u00e9 \ud83d\ude97 a\/b \"q\" \\ \t","n":[1e2,-0,7,-12]}""";
+        var literal = "{\"n\":[100,0,7,-12],\"s\":\"café 🚗 a/b \\\"q\\\" \\\\ \\u0009\"}";
+
+        Assert.Equal("{\"n\":[100,0,7,-12],\"s\":\"café 🚗 a/b \\\"q\\\" \\\\ \\u0009\"}", CanonicalJson.Canonicalize(escaped));
+        Assert.Equal(CanonicalJson.Canonicalize(escaped), CanonicalJson.Canonicalize(literal));
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(CanonicalJson.Canonicalize(literal)), CanonicalJson.ToUtf8(literal).WrittenSpan.ToArray());
+    }
+
+    [Fact]
+    public void The_hash_of_json_data_is_the_hash_of_its_canonical_form()
+    {
+        var at = new DateTimeOffset(2026, 3, 14, 9, 30, 0, TimeSpan.Zero);
+
+        Assert.Equal(AuditHash.OfEvent(AuditHash.Genesis, "t", """{"a":1,"b":"Ж"}""", "u", at),
+            AuditHash.OfEventJson(AuditHash.Genesis, "t", """{ "b": "\u0416", "a": 1.0 }""", "u", at));
+    }
+
+    [Fact]
     public void The_event_hash_is_sha256_of_the_documented_lines()
     {
         var at = new DateTimeOffset(2026, 3, 14, 9, 30, 0, TimeSpan.FromHours(3));

@@ -22,11 +22,19 @@ public static class ReporterData
     /// <summary>Creates the reporter's key in <paramref name="session"/> (committed with the report) and encrypts with it.</summary>
     public static EncryptedReporter Seal(this PersonalDataVault vault, IDocumentSession session, Reporter reporter)
     {
-        var keyId = vault.NewSubject(session, out var key);
-        EncryptedValue? Optional(string? value) => string.IsNullOrWhiteSpace(value) ? null : vault.Encrypt(keyId, key, value.Trim());
-        return new EncryptedReporter(keyId, vault.Encrypt(keyId, key, reporter.FullName.Trim()),
+        var (sealedReporter, key) = vault.Seal(reporter);
+        session.Insert(key);
+        return sealedReporter;
+    }
+
+    /// <summary>Encrypts under a new key of the reporter's own; the key is to be stored with the report, or the data is lost.</summary>
+    public static (EncryptedReporter Reporter, PersonalDataKey Key) Seal(this PersonalDataVault vault, Reporter reporter)
+    {
+        var stored = vault.NewKey(out var key);
+        EncryptedValue? Optional(string? value) => string.IsNullOrWhiteSpace(value) ? null : vault.Encrypt(stored.Id, key, value.Trim());
+        return (new EncryptedReporter(stored.Id, vault.Encrypt(stored.Id, key, reporter.FullName.Trim()),
             new EncryptedContacts(Optional(reporter.Contacts.Email), Optional(reporter.Contacts.Phone), Optional(reporter.Contacts.PostalAddress)),
-            reporter.ConsentToProcessing);
+            reporter.ConsentToProcessing), stored);
     }
 
     public static ReporterView Reveal(EncryptedReporter reporter, IReadOnlyDictionary<Guid, byte[]> keys, ReporterErasure? erasure)

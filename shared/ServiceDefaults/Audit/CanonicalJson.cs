@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -14,55 +16,66 @@ namespace SandboxRegistry.ServiceDefaults.Audit;
 /// </summary>
 public static class CanonicalJson
 {
-    public static string Canonicalize(string json)
+    public static string Canonicalize(string json) => Encoding.UTF8.GetString(ToUtf8(json).WrittenSpan);
+
+    /// <summary>The canonical form of <paramref name="json"/> as the UTF-8 bytes that are hashed.</summary>
+    public static ArrayBufferWriter<byte> ToUtf8(string json)
     {
         using var document = JsonDocument.Parse(json);
-        var builder = new StringBuilder(json.Length);
-        Write(document.RootElement, builder);
-        return builder.ToString();
+        var output = new ArrayBufferWriter<byte>(json.Length + 16);
+        Write(document.RootElement, output);
+        return output;
     }
 
-    private static void Write(JsonElement element, StringBuilder output)
+    private static void Write(JsonElement element, ArrayBufferWriter<byte> output)
     {
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                output.Append('{');
-                var first = true;
-                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                var members = new List<(string Name, JsonElement Value)>();
+                foreach (var property in element.EnumerateObject()) members.Add((property.Name, property.Value));
+                members.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+                output.Write("{"u8);
+                for (var i = 0; i < members.Count; i++)
                 {
-                    if (!first) output.Append(',');
-                    first = false;
-                    WriteString(property.Name, output);
-                    output.Append(':');
-                    Write(property.Value, output);
+                    if (i > 0) output.Write(","u8);
+                    WriteString(members[i].Name, output);
+                    output.Write(":"u8);
+                    Write(members[i].Value, output);
                 }
-                output.Append('}');
+                output.Write("}"u8);
                 break;
             case JsonValueKind.Array:
-                output.Append('[');
+                output.Write("["u8);
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    if (index++ > 0) output.Append(',');
+                    if (index++ > 0) output.Write(","u8);
                     Write(item, output);
                 }
-                output.Append(']');
+                output.Write("]"u8);
                 break;
             case JsonValueKind.String:
-                WriteString(element.GetString()!, output);
+                // Without a backslash the stored bytes are the value itself (JSON allows no raw quote or control
+                // character inside a string), already canonical; otherwise decode and escape minimally.
+                var raw = JsonMarshal.GetRawUtf8Value(element);
+                if (raw.IndexOf((byte)'\\') < 0) output.Write(raw);
+                else WriteString(element.GetString()!, output);
                 break;
             case JsonValueKind.Number:
-                output.Append(Number(element.GetRawText()));
+                var number = JsonMarshal.GetRawUtf8Value(element);
+                // A plain integer is already canonical, except minus zero.
+                if (number.IndexOfAnyExcept("-0123456789"u8) < 0 && !number.SequenceEqual("-0"u8)) output.Write(number);
+                else output.Write(Encoding.UTF8.GetBytes(Number(element.GetRawText())));
                 break;
             case JsonValueKind.True:
-                output.Append("true");
+                output.Write("true"u8);
                 break;
             case JsonValueKind.False:
-                output.Append("false");
+                output.Write("false"u8);
                 break;
             default:
-                output.Append("null");
+                output.Write("null"u8);
                 break;
         }
     }
@@ -91,20 +104,26 @@ public static class CanonicalJson
         return negative && result != "0" ? "-" + result : result;
     }
 
-    private static void WriteString(string value, StringBuilder output)
+    private static void WriteString(string value, ArrayBufferWriter<byte> output)
     {
-        output.Append('"');
-        foreach (var c in value)
+        output.Write("\""u8);
+        var utf8 = Encoding.UTF8.GetBytes(value);
+        var from = 0;
+        for (var i = 0; i < utf8.Length; i++)
         {
-            switch (c)
+            var b = utf8[i];
+            if (b is not ((byte)'"' or (byte)'\\' or < 0x20)) continue;
+            output.Write(utf8.AsSpan(from, i - from));
+            output.Write(b switch
             {
-                case '"': output.Append("\\\""); break;
-                case '\\': output.Append("\\\\"); break;
-                case < ' ': output.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
-                default: output.Append(c); break;
-            }
+                (byte)'"' => "\\\""u8,
+                (byte)'\\' => "\\\\"u8,
+                _ => Encoding.ASCII.GetBytes($"\\u{b:x4}"),
+            });
+            from = i + 1;
         }
-        output.Append('"');
+        output.Write(utf8.AsSpan(from));
+        output.Write("\""u8);
     }
 }
 
@@ -118,7 +137,21 @@ public static class AuditHash
     /// who (the user name recorded with the event) and when (UTC, yyyy-MM-ddTHH:mm:ss.fffffffZ), joined by line feeds.
     /// </summary>
     public static string OfEvent(string previousHash, string eventType, string canonicalData, string? by, DateTimeOffset at) =>
-        Sha256($"{previousHash}\n{eventType}\n{canonicalData}\n{by ?? ""}\n{Instant(at)}");
+        OfEvent(previousHash, eventType, Encoding.UTF8.GetBytes(canonicalData), by, at);
+
+    /// <inheritdoc cref="OfEvent(string, string, string, string?, DateTimeOffset)"/>
+    public static string OfEvent(string previousHash, string eventType, ReadOnlySpan<byte> canonicalData, string? by, DateTimeOffset at)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes($"{previousHash}\n{eventType}\n"));
+        sha.AppendData(canonicalData);
+        sha.AppendData(Encoding.UTF8.GetBytes($"\n{by ?? ""}\n{Instant(at)}"));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary><see cref="OfEvent(string, string, string, string?, DateTimeOffset)"/> of data given as any JSON spelling.</summary>
+    public static string OfEventJson(string previousHash, string eventType, string json, string? by, DateTimeOffset at) =>
+        OfEvent(previousHash, eventType, CanonicalJson.ToUtf8(json).WrittenSpan, by, at);
 
     /// <summary>Running hash over the global sequence: SHA-256 of the previous running hash and the event's hash.</summary>
     public static string Running(string previousRunning, string eventHash) => Sha256($"{previousRunning}\n{eventHash}");

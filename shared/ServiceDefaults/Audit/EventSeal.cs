@@ -40,7 +40,7 @@ public sealed class EventSealProjection : IProjection
             foreach (var e in stream.OrderBy(e => e.Version))
             {
                 var at = e.Timestamp == default ? DateTimeOffset.UtcNow : e.Timestamp;
-                var hash = AuditHash.OfEvent(previous, e.EventTypeName, CanonicalJson.Canonicalize(serializer.ToJson(e.Data)),
+                var hash = AuditHash.OfEventJson(previous, e.EventTypeName, serializer.ToJson(e.Data),
                     e.UserName, at);
                 operations.Insert(new EventSeal(e.Id, stream.Key, e.Version, e.EventTypeName, e.UserName, at, previous, hash));
                 previous = hash;

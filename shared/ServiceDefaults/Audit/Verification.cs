@@ -61,7 +61,7 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
     }
 
     internal static string Recompute(StoredEvent row, EventSeal seal) =>
-        AuditHash.OfEvent(seal.PreviousHash, row.Type, CanonicalJson.Canonicalize(row.Data), row.UserName, seal.At);
+        AuditHash.OfEventJson(seal.PreviousHash, row.Type, row.Data, row.UserName, seal.At);
 
     /// <summary>All events in global order, each with its seal.</summary>
     internal IAsyncEnumerable<StoredEvent> ReadAllAsync(long upToSequence, CancellationToken ct) =>
@@ -76,7 +76,7 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
     /// inserted behind its back): computed the same way by the checkpointer and by verification, so both agree on it.
     /// </summary>
     internal static string Unsealed(StoredEvent row) =>
-        AuditHash.OfEvent(AuditHash.Genesis, row.Type, CanonicalJson.Canonicalize(row.Data), row.UserName, DateTimeOffset.UnixEpoch);
+        AuditHash.OfEventJson(AuditHash.Genesis, row.Type, row.Data, row.UserName, DateTimeOffset.UnixEpoch);
 
     private async IAsyncEnumerable<StoredEvent> ReadAsync(string where, [EnumeratorCancellation] CancellationToken ct,
         params (string Name, object Value)[] parameters)

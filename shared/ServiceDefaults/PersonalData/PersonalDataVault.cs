@@ -40,10 +40,17 @@ public sealed class PersonalDataVault(IOptions<VaultOptions> options, TimeProvid
     /// <summary>Creates a key for a new data subject in the session (committed with the caller's changes).</summary>
     public Guid NewSubject(IDocumentSession session, out byte[] key)
     {
+        var stored = NewKey(out key);
+        session.Insert(stored);
+        return stored.Id;
+    }
+
+    /// <summary>A key for a new data subject, and the document (the key wrapped under the master key) to store.</summary>
+    public PersonalDataKey NewKey(out byte[] key)
+    {
         key = RandomNumberGenerator.GetBytes(32);
         var id = Guid.CreateVersion7();
-        session.Insert(new PersonalDataKey(id, Convert.ToBase64String(Encrypt(_master, key, id)), clock.GetUtcNow()));
-        return id;
+        return new PersonalDataKey(id, Convert.ToBase64String(Encrypt(_master, key, id)), clock.GetUtcNow());
     }
 
     public EncryptedValue Encrypt(Guid keyId, byte[] key, string plaintext) =>

@@ -1,5 +1,6 @@
 using Marten;
 using MassTransit;
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 using SandboxRegistry.AiSystemRegistry.ReportedIncidents;
 using SandboxRegistry.Contracts;
@@ -43,7 +44,7 @@ public class ReportedIncidentsTests(ServiceFixture<ServiceMarker> fixture) : ICl
 
         await Publish(message);
         await Publish(message); // a redelivery
-        // The queue is consumed in order: once this one is applied, the redelivery was handled before it.
+        // One batch at a time, filled in queue order: once this one is applied, the redelivery before it was handled.
         var marker = Reported(systemId) with { Source = message.Source with { EventId = Guid.NewGuid(), StreamVersion = 2 } };
         await Publish(marker);
         await Eventually.True(async () => (await Processed(marker.Source.EventId)).Count == 1, because: "the marker is applied");
@@ -55,6 +56,36 @@ public class ReportedIncidentsTests(ServiceFixture<ServiceMarker> fixture) : ICl
         var applied = Assert.Single(await Processed(message.Source.EventId));
         Assert.Equal(nameof(HarmIncidentReportedConsumer), applied.Consumer);
         Assert.Equal(1, await session.Query<ReportedIncident>().CountAsync(r => r.ClaimedAiSystemId == systemId && r.Id == message.IncidentId));
+    }
+
+    [Fact]
+    public async Task A_burst_of_reports_is_applied_in_shared_transactions()
+    {
+        var systemId = Guid.NewGuid();
+        var burst = Enumerable.Range(0, 60).Select(_ => Reported(systemId)).ToList();
+
+        await Task.WhenAll(burst.Select(Publish));
+        var ids = burst.Select(m => m.Source.EventId).ToArray();
+        await Eventually.True(async () => await AppliedCount(ids) == burst.Count, because: "every report of the burst is applied");
+
+        await using var connection = new NpgsqlConnection(fixture.Host.Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select count(*), count(distinct xmin::text) from mt_doc_processedmessage where (data->>'messageId')::uuid = any(@ids)",
+            connection);
+        command.Parameters.AddWithValue("ids", ids);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal(60, reader.GetInt64(0));
+        Assert.True(reader.GetInt64(1) < 60 / 2, $"60 reports took {reader.GetInt64(1)} transactions");
+        await using var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        Assert.Equal(60, await session.Query<ReportedIncident>().CountAsync(r => r.ClaimedAiSystemId == systemId));
+    }
+
+    private async Task<int> AppliedCount(Guid[] messageIds)
+    {
+        await using var session = fixture.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return await session.Query<ProcessedMessage>().CountAsync(p => messageIds.Contains(p.MessageId));
     }
 
     [Fact]

@@ -142,18 +142,19 @@ public static class ReportIncident
 
         var incidentId = Guid.CreateVersion7();
         var receipt = new IncidentReceipt(incidentId, NewTrackingCode(), 1);
-        var now = clock.GetUtcNow();
+        // Validated above and decided here, per request and concurrently; only the writes join concurrent reports of the
+        // same integration in one transaction. The reporter's new key, the incident and the idempotency key commit
+        // together or not at all.
+        var (reporter, reporterKey) = vault.Seal(request.Reporter);
+        var reported = Decide(incidentId, receipt.TrackingCode, request, reporter, profile.Value, actor, clock.GetUtcNow());
+        var record = new IdempotencyRecord(recordId, reported.ClientId, idempotencyKey, requestHash, incidentId, receipt, reported.ReportedAt);
         try
         {
-            // Validated above, per request; only the writes join concurrent reports of the same integration in one
-            // transaction. The reporter's new key, the incident and the idempotency key commit together or not at all.
             await commit.RunAsync(actor, (shared, _) =>
             {
-                var reported = Decide(incidentId, receipt.TrackingCode, request, vault.Seal(shared, request.Reporter), profile.Value,
-                    actor, now);
+                shared.Insert(reporterKey);
                 shared.Events.StartStream<Incident>(incidentId, reported);
-                shared.Insert(new IdempotencyRecord(recordId, reported.ClientId, idempotencyKey, requestHash, incidentId, receipt,
-                    reported.ReportedAt));
+                shared.Insert(record);
                 return Task.FromResult(receipt);
             }, ct);
         }
