@@ -55,6 +55,7 @@ if (mode is "dossier" or "services")
     Print(await ServiceBenchmarks.DossierAsync(endpoints, Option("--incidents", 100_000), Option("--dossier-connections", 8),
         TimeSpan.FromSeconds(mode is "services" ? Option("--dossier-seconds", 20) : Option("--seconds", 20))));
 
+await ServiceBenchmarks.DropScratchDatabasesAsync(endpoints);
 Console.WriteLine("summary:");
 foreach (var f in figures.Where(f => f.Target is not null)) Console.WriteLine($"  {f}");
 return figures.Any(f => f.Met == false) ? 2 : 0;

@@ -175,8 +175,20 @@ public static class ServiceBenchmarks
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await Admin(endpoints.AdminPostgres, $"drop database if exists {database} with (force)");
+            // Dropped at the end of the whole run, not here: DROP DATABASE forces an immediate checkpoint, and the
+            // full-page writes after it would weigh on the phases that follow.
+            ScratchDatabases.Add(database);
         }
+    }
+
+    private static readonly List<string> ScratchDatabases = [];
+
+    /// <summary>Drops the scratch databases the run created (call once, after the last phase).</summary>
+    public static async Task DropScratchDatabasesAsync(Endpoints endpoints)
+    {
+        foreach (var database in ScratchDatabases)
+            await Admin(endpoints.AdminPostgres, $"drop database if exists {database} with (force)");
+        ScratchDatabases.Clear();
     }
 
     // ---- 3. Propagation: 201 in IncidentClaims -> applied in AiSystemRegistry's read model ------------------------
