@@ -37,14 +37,14 @@ public static class Inbox
         string Id(ConsumeContext<T> context) =>
             $"{consumer}/{context.MessageId ?? throw new InvalidOperationException("A message without a MessageId cannot be deduplicated."):N}";
 
-        var done = (await session.LoadManyAsync<ProcessedMessage>(batch.Select(Id).Distinct()))
-            .Select(p => p.Id).ToHashSet();
+        var ids = batch.Select(Id).ToList();
+        var done = (await session.LoadManyAsync<ProcessedMessage>(ids.Distinct())).Select(p => p.Id).ToHashSet();
         var fresh = new List<ConsumeContext<T>>(batch.Length);
-        foreach (var context in batch)
+        for (var i = 0; i < ids.Count; i++)
         {
-            if (!done.Add(Id(context))) continue;
-            session.Insert(new ProcessedMessage(Id(context), context.MessageId!.Value, consumer, typeof(T).Name, clock.GetUtcNow()));
-            fresh.Add(context);
+            if (!done.Add(ids[i])) continue;
+            session.Insert(new ProcessedMessage(ids[i], batch[i].MessageId!.Value, consumer, typeof(T).Name, clock.GetUtcNow()));
+            fresh.Add(batch[i]);
         }
         return fresh;
     }

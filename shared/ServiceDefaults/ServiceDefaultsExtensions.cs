@@ -198,21 +198,24 @@ public static class ServiceDefaultsExtensions
                         // Every message of a batch is in hand at once, and the next batch's are already prefetched.
                         endpoint.PrefetchCount = 2 * MaxBatch;
                         endpoint.ConcurrentMessageLimit = MaxBatch;
-                        endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10),
-                            TimeSpan.FromMilliseconds(400)));
+                        RetryInPlace(endpoint);
                         context.ConfigureConsumer(consumer, endpoint);
                     });
                 cfg.ReceiveEndpoint(IntegrationQueue(serviceName), endpoint =>
                 {
                     endpoint.PrefetchCount = 32;
                     endpoint.ConcurrentMessageLimit = 1;
-                    endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10),
-                        TimeSpan.FromMilliseconds(400)));
+                    RetryInPlace(endpoint);
                     endpoint.ConfigureConsumers(context);
                 });
             });
         });
     }
+
+    /// <summary>Failed deliveries are retried in place with exponential back-off, then moved to the _error queue.</summary>
+    private static void RetryInPlace(IReceiveEndpointConfigurator endpoint) =>
+        endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10),
+            TimeSpan.FromMilliseconds(400)));
 
     /// <summary>The service's inbound queue: kebab-case, prefixed with the service name.</summary>
     public static string IntegrationQueue(string serviceName) => $"{serviceName}-integration-events";

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SandboxRegistry.Testing;
+using static SandboxRegistry.EndToEnd.Tests.Scenario;
 
 namespace SandboxRegistry.EndToEnd.Tests;
 
@@ -15,12 +16,6 @@ namespace SandboxRegistry.EndToEnd.Tests;
 public class LiabilityScenarioTests(SystemFixture system) : IClassFixture<SystemFixture>
 {
     private const string Ogrn = "1027700132195";
-    private static Task<JsonElement> Ok(Task<HttpResponseMessage> call, HttpStatusCode expected = HttpStatusCode.OK) =>
-        Scenario.Ok(call, expected);
-
-    private static Task<JsonElement> Until(HttpClient client, string path, Func<JsonElement, bool> condition, string because) =>
-        Scenario.Until(client, path, condition, because);
-
     [Fact]
     public async Task A_harm_report_is_traced_to_the_deployed_version_and_the_commissions_suspension_reaches_every_service()
     {
