@@ -50,6 +50,15 @@ public static class AuthDefaults
                 NameClaimType = "sub",
                 RoleClaimType = Roles.RoleClaim,
             };
+            var maxLifetime = auth.GetValue("MaxTokenLifetime", TimeSpan.FromHours(24));
+            options.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    if (TokenRules.Problem(context.Principal!, context.SecurityToken, maxLifetime) is { } problem) context.Fail(problem);
+                    return Task.CompletedTask;
+                },
+            };
             if (!string.IsNullOrWhiteSpace(authority))
             {
                 options.Authority = authority;
@@ -71,5 +80,36 @@ public static class AuthDefaults
             .AddPolicy(Policies.Integration, p => p.RequireRole(Roles.Integration).RequireClaim(Roles.ClientIdClaim))
             .AddPolicy(Policies.Auditor, p => p.RequireRole(Roles.Auditor))
             .AddPolicy(Policies.RegulatorOrAuditor, p => p.RequireRole(Roles.Regulator, Roles.Auditor));
+    }
+}
+
+/// <summary>
+/// What a valid signature does not prove: a token names exactly one role (the policies and the object rules must see
+/// the same caller), a subject, the company (org) of an applicant and the client id of an integration, none of them
+/// empty, and it is not issued for longer than Auth:MaxTokenLifetime. A token that breaks one is refused (401).
+/// </summary>
+public static class TokenRules
+{
+    public static string? Problem(ClaimsPrincipal principal, SecurityToken token, TimeSpan maxLifetime)
+    {
+        var roles = principal.FindAll(Roles.RoleClaim).ToList();
+        if (roles.Count != 1) return "A token must carry exactly one role.";
+        if (Single(principal, "sub") is null) return "A token must name its subject (sub).";
+        var role = roles[0].Value;
+        if (role == Roles.Applicant && Single(principal, Roles.OrgClaim) is null)
+            return "An applicant's token must carry one non-empty org claim.";
+        if (role == Roles.Integration && Single(principal, Roles.ClientIdClaim) is null)
+            return "An integration's token must carry one non-empty client_id claim.";
+        var issued = token is Microsoft.IdentityModel.JsonWebTokens.JsonWebToken { IssuedAt: var iat } && iat > DateTime.MinValue ? iat
+            : token.ValidFrom > DateTime.MinValue ? token.ValidFrom
+            : DateTime.UtcNow;
+        if (token.ValidTo - issued > maxLifetime) return $"A token may be valid for at most {maxLifetime}.";
+        return null;
+    }
+
+    private static string? Single(ClaimsPrincipal principal, string type)
+    {
+        var values = principal.FindAll(type).Select(c => c.Value).ToList();
+        return values.Count == 1 && !string.IsNullOrWhiteSpace(values[0]) && InputRules.NameProblem(values[0], 200) is null ? values[0] : null;
     }
 }

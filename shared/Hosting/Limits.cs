@@ -24,11 +24,32 @@ public static class RateLimits
     /// <summary>Largest request body accepted (Kestrel enforces it for chunked bodies too).</summary>
     public const long MaxBodyBytes = 1024 * 1024;
 
-    /// <summary>Refuses a declared oversized body before anything reads it: 413 with problem details.</summary>
-    public static IApplicationBuilder UseBodySizeLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    /// <summary>Longest request target (path and query) accepted.</summary>
+    public const int MaxRequestTargetBytes = 8 * 1024;
+
+    /// <summary>Most bytes of request headers accepted, all together.</summary>
+    public const int MaxHeaderBytes = 32 * 1024;
+
+    /// <summary>
+    /// Refuses a declared oversized body before anything reads it (413), a request target over
+    /// <see cref="MaxRequestTargetBytes"/> (414) and headers over <see cref="MaxHeaderBytes"/> (431), with problem details.
+    /// Kestrel's own limits sit above these (they answer without a body); a chunked body is cut off by Kestrel at
+    /// <see cref="MaxBodyBytes"/> while it is read, which ProblemDetailsMapping answers as 413 too.
+    /// </summary>
+    public static IApplicationBuilder UseRequestSizeLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (context.Request.ContentLength > MaxBodyBytes)
+        var request = context.Request;
+        if (request.ContentLength > MaxBodyBytes)
             throw new BadHttpRequestException($"The request body is larger than {MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+        if (request.Path.Value?.Length + request.QueryString.Value?.Length > MaxRequestTargetBytes)
+            throw new BadHttpRequestException($"The request target is longer than {MaxRequestTargetBytes} bytes.", StatusCodes.Status414UriTooLong);
+        var headerBytes = 0L;
+        foreach (var (name, values) in request.Headers)
+            foreach (var value in values)
+                headerBytes += name.Length + (value?.Length ?? 0) + 4;
+        if (headerBytes > MaxHeaderBytes)
+            throw new BadHttpRequestException($"The request headers are larger than {MaxHeaderBytes} bytes.",
+                StatusCodes.Status431RequestHeaderFieldsTooLarge);
         await next(context);
     });
 

@@ -45,13 +45,26 @@ public sealed class ProblemDetailsMapping(IProblemDetailsService problems, ILogg
                 "stale-version"),
         ExistingStreamIdCollisionException => Problem(StatusCodes.Status409Conflict, "The resource already exists.",
             "A resource with this id already exists.", "already-exists"),
-        BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
-            Problem(StatusCodes.Status413PayloadTooLarge, "The request body is too large.", bad.Message, "body-too-large"),
+        // Kestrel's limit on a chunked body surfaces while the JSON is read, wrapped in the binder's 400.
+        BadHttpRequestException bad when TooLarge(bad) =>
+            Problem(StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
+                $"The request body is larger than {RateLimits.MaxBodyBytes} bytes.", "body-too-large"),
+        BadHttpRequestException { StatusCode: StatusCodes.Status414UriTooLong } bad =>
+            Problem(bad.StatusCode, "The request target is too long.", bad.Message, "uri-too-long"),
+        BadHttpRequestException { StatusCode: StatusCodes.Status431RequestHeaderFieldsTooLarge } bad =>
+            Problem(bad.StatusCode, "The request headers are too large.", bad.Message, "headers-too-large"),
         BadHttpRequestException { InnerException: System.Text.Json.JsonException json } => MalformedJson(json),
         BadHttpRequestException bad => Problem(bad.StatusCode, "The request could not be read.", bad.Message, "malformed-request"),
         _ => Problem(StatusCodes.Status500InternalServerError, "An unexpected error occurred.",
             "The error was logged; retrying may help.", "internal-error"),
     };
+
+    private static bool TooLarge(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }) return true;
+        return false;
+    }
 
     private static ProblemDetails Invalid(string field, string message)
     {
@@ -63,7 +76,14 @@ public sealed class ProblemDetailsMapping(IProblemDetailsService problems, ILogg
     // Name the field that could not be read, as a validation error would, but never echo the body.
     private static ProblemDetails MalformedJson(System.Text.Json.JsonException json)
     {
-        var field = json.Path is { Length: > 2 } path ? path[2..] : "body";
+        var field = InputRuleException.FieldOf(json);
+        if (json is InputRuleException rule)
+        {
+            var refused = Problem(StatusCodes.Status400BadRequest, "The request has invalid fields.", $"'{field}' {rule.Message}",
+                "validation-failed");
+            refused.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [$"'{field}' {rule.Message}"] };
+            return refused;
+        }
         var problem = Problem(StatusCodes.Status400BadRequest, "The request body is not valid JSON for this request.",
             $"'{field}' could not be read: wrong JSON syntax, type or value.", "malformed-json");
         problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [$"'{field}' has a value of the wrong type or format."] };

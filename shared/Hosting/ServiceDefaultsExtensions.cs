@@ -18,6 +18,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -247,14 +248,30 @@ public static class ServiceDefaultsExtensions
         System.Reflection.Assembly serviceAssembly)
     {
         var services = builder.Services;
+        var limits = builder.Configuration.GetSection(InputLimits.Section).Get<InputLimits>() ?? new InputLimits();
+        services.AddSingleton(limits);
         services.ConfigureHttpJsonOptions(o =>
         {
-            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            InputRules.Apply(o.SerializerOptions, limits);
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
         });
         // Malformed JSON throws BadHttpRequestException, which ProblemDetailsMapping answers as a 400.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RateLimits.MaxBodyBytes);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = RateLimits.MaxBodyBytes;
+            // Kestrel answers its own limits with an empty body; above ours, so that UseRequestSizeLimits answers first,
+            // with problem details.
+            k.Limits.MaxRequestLineSize = 4 * RateLimits.MaxRequestTargetBytes;
+            k.Limits.MaxRequestHeadersTotalSize = 4 * RateLimits.MaxHeaderBytes;
+        });
+        // CORS is off unless Cors:AllowedOrigins names the origins of a browser front end.
+        var origins = builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+        services.AddCors(o => o.AddDefaultPolicy(p =>
+        {
+            if (origins.Length > 0) p.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("ETag", "Location");
+        }));
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
@@ -297,12 +314,16 @@ public static class ServiceDefaultsExtensions
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseBodySizeLimit();
+        app.UseSecurityHeaders();
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
+        app.UseRequestSizeLimits();
         app.UseStatusCodePages();
         app.UseSwagger();
         app.UseSwaggerUI();
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRequestRules();
         app.UseRateLimiter();
         app.UseRequestTimeouts();
 

@@ -105,7 +105,7 @@ public sealed record ResponsibleParty(string Kind, string Id, string Name);
 
 public sealed record CommissionMember(string FullName, string Position);
 
-public sealed record Dissent(string Member, string Text);
+public sealed record Dissent(string Member, [property: FreeText] string Text);
 
 public sealed record Conclusion(
     CausalLink CausalLink,

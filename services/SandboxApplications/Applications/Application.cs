@@ -16,7 +16,7 @@ public sealed record Term(DateOnly StartsOn, DateOnly EndsOn)
 }
 
 /// <summary>A person responsible for the use of AI solutions (169-FZ) as the applicant names them in a request.</summary>
-public sealed record ResponsiblePersonDetails(string FullName, string Position, string AreaOfResponsibility, Contact Contact);
+public sealed record ResponsiblePersonDetails(string FullName, string Position, [property: FreeText] string AreaOfResponsibility, Contact Contact);
 
 /// <summary>
 /// A responsible person as stored: name and position in clear (officials acting for the company, published to the

@@ -8,7 +8,7 @@ using SandboxRegistry.EventSourcing.PersonalData;
 namespace SandboxRegistry.SandboxApplications.ErasingContacts;
 
 /// <param name="LegalGround">The recorded ground, e.g. "152-FZ art. 21 p. 5: the person left the company".</param>
-public sealed record EraseContactsRequest(string LegalGround);
+public sealed record EraseContactsRequest([property: FreeText] string LegalGround);
 
 public sealed class EraseContactsValidator : AbstractValidator<EraseContactsRequest>
 {

@@ -5,7 +5,7 @@ using SandboxRegistry.AiSystemRegistry.Deployments;
 
 namespace SandboxRegistry.AiSystemRegistry.AiSystems.Recalling;
 
-public sealed record RecallVersionRequest(string Reason);
+public sealed record RecallVersionRequest([property: FreeText] string Reason);
 
 public sealed class RecallVersionValidator : AbstractValidator<RecallVersionRequest>
 {

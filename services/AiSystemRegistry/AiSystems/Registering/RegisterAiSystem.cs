@@ -8,8 +8,8 @@ public sealed record DeveloperRequest(string Name, string? Ogrn, string? Inn, st
 
 public sealed record RegisterAiSystemRequest(
     string Name,
-    string Description,
-    string IntendedPurpose,
+    [property: FreeText] string Description,
+    [property: FreeText] string IntendedPurpose,
     Direction Direction,
     DeveloperRequest Developer,
     string OperatorName,

@@ -7,9 +7,9 @@ namespace SandboxRegistry.AiSystemRegistry.AiSystems.Releasing;
 public sealed record ReleaseVersionRequest(
     string Version,
     string ArtifactSha256,
-    string ChangeSummary,
-    string TrainingDataSummary,
-    string EvaluationSummary);
+    [property: FreeText] string ChangeSummary,
+    [property: FreeText] string TrainingDataSummary,
+    [property: FreeText] string EvaluationSummary);
 
 public sealed class ReleaseVersionValidator : AbstractValidator<ReleaseVersionRequest>
 {

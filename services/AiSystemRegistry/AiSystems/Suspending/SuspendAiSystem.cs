@@ -4,7 +4,7 @@ using Marten;
 
 namespace SandboxRegistry.AiSystemRegistry.AiSystems.Suspending;
 
-public sealed record SuspendAiSystemRequest(string Reason);
+public sealed record SuspendAiSystemRequest([property: FreeText] string Reason);
 
 public sealed class SuspendAiSystemValidator : AbstractValidator<SuspendAiSystemRequest>
 {

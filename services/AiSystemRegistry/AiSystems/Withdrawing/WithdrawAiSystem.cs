@@ -5,7 +5,7 @@ using SandboxRegistry.AiSystemRegistry.Deployments;
 
 namespace SandboxRegistry.AiSystemRegistry.AiSystems.Withdrawing;
 
-public sealed record WithdrawAiSystemRequest(string Reason);
+public sealed record WithdrawAiSystemRequest([property: FreeText] string Reason);
 
 public sealed class WithdrawAiSystemValidator : AbstractValidator<WithdrawAiSystemRequest>
 {

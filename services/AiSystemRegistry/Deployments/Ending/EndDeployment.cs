@@ -5,7 +5,7 @@ using SandboxRegistry.AiSystemRegistry.AiSystems;
 
 namespace SandboxRegistry.AiSystemRegistry.Deployments.Ending;
 
-public sealed record EndDeploymentRequest(string Reason);
+public sealed record EndDeploymentRequest([property: FreeText] string Reason);
 
 public sealed class EndDeploymentValidator : AbstractValidator<EndDeploymentRequest>
 {

@@ -9,7 +9,7 @@ public sealed record OpenClaimRequest(Money? Claimed);
 
 public sealed record PayClaimRequest(Money Amount);
 
-public sealed record DenyClaimRequest(string Reason);
+public sealed record DenyClaimRequest([property: FreeText] string Reason);
 
 public sealed class OpenClaimValidator : AbstractValidator<OpenClaimRequest>
 {

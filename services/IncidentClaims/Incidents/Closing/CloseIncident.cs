@@ -4,7 +4,7 @@ using Marten;
 
 namespace SandboxRegistry.IncidentClaims.Incidents.Closing;
 
-public sealed record CloseIncidentRequest(IncidentOutcome? Outcome, string? Summary);
+public sealed record CloseIncidentRequest(IncidentOutcome? Outcome, [property: FreeText] string? Summary);
 
 public sealed class CloseIncidentValidator : AbstractValidator<CloseIncidentRequest>
 {

@@ -6,7 +6,7 @@ using SandboxRegistry.EventSourcing.PersonalData;
 namespace SandboxRegistry.IncidentClaims.Incidents.ErasingReporterData;
 
 /// <param name="LegalGround">The recorded ground, e.g. "152-FZ art. 21 p. 5: withdrawal of consent".</param>
-public sealed record EraseReporterDataRequest(string LegalGround);
+public sealed record EraseReporterDataRequest([property: FreeText] string LegalGround);
 
 public sealed class EraseReporterDataValidator : AbstractValidator<EraseReporterDataRequest>
 {

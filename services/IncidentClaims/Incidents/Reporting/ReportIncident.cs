@@ -16,8 +16,8 @@ public sealed record HarmRequest(HarmType? Type, Severity? Severity, int Persons
 public sealed record ReportIncidentRequest(
     Channel? Channel,
     string Title,
-    string Description,
-    string AiInvolvement,
+    [property: FreeText] string Description,
+    [property: FreeText] string AiInvolvement,
     DateTimeOffset? OccurredAt,
     DateTimeOffset? AwareAt,
     Location Location,
@@ -87,7 +87,15 @@ public sealed record IncidentReceipt(Guid Id, string TrackingCode, long Version)
 /// same transaction as the new incident stream, so a key is either spent with its incident or not at all.
 /// </summary>
 public sealed record IdempotencyRecord(string Id, string ClientId, string Key, string RequestSha256, Guid IncidentId,
-    IncidentReceipt Response, DateTimeOffset CreatedAt);
+    IncidentReceipt Response, DateTimeOffset CreatedAt)
+{
+    /// <summary>
+    /// The record's id: the client id's length, then the client id, then the key. The length prefix makes the pair
+    /// unambiguous ("x" with "k/1" and "x/k" with "1" are different ids), whatever characters either part holds.
+    /// </summary>
+    public static string IdOf(string clientId, string key) =>
+        $"{clientId.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{clientId}/{key}";
+}
 
 public static class ReportIncident
 {
@@ -136,7 +144,7 @@ public static class ReportIncident
                 title: "The request has invalid fields.", extensions: new Dictionary<string, object?> { ["code"] = "validation-failed" });
 
         var actor = Actor.From(user);
-        var recordId = $"{actor.ClientId}/{idempotencyKey}";
+        var recordId = IdempotencyRecord.IdOf(actor.ClientId!, idempotencyKey);
         var requestHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, json.Value.SerializerOptions)));
 
         var incidentId = Guid.CreateVersion7();

@@ -13,11 +13,11 @@ namespace SandboxRegistry.IncidentClaims.Incidents.Triaging;
 public sealed record LinkRequest(Guid? AiSystemId, Guid? DeploymentId);
 
 /// <summary>Links to a version the regulator names, when no deployment matches place and time.</summary>
-public sealed record LinkExplicitlyRequest(Guid VersionId, Guid? ParticipationId, string Reason);
+public sealed record LinkExplicitlyRequest(Guid VersionId, Guid? ParticipationId, [property: FreeText] string Reason);
 
-public sealed record NotAiRelatedRequest(string Reason);
+public sealed record NotAiRelatedRequest([property: FreeText] string Reason);
 
-public sealed record MarkDuplicateRequest(Guid DuplicateOf, string? Reason);
+public sealed record MarkDuplicateRequest(Guid DuplicateOf, [property: FreeText] string? Reason);
 
 public sealed class LinkExplicitlyValidator : AbstractValidator<LinkExplicitlyRequest>
 {

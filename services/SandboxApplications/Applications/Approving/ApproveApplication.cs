@@ -7,7 +7,7 @@ using SandboxRegistry.SandboxApplications.Regimes;
 namespace SandboxRegistry.SandboxApplications.Applications.Approving;
 
 /// <param name="ParticipationTerm">Defaults to the requested term; may be shorter, never longer.</param>
-public sealed record ApproveApplicationRequest(IReadOnlyList<string>? Conditions, Term? ParticipationTerm);
+public sealed record ApproveApplicationRequest([property: FreeText] IReadOnlyList<string>? Conditions, Term? ParticipationTerm);
 
 public sealed class ApproveApplicationValidator : AbstractValidator<ApproveApplicationRequest>
 {

@@ -7,7 +7,7 @@ using SandboxRegistry.EventSourcing.PersonalData;
 
 namespace SandboxRegistry.SandboxApplications.Applications.ProvidingInformation;
 
-public sealed record ProvideInformationRequest(string Answer, ApplicationCorrections? Corrections);
+public sealed record ProvideInformationRequest([property: FreeText] string Answer, ApplicationCorrections? Corrections);
 
 public sealed class ProvideInformationValidator : AbstractValidator<ProvideInformationRequest>
 {

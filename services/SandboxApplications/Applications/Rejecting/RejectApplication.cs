@@ -5,7 +5,7 @@ using Marten;
 namespace SandboxRegistry.SandboxApplications.Applications.Rejecting;
 
 /// <param name="GroundText">The ground in words; required when the ground is "other".</param>
-public sealed record RejectApplicationRequest(RejectionGround Ground, string? GroundText, IReadOnlyList<string> Reasons);
+public sealed record RejectApplicationRequest(RejectionGround Ground, [property: FreeText] string? GroundText, [property: FreeText] IReadOnlyList<string> Reasons);
 
 public sealed class RejectApplicationValidator : AbstractValidator<RejectApplicationRequest>
 {

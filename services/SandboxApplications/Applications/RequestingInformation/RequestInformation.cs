@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace SandboxRegistry.SandboxApplications.Applications.RequestingInformation;
 
-public sealed record RequestInformationRequest(IReadOnlyList<string> Questions);
+public sealed record RequestInformationRequest([property: FreeText] IReadOnlyList<string> Questions);
 
 public sealed class RequestInformationValidator : AbstractValidator<RequestInformationRequest>
 {

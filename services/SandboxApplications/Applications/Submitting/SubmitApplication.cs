@@ -14,7 +14,7 @@ public sealed record SubmitApplicationRequest(
     Guid RegimeId,
     Company Company,
     Contact Contact,
-    string PlannedAiUse,
+    [property: FreeText] string PlannedAiUse,
     Term RequestedTerm,
     IReadOnlyList<string> Territory,
     InsurancePolicy Insurance,

@@ -4,7 +4,7 @@ using Marten;
 
 namespace SandboxRegistry.SandboxApplications.Applications.Withdrawing;
 
-public sealed record WithdrawApplicationRequest(string? Reason);
+public sealed record WithdrawApplicationRequest([property: FreeText] string? Reason);
 
 public sealed class WithdrawApplicationValidator : AbstractValidator<WithdrawApplicationRequest>
 {

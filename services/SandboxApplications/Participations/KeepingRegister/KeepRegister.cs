@@ -7,7 +7,7 @@ using SandboxRegistry.EventSourcing.PersonalData;
 namespace SandboxRegistry.SandboxApplications.Participations.KeepingRegister;
 
 public sealed record AddResponsiblePersonRequest(
-    string FullName, string Position, string AreaOfResponsibility, Contact Contact, DateOnly ValidFrom, DateOnly? ValidTo);
+    string FullName, string Position, [property: FreeText] string AreaOfResponsibility, Contact Contact, DateOnly ValidFrom, DateOnly? ValidTo);
 
 public sealed class AddResponsiblePersonValidator : AbstractValidator<AddResponsiblePersonRequest>
 {

@@ -6,7 +6,7 @@ using SandboxRegistry.SandboxApplications.Regimes.Establishing;
 
 namespace SandboxRegistry.SandboxApplications.Regimes.Amending;
 
-public sealed record AmendRegimeRequest(string Reason, EstablishRegimeRequest Programme);
+public sealed record AmendRegimeRequest([property: FreeText] string Reason, EstablishRegimeRequest Programme);
 
 public sealed class AmendRegimeValidator : AbstractValidator<AmendRegimeRequest>
 {

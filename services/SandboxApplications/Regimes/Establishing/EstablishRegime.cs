@@ -15,12 +15,12 @@ public sealed record EstablishRegimeRequest(
     string Title,
     Direction Direction,
     LegalBasisRequest LegalBasis,
-    string? Description,
+    [property: FreeText] string? Description,
     IReadOnlyList<string> Territory,
     DateOnly StartsOn,
     DateOnly EndsOn,
-    IReadOnlyList<string>? DisappliedNorms,
-    IReadOnlyList<string>? SubjectRequirements,
+    [property: FreeText] IReadOnlyList<string>? DisappliedNorms,
+    [property: FreeText] IReadOnlyList<string>? SubjectRequirements,
     InsuranceRequirementsRequest Insurance);
 
 public sealed class EstablishRegimeValidator : AbstractValidator<EstablishRegimeRequest>

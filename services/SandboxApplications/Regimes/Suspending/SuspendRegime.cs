@@ -4,7 +4,7 @@ using Marten;
 
 namespace SandboxRegistry.SandboxApplications.Regimes.Suspending;
 
-public sealed record ReasonRequest(string Reason);
+public sealed record ReasonRequest([property: FreeText] string Reason);
 
 public sealed class ReasonValidator : AbstractValidator<ReasonRequest>
 {
