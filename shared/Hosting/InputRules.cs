@@ -55,9 +55,14 @@ public sealed class InputLimits
 /// A value broke an input rule. System.Text.Json adds the path of the property being read; <see cref="SubPath"/> continues
 /// it inside a list (for example "[2].fullName"), so that problem details name the exact field.
 /// </summary>
-public sealed class InputRuleException(string message, string subPath = "") : JsonException(message)
+public sealed class InputRuleException(string message, string subPath = "", bool malformed = false) : JsonException(message)
 {
     public string SubPath { get; } = subPath;
+
+    /// <summary>The value is not of the field's type or format at all (code malformed-json), rather than out of bounds.</summary>
+    public bool Malformed { get; } = malformed;
+
+    public static InputRuleException WrongFormat(string message) => new(message, malformed: true);
 
     /// <summary>The field as the client wrote it: "harms[0].type".</summary>
     public static string FieldOf(JsonException e)
@@ -77,7 +82,7 @@ public sealed class InputRuleException(string message, string subPath = "") : Js
 /// identifiers hold no bidirectional overrides or zero-width characters either; every string has a maximum length;</item>
 /// <item>every list has a maximum count and no null elements;</item>
 /// <item>dates and instants lie within <see cref="InputLimits.EarliestDate"/> and <see cref="InputLimits.LatestDate"/>;</item>
-/// <item>decimals (amounts) are between 0 and <see cref="InputLimits.MaxAmount"/>; ids are never the empty GUID;</item>
+/// <item>decimals (amounts) are between 0 and <see cref="InputLimits.MaxAmount"/>;</item>
 /// <item>a property given twice is refused.</item>
 /// </list>
 /// Rules a field needs beyond these live in its validator (400) or its Decide (409).
@@ -93,7 +98,6 @@ public static class InputRules
         options.Converters.Add(new DateTimeOffsetConverter(limits));
         options.Converters.Add(new DateTimeConverter(limits));
         options.Converters.Add(new AmountConverter(limits.MaxAmount));
-        options.Converters.Add(new IdConverter());
         var resolver = options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver();
         options.TypeInfoResolver = resolver.WithAddedModifier(info => BoundProperties(info, limits));
     }
@@ -172,7 +176,7 @@ public static class InputRules
     {
         public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            if (reader.TokenType != JsonTokenType.String) throw new InputRuleException("must be a string.");
+            if (reader.TokenType != JsonTokenType.String) throw InputRuleException.WrongFormat("must be a string.");
             var value = reader.GetString()!;
             return NameProblem(value, maxLength) is { } problem ? throw new InputRuleException(problem) : value;
         }
@@ -184,7 +188,7 @@ public static class InputRules
     {
         public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            if (reader.TokenType != JsonTokenType.String) throw new InputRuleException("must be a string.");
+            if (reader.TokenType != JsonTokenType.String) throw InputRuleException.WrongFormat("must be a string.");
             var value = reader.GetString()!;
             return FreeTextProblem(value, maxLength) is { } problem ? throw new InputRuleException(problem) : value;
         }
@@ -200,7 +204,7 @@ public static class InputRules
 
         public override TList Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            if (reader.TokenType != JsonTokenType.StartArray) throw new InputRuleException("must be an array.");
+            if (reader.TokenType != JsonTokenType.StartArray) throw InputRuleException.WrongFormat("must be an array.");
             var items = new List<TElement>();
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
@@ -219,7 +223,7 @@ public static class InputRules
                     var inner = e.Path is { Length: > 1 } p && p.StartsWith('$') ? p[1..] : "";
                     if (inner.Length > 0 && inner[0] != '.' && inner[0] != '[') inner = "." + inner;
                     throw new InputRuleException(e is InputRuleException ? e.Message : "has a value of the wrong type or format.",
-                        $"[{items.Count}]{inner}{(e as InputRuleException)?.SubPath}");
+                        $"[{items.Count}]{inner}{(e as InputRuleException)?.SubPath}", e is not InputRuleException { Malformed: false });
                 }
                 items.Add(element ?? throw new InputRuleException("must not be null.", $"[{items.Count}]"));
             }
@@ -242,7 +246,7 @@ public static class InputRules
         {
             if (reader.TokenType != JsonTokenType.String ||
                 !DateOnly.TryParseExact(reader.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-                throw new InputRuleException("must be a date written as yyyy-MM-dd.");
+                throw InputRuleException.WrongFormat("must be a date written as yyyy-MM-dd.");
             return InRange(date, limits);
         }
 
@@ -255,7 +259,7 @@ public static class InputRules
         public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out var instant))
-                throw new InputRuleException("must be an ISO 8601 instant with its offset, e.g. 2026-03-14T09:30:00+03:00.");
+                throw InputRuleException.WrongFormat("must be an ISO 8601 instant with its offset, e.g. 2026-03-14T09:30:00+03:00.");
             InRange(DateOnly.FromDateTime(instant.UtcDateTime), limits);
             return instant;
         }
@@ -269,7 +273,7 @@ public static class InputRules
         public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTime(out var instant))
-                throw new InputRuleException("must be an ISO 8601 date and time.");
+                throw InputRuleException.WrongFormat("must be an ISO 8601 date and time.");
             InRange(DateOnly.FromDateTime(instant), limits);
             return instant;
         }
@@ -288,7 +292,7 @@ public static class InputRules
         public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDecimal(out var value))
-                throw new InputRuleException("must be a number.");
+                throw InputRuleException.WrongFormat("must be a number.");
             return value < 0 || value > max
                 ? throw new InputRuleException($"must be between 0 and {max.ToString(CultureInfo.InvariantCulture)}.")
                 : value;
@@ -297,17 +301,6 @@ public static class InputRules
         public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
     }
 
-    private sealed class IdConverter : JsonConverter<Guid>
-    {
-        public override Guid Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            if (reader.TokenType != JsonTokenType.String || !reader.TryGetGuid(out var id))
-                throw new InputRuleException("must be a GUID.");
-            return id == Guid.Empty ? throw new InputRuleException("must not be the empty GUID.") : id;
-        }
-
-        public override void Write(Utf8JsonWriter writer, Guid value, JsonSerializerOptions options) => writer.WriteStringValue(value);
-    }
 }
 
 /// <summary>Enums as exactly one declared value in camelCase, read and written the same way everywhere.</summary>
@@ -328,7 +321,7 @@ public sealed class StrictEnumConverterFactory : JsonConverterFactory
         public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             reader.TokenType == JsonTokenType.String && ByName.TryGetValue(reader.GetString()!, out var value)
                 ? value
-                : throw new InputRuleException($"must be one of: {EnumNames.List<TEnum>()}.");
+                : throw InputRuleException.WrongFormat($"must be one of: {EnumNames.List<TEnum>()}.");
 
         public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options)
         {

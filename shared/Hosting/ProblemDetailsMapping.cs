@@ -77,16 +77,16 @@ public sealed class ProblemDetailsMapping(IProblemDetailsService problems, ILogg
     private static ProblemDetails MalformedJson(System.Text.Json.JsonException json)
     {
         var field = InputRuleException.FieldOf(json);
-        if (json is InputRuleException rule)
+        if (json is InputRuleException { Malformed: false } rule)
         {
             var refused = Problem(StatusCodes.Status400BadRequest, "The request has invalid fields.", $"'{field}' {rule.Message}",
                 "validation-failed");
             refused.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [$"'{field}' {rule.Message}"] };
             return refused;
         }
-        var problem = Problem(StatusCodes.Status400BadRequest, "The request body is not valid JSON for this request.",
-            $"'{field}' could not be read: wrong JSON syntax, type or value.", "malformed-json");
-        problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [$"'{field}' has a value of the wrong type or format."] };
+        var reason = json is InputRuleException format ? $"'{field}' {format.Message}" : $"'{field}' could not be read: wrong JSON syntax, type or value.";
+        var problem = Problem(StatusCodes.Status400BadRequest, "The request body is not valid JSON for this request.", reason, "malformed-json");
+        problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [reason] };
         return problem;
     }
 

@@ -179,6 +179,10 @@ public static class ServiceDefaultsExtensions
     private static void AddMessaging(this WebApplicationBuilder builder, string serviceName, ServiceDefaultsOptions options)
     {
         var broker = RabbitMqSettings.From(builder.Configuration);
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("error-queues",
+            _ => new ErrorQueuesHealthCheck(broker,
+                [IntegrationQueue(serviceName), .. options.BatchEndpoints.Keys.Select(name => IntegrationQueue(serviceName, name))]),
+            HealthStatus.Degraded, [ReadyTag], TimeSpan.FromSeconds(5)));
         // Serve only once the bus is up and the service's queue is bound, so nothing the service publishes or expects
         // to receive during start-up is lost.
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);

@@ -130,7 +130,7 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
             territory = new[] { "Moscow" },
             startsOn = "2026-01-01",
             endsOn = "2025-01-01",
-            insurance = new { minimumSumInsured = new { amount = -5m, currency = "RUR" }, requiredRisks = Array.Empty<string>() },
+            insurance = new { minimumSumInsured = new { amount = 0m, currency = "RUR" }, requiredRisks = Array.Empty<string>() },
         });
 
         var problem = await AssertProblem(response, HttpStatusCode.BadRequest);
