@@ -54,10 +54,22 @@ public sealed class ProblemDetailsMapping(IProblemDetailsService problems, ILogg
         BadHttpRequestException { StatusCode: StatusCodes.Status431RequestHeaderFieldsTooLarge } bad =>
             Problem(bad.StatusCode, "The request headers are too large.", bad.Message, "headers-too-large"),
         BadHttpRequestException { InnerException: System.Text.Json.JsonException json } => MalformedJson(json),
+        BadHttpRequestException bad when BoundParameter(bad.Message) is { } parameter => Invalid(parameter,
+            $"'{parameter}' has a value of the wrong type or format."),
         BadHttpRequestException bad => Problem(bad.StatusCode, "The request could not be read.", bad.Message, "malformed-request"),
         _ => Problem(StatusCodes.Status500InternalServerError, "An unexpected error occurred.",
             "The error was logged; retrying may help.", "internal-error"),
     };
+
+    /// <summary>
+    /// The parameter a failed binding names ("Failed to bind parameter \"bool overdueOnly\" from \"x\"."), so the 400
+    /// names it as a field, as body errors do; the value the client sent is not echoed.
+    /// </summary>
+    private static string? BoundParameter(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, "^(?:Failed to bind|Required) parameter \"(?:[^\" ]+ )?([^\" ]+)\"");
+        return match.Success ? System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(match.Groups[1].Value) : null;
+    }
 
     private static bool TooLarge(Exception? e)
     {
