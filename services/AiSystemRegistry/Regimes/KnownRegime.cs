@@ -20,7 +20,18 @@ public sealed record KnownRegime(
     DateOnly EndsOn,
     string? LegalBasis,
     Published.InsuranceRequirements Insurance,
-    IReadOnlyList<SourceCitation> Sources);
+    IReadOnlyList<SourceCitation> Sources)
+{
+    /// <summary>
+    /// The regime with <paramref name="programme"/> applied. The queue is ordered, so a later programme version arrives
+    /// after an earlier one; a version older than the one held (a replay of history) only adds its citation.
+    /// </summary>
+    public static KnownRegime WithProgramme(KnownRegime? known, KnownRegime programme, SourceCitation source)
+    {
+        var current = known is null || programme.ProgrammeVersion >= known.ProgrammeVersion ? programme : known;
+        return current with { Sources = [.. known?.Sources ?? [], source] };
+    }
+}
 
 public sealed class RegimeEstablishedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.RegimeEstablished>
 {
@@ -30,8 +41,23 @@ public sealed class RegimeEstablishedConsumer(IDocumentSession session, TimeProv
 
         var m = context.Message;
         var known = await session.LoadAsync<KnownRegime>(m.RegimeId, context.CancellationToken);
-        session.Store(new KnownRegime(m.RegimeId, m.ProgrammeVersion, m.Title, m.Direction, m.Territory, m.StartsOn, m.EndsOn,
-            m.LegalBasis, m.Insurance, [.. known?.Sources ?? [], m.Source]));
+        session.Store(KnownRegime.WithProgramme(known, new KnownRegime(m.RegimeId, m.ProgrammeVersion, m.Title, m.Direction, m.Territory,
+            m.StartsOn, m.EndsOn, m.LegalBasis, m.Insurance, []), m.Source));
+        await session.SaveChangesAsync(context.CancellationToken);
+    }
+}
+
+/// <summary>A new programme version replaces the one deployments are checked against (territory, term, insurance).</summary>
+public sealed class RegimeAmendedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.RegimeAmended>
+{
+    public async Task Consume(ConsumeContext<Published.RegimeAmended> context)
+    {
+        if (!await session.TryBeginAsync(context, nameof(RegimeAmendedConsumer), clock)) return;
+
+        var m = context.Message;
+        var known = await session.LoadAsync<KnownRegime>(m.RegimeId, context.CancellationToken);
+        session.Store(KnownRegime.WithProgramme(known, new KnownRegime(m.RegimeId, m.ProgrammeVersion, m.Title, m.Direction, m.Territory,
+            m.StartsOn, m.EndsOn, m.LegalBasis, m.Insurance, []), m.Source));
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }
@@ -40,7 +66,11 @@ public static class KnownRegimesModule
 {
     public static void ConfigureMarten(StoreOptions options) => options.Schema.For<KnownRegime>();
 
-    public static void ConfigureBus(IBusRegistrationConfigurator bus) => bus.AddConsumer<RegimeEstablishedConsumer>();
+    public static void ConfigureBus(IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<RegimeEstablishedConsumer>();
+        bus.AddConsumer<RegimeAmendedConsumer>();
+    }
 
     public static IEndpointRouteBuilder MapKnownRegimes(this IEndpointRouteBuilder app)
     {
