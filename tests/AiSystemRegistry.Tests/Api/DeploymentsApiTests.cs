@@ -68,7 +68,7 @@ public class DeploymentsApiTests(ServiceFixture<ServiceMarker> fixture) : IClass
         Assert.Equal("deployment_suspended", automatic.GetProperty("type").GetString());
         Assert.Equal("service:ai-system-registry", automatic.GetProperty("data").GetProperty("suspendedBy").GetProperty("subject").GetString());
         var refused = await S.Owner.PostAsJsonAsync("/api/v1/deployments", Scenario.DeployRequest(system, version, participation));
-        await Scenario.AssertProblem(refused, HttpStatusCode.Conflict, "participation-not-active");
+        await Responses.AssertProblem(refused, HttpStatusCode.Conflict, "participation-not-active");
 
         await S.PublishAsync(new Published.ParticipationResumed(S.Cite(participation, 3), participation, DateTimeOffset.UtcNow));
 

@@ -101,7 +101,7 @@ public class IncidentsAndRegisterApiTests(ServiceFixture<ServiceMarker> fixture)
         Assert.DoesNotContain(list.EnumerateArray(), s => s.GetProperty("id").GetGuid() == draft);
         var listed = Assert.Single(list.EnumerateArray(), s => s.GetProperty("id").GetGuid() == system);
         Assert.Equal(JsonValueKind.Null, listed.GetProperty("deployments").ValueKind);
-        await Scenario.AssertProblem(await S.Anonymous.GetAsync($"/api/v1/register/ai-systems/{draft}"), HttpStatusCode.NotFound);
+        await Responses.AssertProblem(await S.Anonymous.GetAsync($"/api/v1/register/ai-systems/{draft}"), HttpStatusCode.NotFound);
 
         var read = await S.Anonymous.GetAsync($"/api/v1/register/ai-systems/{system}");
         Assert.Equal("\"2\"", read.Headers.ETag?.Tag);

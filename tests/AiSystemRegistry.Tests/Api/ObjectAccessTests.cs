@@ -62,7 +62,7 @@ public class ObjectAccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
             Content = method == "POST" ? JsonContent.Create(BodyFor(path)) : null,
         });
 
-        await Scenario.AssertProblem(response, expected);
+        await Responses.AssertProblem(response, expected);
         Assert.Equal(before, (await S.Regulator.GetAsync($"/api/v1/ai-systems/{system}")).Headers.ETag?.Tag);
         Assert.Equal(deploymentBefore, (await S.Anonymous.GetAsync($"/api/v1/deployments/{deployment}")).Headers.ETag?.Tag);
     }
@@ -79,8 +79,8 @@ public class ObjectAccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
                      $"/api/v1/ai-systems/{system}/versions/{version}/recall", $"/api/v1/ai-systems/{system}/withdrawal",
                      $"/api/v1/ai-systems/{system}/suspension", $"/api/v1/deployments/{deployment}/end",
                  })
-            await Scenario.AssertProblem(await client.PostAsJsonAsync(url, new { reason = "x" }), HttpStatusCode.Forbidden);
+            await Responses.AssertProblem(await client.PostAsJsonAsync(url, new { reason = "x" }), HttpStatusCode.Forbidden);
         if (role == "integration")
-            await Scenario.AssertProblem(await client.GetAsync($"/api/v1/ai-systems/{system}"), HttpStatusCode.Forbidden);
+            await Responses.AssertProblem(await client.GetAsync($"/api/v1/ai-systems/{system}"), HttpStatusCode.Forbidden);
     }
 }

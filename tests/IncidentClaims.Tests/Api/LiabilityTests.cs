@@ -113,7 +113,7 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         Assert.DoesNotContain("ivan.petrov", text);
         Assert.Equal(HttpStatusCode.Forbidden, integration.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, applicant.StatusCode);
-        await Problem(await Regulator.GetAsync($"/api/v1/incidents/{Guid.NewGuid()}/dossier"), HttpStatusCode.NotFound);
+        await Responses.AssertProblem(await Regulator.GetAsync($"/api/v1/incidents/{Guid.NewGuid()}/dossier"), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
             recommendations = new[] { "none" },
         });
 
-        Assert.Equal("unknown-responsible-party", (await Problem(response, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("unknown-responsible-party", (await Responses.AssertProblem(response, HttpStatusCode.Conflict)).GetProperty("code").GetString());
     }
 
     [Fact]
@@ -142,10 +142,10 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         var claim = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim", new { });
         var close = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/close", new { outcome = "withdrawn" });
 
-        Assert.Equal("incident-not-linked", (await Problem(convene, HttpStatusCode.Conflict)).GetProperty("code").GetString());
-        Assert.Equal("no-conclusion", (await Problem(sign, HttpStatusCode.Conflict)).GetProperty("code").GetString());
-        Assert.Equal("incident-not-linked", (await Problem(claim, HttpStatusCode.Conflict)).GetProperty("code").GetString());
-        Assert.Equal("not-triaged", (await Problem(close, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("incident-not-linked", (await Responses.AssertProblem(convene, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("no-conclusion", (await Responses.AssertProblem(sign, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("incident-not-linked", (await Responses.AssertProblem(claim, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("not-triaged", (await Responses.AssertProblem(close, HttpStatusCode.Conflict)).GetProperty("code").GetString());
     }
 
     [Fact]
@@ -162,12 +162,12 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         var pay = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim/pay", new { amount = new { amount = 0m, currency = "RUB" } });
         var close = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/close", new { });
 
-        var conveneErrors = (await Problem(convene, HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
+        var conveneErrors = (await Responses.AssertProblem(convene, HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
         Assert.Equal(["chair.fullName", "chair.position", "meetingDate", "members"], conveneErrors);
-        var concludeErrors = (await Problem(conclude, HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
+        var concludeErrors = (await Responses.AssertProblem(conclude, HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
         Assert.Equal(["causalLink", "damageAssessed.amount", "damageAssessed.currency", "recommendations"], concludeErrors);
-        Assert.True((await Problem(pay, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("amount.amount", out _));
-        Assert.True((await Problem(close, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("outcome", out _));
+        Assert.True((await Responses.AssertProblem(pay, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("amount.amount", out _));
+        Assert.True((await Responses.AssertProblem(close, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("outcome", out _));
     }
 
     [Fact]

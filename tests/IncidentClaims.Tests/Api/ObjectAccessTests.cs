@@ -60,7 +60,7 @@ public class ObjectAccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
                 Content = method == "GET" ? null : JsonContent.Create(new { legalGround = "x" }),
             });
             Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{role} {method} {url}: {(int)response.StatusCode}");
-            await Problem(response, HttpStatusCode.Forbidden);
+            await Responses.AssertProblem(response, HttpStatusCode.Forbidden);
         }
     }
 
@@ -70,7 +70,7 @@ public class ObjectAccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         var id = await Incident();
         var other = fixture.Host.Client(Tokens.Integration("insurer-portal"));
 
-        await Problem(await other.GetAsync($"/api/v1/incidents/{id}/status"), HttpStatusCode.NotFound);
+        await Responses.AssertProblem(await other.GetAsync($"/api/v1/incidents/{id}/status"), HttpStatusCode.NotFound);
         var list = await other.GetFromJsonAsync<JsonElement>("/api/v1/incidents");
         Assert.DoesNotContain(list.EnumerateArray(), i => i.GetProperty("id").GetGuid() == id);
         var own = await fixture.Host.Client(Tokens.Integration(Filer)).GetAsync($"/api/v1/incidents/{id}/status");
@@ -92,6 +92,6 @@ public class ObjectAccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         var text = await regimes.Content.ReadAsStringAsync();
         Assert.DoesNotContain("Ivan Petrov", text);
         Assert.DoesNotContain("ivan.petrov", text);
-        await Problem(await anonymous.GetAsync("/api/v1/incidents"), HttpStatusCode.Unauthorized);
+        await Responses.AssertProblem(await anonymous.GetAsync("/api/v1/incidents"), HttpStatusCode.Unauthorized);
     }
 }

@@ -110,7 +110,7 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
 
         var refused = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/link", new { });
 
-        Assert.Equal("no-deployment-at-occurrence", (await Problem(refused, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("no-deployment-at-occurrence", (await Responses.AssertProblem(refused, HttpStatusCode.Conflict)).GetProperty("code").GetString());
 
         var linked = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/link-explicitly", new
         {
@@ -136,8 +136,8 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
         var noReason = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/link-explicitly", new { versionId = Guid.NewGuid(), reason = "" });
         var unknown = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/link-explicitly", new { versionId = Guid.NewGuid(), reason = "x" });
 
-        Assert.True((await Problem(noReason, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("reason", out _));
-        Assert.Equal("unknown-version", (await Problem(unknown, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.True((await Responses.AssertProblem(noReason, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("reason", out _));
+        Assert.Equal("unknown-version", (await Responses.AssertProblem(unknown, HttpStatusCode.Conflict)).GetProperty("code").GetString());
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
         var refused = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{during}/link", new { });
         var linked = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{after}/link", new { });
 
-        Assert.Equal("no-deployment-at-occurrence", (await Problem(refused, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("no-deployment-at-occurrence", (await Responses.AssertProblem(refused, HttpStatusCode.Conflict)).GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.OK, linked.StatusCode);
     }
 
@@ -175,7 +175,7 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.OK, marked.StatusCode);
         Assert.Equal(HttpStatusCode.OK, dismissed.StatusCode);
-        Assert.Equal("duplicate-of-itself", (await Problem(self, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("duplicate-of-itself", (await Responses.AssertProblem(self, HttpStatusCode.Conflict)).GetProperty("code").GetString());
         var duplicateDossier = await Dossier(duplicate);
         Assert.Equal("duplicate", duplicateDossier.GetProperty("status").GetString());
         Assert.Equal(original, duplicateDossier.GetProperty("triage").GetProperty("duplicateOf").GetGuid());
@@ -187,7 +187,7 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
         Assert.Contains(duplicates.EnumerateArray(), i => i.GetProperty("id").GetGuid() == duplicate);
         Assert.All(duplicates.EnumerateArray(), i => Assert.Equal("duplicate", i.GetProperty("status").GetString()));
         var unknown = await Regulator.GetAsync("/api/v1/incidents?status=lost");
-        Assert.True((await Problem(unknown, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("status", out _));
+        Assert.True((await Responses.AssertProblem(unknown, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("status", out _));
     }
 
     [Fact]
@@ -202,7 +202,7 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
 
         var response = await Regulator.SendAsync(request);
 
-        Assert.Equal("stale-version", (await Problem(response, HttpStatusCode.PreconditionFailed)).GetProperty("code").GetString());
+        Assert.Equal("stale-version", (await Responses.AssertProblem(response, HttpStatusCode.PreconditionFailed)).GetProperty("code").GetString());
     }
 
     [Fact]
@@ -245,6 +245,6 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
     {
         var response = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{Guid.NewGuid()}/not-ai-related", new { reason = "x" });
 
-        await Problem(response, HttpStatusCode.NotFound);
+        await Responses.AssertProblem(response, HttpStatusCode.NotFound);
     }
 }
