@@ -336,7 +336,7 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
             Content = JsonContent.Create(new { reason = "x" }),
             Headers = { { "If-Match", "\"1\"" } },
         };
-        var onDeployment = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/deployments/{Guid.NewGuid()}/end")
+        var onDeployment = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/deployments/{Guid.NewGuid()}/ending")
         {
             Content = JsonContent.Create(new { reason = "x" }),
             Headers = { { "If-Match", "\"1\"" } },

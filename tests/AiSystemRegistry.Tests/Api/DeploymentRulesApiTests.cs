@@ -178,29 +178,29 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         var byOwner = await S.DeployAsync(system, version, participation);
         var byRegulator = await S.DeployAsync(system, version, participation);
 
-        await Responses.AssertProblem(await S.OtherCompany.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/end", new { reason = "x" }),
+        await Responses.AssertProblem(await S.OtherCompany.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/ending", new { reason = "x" }),
             HttpStatusCode.NotFound);
-        await Responses.AssertProblem(await fixture.Host.Client(Tokens.Auditor()).PostAsJsonAsync($"/api/v1/deployments/{byOwner}/end",
+        await Responses.AssertProblem(await fixture.Host.Client(Tokens.Auditor()).PostAsJsonAsync($"/api/v1/deployments/{byOwner}/ending",
             new { reason = "x" }), HttpStatusCode.Forbidden);
-        await Responses.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/end", new { reason = "" }),
+        await Responses.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/ending", new { reason = "" }),
             HttpStatusCode.BadRequest);
-        var stale = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/deployments/{byOwner}/end")
+        var stale = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/deployments/{byOwner}/ending")
         {
             Content = JsonContent.Create(new { reason = "x" }),
             Headers = { { "If-Match", "\"7\"" } },
         };
         await Responses.AssertProblem(await S.Owner.SendAsync(stale), HttpStatusCode.PreconditionFailed, "stale-version");
 
-        var ended = await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/end", new { reason = "Pilot over" });
+        var ended = await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/ending", new { reason = "Pilot over" });
         Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
         Assert.Equal("\"2\"", ended.Headers.ETag?.Tag);
         Assert.Equal(2, (await ended.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64());
         var d = await S.DeploymentAsync(byOwner);
         Assert.Equal("ended", d.GetProperty("status").GetString());
         Assert.Equal("Pilot over", d.GetProperty("statusReason").GetString());
-        await Responses.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/end", new { reason = "again" }),
+        await Responses.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/ending", new { reason = "again" }),
             HttpStatusCode.Conflict, "deployment-ended");
-        Assert.Equal(HttpStatusCode.OK, (await S.Regulator.PostAsJsonAsync($"/api/v1/deployments/{byRegulator}/end",
+        Assert.Equal(HttpStatusCode.OK, (await S.Regulator.PostAsJsonAsync($"/api/v1/deployments/{byRegulator}/ending",
             new { reason = "Unsafe" })).StatusCode);
     }
 

@@ -54,7 +54,7 @@ public class DeploymentsApiTests(ServiceFixture<ServiceMarker> fixture) : IClass
         var second = await S.DeployAsync(system, version, participation, ["50"]);
         var ended = await S.DeployAsync(system, version, participation, ["50"]);
         Assert.Equal(HttpStatusCode.OK,
-            (await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{ended}/end", new { reason = "Pilot over" })).StatusCode);
+            (await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{ended}/ending", new { reason = "Pilot over" })).StatusCode);
 
         await S.PublishAsync(new Published.ParticipationSuspended(S.Cite(participation, 2), participation,
             Published.SuspensionGrounds.InsuranceLapsed, "The policy expired", DateTimeOffset.UtcNow));
@@ -107,7 +107,7 @@ public class DeploymentsApiTests(ServiceFixture<ServiceMarker> fixture) : IClass
         var whileOne = DateTimeOffset.UtcNow;
         var v11 = await S.ReleaseAsync(system, "1.1.0", 'c');
         Assert.Equal(HttpStatusCode.OK,
-            (await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{first}/end", new { reason = "Replaced by 1.1.0" })).StatusCode);
+            (await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{first}/ending", new { reason = "Replaced by 1.1.0" })).StatusCode);
         var second = await S.DeployAsync(system, v11, participation, ["77"]);
         var whileOneOne = DateTimeOffset.UtcNow;
 
@@ -157,7 +157,7 @@ public class DeploymentsApiTests(ServiceFixture<ServiceMarker> fixture) : IClass
         await S.PublishAsync(new Published.ParticipationSuspended(S.Cite(participation, 2), participation,
             Published.SuspensionGrounds.RegulatorDecision, "Inspection", DateTimeOffset.UtcNow));
         await S.WaitForDeploymentStatus(deployment, "suspended");
-        await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{deployment}/end", new { reason = "Over" });
+        await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{deployment}/ending", new { reason = "Over" });
 
         foreach (var (stream, events) in new[] { (system, 3L), (deployment, 3L) })
         {

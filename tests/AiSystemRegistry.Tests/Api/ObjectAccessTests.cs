@@ -23,7 +23,7 @@ public class ObjectAccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         { "POST", "/api/v1/ai-systems/{system}/versions/{version}/recall", HttpStatusCode.NotFound },
         { "POST", "/api/v1/ai-systems/{system}/withdrawal", HttpStatusCode.NotFound },
         { "POST", "/api/v1/ai-systems/{system}/suspension", HttpStatusCode.Forbidden },
-        { "POST", "/api/v1/deployments/{deployment}/end", HttpStatusCode.NotFound },
+        { "POST", "/api/v1/deployments/{deployment}/ending", HttpStatusCode.NotFound },
         { "GET", "/api/v1/deployments/{deployment}/history", HttpStatusCode.NotFound },
         { "GET", "/api/v1/participations/{participation}", HttpStatusCode.NotFound },
     };
@@ -77,7 +77,7 @@ public class ObjectAccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         foreach (var url in new[]
                  {
                      $"/api/v1/ai-systems/{system}/versions/{version}/recall", $"/api/v1/ai-systems/{system}/withdrawal",
-                     $"/api/v1/ai-systems/{system}/suspension", $"/api/v1/deployments/{deployment}/end",
+                     $"/api/v1/ai-systems/{system}/suspension", $"/api/v1/deployments/{deployment}/ending",
                  })
             await Responses.AssertProblem(await client.PostAsJsonAsync(url, new { reason = "x" }), HttpStatusCode.Forbidden);
         if (role == "integration")

@@ -248,7 +248,7 @@ public class IncidentIntakeTests(ServiceFixture<ServiceMarker> fixture) : IClass
         var post = paths.GetProperty("/api/v1/incidents").GetProperty("post");
         Assert.Contains(post.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key");
         foreach (var path in new[] { "/api/v1/incidents/{id}/dossier", "/api/v1/incidents/{id}/link", "/api/v1/incidents/deadlines",
-                     "/api/v1/incidents/{id}/commission/conclusion/sign", "/api/v1/incidents/{id}/insurance-claim/pay" })
+                     "/api/v1/incidents/{id}/commission/conclusion/signature", "/api/v1/incidents/{id}/insurance-claim/payment" })
             Assert.True(paths.TryGetProperty(path, out _), path);
     }
 }

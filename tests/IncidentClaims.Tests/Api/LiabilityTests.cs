@@ -49,11 +49,11 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
             recommendations = new[] { "suspendParticipation" },
             dissents = new[] { new { member = "Pavel Orlov", text = "The link is likely, not established." } },
         }));
-        await Ok(await Regulator.PostAsync($"/api/v1/incidents/{id}/commission/conclusion/sign", null));
+        await Ok(await Regulator.PostAsync($"/api/v1/incidents/{id}/commission/conclusion/signature", null));
         await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim", new { claimed = new { amount = 150_000m, currency = "RUB" } }));
-        await Ok(await Regulator.PostAsync($"/api/v1/incidents/{id}/insurance-claim/notify", null));
-        await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim/pay", new { amount = new { amount = 150_000m, currency = "RUB" } }));
-        var closed = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/close", new { outcome = "liabilityEstablished", summary = "Paid in full." });
+        await Ok(await Regulator.PostAsync($"/api/v1/incidents/{id}/insurance-claim/insurer-notification", null));
+        await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim/payment", new { amount = new { amount = 150_000m, currency = "RUB" } }));
+        var closed = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/closure", new { outcome = "liabilityEstablished", summary = "Paid in full." });
 
         await Ok(closed);
         Assert.Equal("\"9\"", closed.Headers.ETag?.Tag);
@@ -138,9 +138,9 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         var id = await File(Portal, Body());
 
         var convene = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/commission", Commission);
-        var sign = await Regulator.PostAsync($"/api/v1/incidents/{id}/commission/conclusion/sign", null);
+        var sign = await Regulator.PostAsync($"/api/v1/incidents/{id}/commission/conclusion/signature", null);
         var claim = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim", new { });
-        var close = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/close", new { outcome = "withdrawn" });
+        var close = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/closure", new { outcome = "withdrawn" });
 
         Assert.Equal("incident-not-linked", (await Responses.AssertProblem(convene, HttpStatusCode.Conflict)).GetProperty("code").GetString());
         Assert.Equal("no-conclusion", (await Responses.AssertProblem(sign, HttpStatusCode.Conflict)).GetProperty("code").GetString());
@@ -159,8 +159,8 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
             damageAssessed = new { amount = -1m, currency = "XXX" },
             recommendations = new[] { "none", "recallVersion" },
         });
-        var pay = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim/pay", new { amount = new { amount = 0m, currency = "RUB" } });
-        var close = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/close", new { });
+        var pay = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim/payment", new { amount = new { amount = 0m, currency = "RUB" } });
+        var close = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/closure", new { });
 
         var conveneErrors = (await Responses.AssertProblem(convene, HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
         Assert.Equal(["chair.fullName", "chair.position", "meetingDate", "members"], conveneErrors);

@@ -112,7 +112,7 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
 
         Assert.Equal("no-deployment-at-occurrence", (await Responses.AssertProblem(refused, HttpStatusCode.Conflict)).GetProperty("code").GetString());
 
-        var linked = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/link-explicitly", new
+        var linked = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/explicit-link", new
         {
             versionId = seeded.Version10.VersionId,
             participationId = seeded.Participation.ParticipationId,
@@ -133,8 +133,8 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
     {
         var id = await File(Portal, Body());
 
-        var noReason = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/link-explicitly", new { versionId = Guid.NewGuid(), reason = "" });
-        var unknown = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/link-explicitly", new { versionId = Guid.NewGuid(), reason = "x" });
+        var noReason = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/explicit-link", new { versionId = Guid.NewGuid(), reason = "" });
+        var unknown = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/explicit-link", new { versionId = Guid.NewGuid(), reason = "x" });
 
         Assert.True((await Responses.AssertProblem(noReason, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("reason", out _));
         Assert.Equal("unknown-version", (await Responses.AssertProblem(unknown, HttpStatusCode.Conflict)).GetProperty("code").GetString());
@@ -170,7 +170,7 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
         var human = await File(Portal, Body());
 
         var marked = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{duplicate}/duplicate", new { duplicateOf = original, reason = "same event" });
-        var dismissed = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{human}/not-ai-related", new { reason = "a human pilot flew it" });
+        var dismissed = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{human}/not-ai-related-finding", new { reason = "a human pilot flew it" });
         var self = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{original}/duplicate", new { duplicateOf = original });
 
         Assert.Equal(HttpStatusCode.OK, marked.StatusCode);
@@ -194,7 +194,7 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
     public async Task A_stale_if_match_is_a_412()
     {
         var id = await File(Portal, Body());
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/incidents/{id}/not-ai-related")
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/incidents/{id}/not-ai-related-finding")
         {
             Content = JsonContent.Create(new { reason = "x" }),
         };
@@ -209,7 +209,7 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
     public async Task A_current_if_match_is_accepted()
     {
         var id = await File(Portal, Body());
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/incidents/{id}/not-ai-related")
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/incidents/{id}/not-ai-related-finding")
         {
             Content = JsonContent.Create(new { reason = "x" }),
         };
@@ -235,7 +235,7 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
             _ => Tokens.Applicant(World.Ogrn),
         };
 
-        var response = await fixture.Host.Client(token).PostAsJsonAsync($"/api/v1/incidents/{id}/not-ai-related", new { reason = "x" });
+        var response = await fixture.Host.Client(token).PostAsJsonAsync($"/api/v1/incidents/{id}/not-ai-related-finding", new { reason = "x" });
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
@@ -243,7 +243,7 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
     [Fact]
     public async Task Triage_of_an_unknown_incident_is_a_404()
     {
-        var response = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{Guid.NewGuid()}/not-ai-related", new { reason = "x" });
+        var response = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{Guid.NewGuid()}/not-ai-related-finding", new { reason = "x" });
 
         await Responses.AssertProblem(response, HttpStatusCode.NotFound);
     }

@@ -24,7 +24,7 @@ public static class EndDeployment
     }
 
     public static void MapEndDeployment(this RouteGroupBuilder deployments) =>
-        deployments.MapPost("/{id:guid}/end", async (Guid id, EndDeploymentRequest request, IDocumentSession session, TimeProvider clock,
+        deployments.MapPost("/{id:guid}/ending", async (Guid id, EndDeploymentRequest request, IDocumentSession session, TimeProvider clock,
                 ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
             {
                 var stream = await session.Events.FetchForWriting<Deployment>(id, ct);

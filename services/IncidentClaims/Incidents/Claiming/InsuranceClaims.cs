@@ -88,17 +88,17 @@ public static class InsuranceClaims
                     i => Open(i, Guid.CreateVersion7(), request ?? new OpenClaimRequest(null), Actor.From(user), clock.GetUtcNow()), ct))
             .RequireAuthorization(Policies.Regulator).WithValidation().WithName("OpenInsuranceClaim")
             .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        incidents.MapPost("/{id:guid}/insurance-claim/notify", (Guid id, IDocumentSession session, TimeProvider clock,
+        incidents.MapPost("/{id:guid}/insurance-claim/insurer-notification", (Guid id, IDocumentSession session, TimeProvider clock,
                 ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
                 IncidentStreams.Append(id, http, session, i => Notify(i, Actor.From(user), clock.GetUtcNow()), ct))
             .RequireAuthorization(Policies.Regulator).WithName("NotifyInsurer")
             .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        incidents.MapPost("/{id:guid}/insurance-claim/pay", (Guid id, PayClaimRequest request, IDocumentSession session, TimeProvider clock,
+        incidents.MapPost("/{id:guid}/insurance-claim/payment", (Guid id, PayClaimRequest request, IDocumentSession session, TimeProvider clock,
                 ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
                 IncidentStreams.Append(id, http, session, i => Pay(i, request.Amount, Actor.From(user), clock.GetUtcNow()), ct))
             .RequireAuthorization(Policies.Regulator).WithValidation().WithName("RecordClaimPaid")
             .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        incidents.MapPost("/{id:guid}/insurance-claim/deny", (Guid id, DenyClaimRequest request, IDocumentSession session, TimeProvider clock,
+        incidents.MapPost("/{id:guid}/insurance-claim/denial", (Guid id, DenyClaimRequest request, IDocumentSession session, TimeProvider clock,
                 ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
                 IncidentStreams.Append(id, http, session, i => Deny(i, request.Reason, Actor.From(user), clock.GetUtcNow()), ct))
             .RequireAuthorization(Policies.Regulator).WithValidation().WithName("RecordClaimDenied")

@@ -31,7 +31,7 @@ public static class CloseIncident
     }
 
     public static void MapCloseIncident(this RouteGroupBuilder incidents) =>
-        incidents.MapPost("/{id:guid}/close", (Guid id, CloseIncidentRequest request, IDocumentSession session, TimeProvider clock,
+        incidents.MapPost("/{id:guid}/closure", (Guid id, CloseIncidentRequest request, IDocumentSession session, TimeProvider clock,
                 ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
                 IncidentStreams.Append(id, http, session, i => Decide(i, request, Actor.From(user), clock.GetUtcNow()), ct))
             .RequireAuthorization(Policies.Regulator).WithValidation().WithName("CloseIncident")

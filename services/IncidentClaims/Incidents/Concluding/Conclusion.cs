@@ -86,7 +86,7 @@ public static class Conclusions
                 IncidentStreams.Append(id, http, session, i => Record(i, request, Actor.From(user), clock.GetUtcNow()), ct))
             .RequireAuthorization(Policies.Regulator).WithValidation().WithName("RecordConclusion")
             .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        incidents.MapPost("/{id:guid}/commission/conclusion/sign", (Guid id, IDocumentSession session, TimeProvider clock,
+        incidents.MapPost("/{id:guid}/commission/conclusion/signature", (Guid id, IDocumentSession session, TimeProvider clock,
                 ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
                 IncidentStreams.Append(id, http, session, i => Sign(i, Actor.From(user), clock.GetUtcNow()), ct))
             .RequireAuthorization(Policies.Regulator).WithName("SignConclusion")

@@ -138,10 +138,10 @@ public static class Triage
         incidents.MapPost("/{id:guid}/link", LinkByDeployment)
             .RequireAuthorization(Policies.Regulator).WithValidation().WithName("LinkIncident")
             .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        incidents.MapPost("/{id:guid}/link-explicitly", LinkExplicitly)
+        incidents.MapPost("/{id:guid}/explicit-link", LinkExplicitly)
             .RequireAuthorization(Policies.Regulator).WithValidation().WithName("LinkIncidentExplicitly")
             .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        incidents.MapPost("/{id:guid}/not-ai-related", (Guid id, NotAiRelatedRequest request, IDocumentSession session, TimeProvider clock,
+        incidents.MapPost("/{id:guid}/not-ai-related-finding", (Guid id, NotAiRelatedRequest request, IDocumentSession session, TimeProvider clock,
                 ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
                 IncidentStreams.Append(id, http, session, i => NotAiRelated(i, request.Reason, Actor.From(user), clock.GetUtcNow()), ct))
             .RequireAuthorization(Policies.Regulator).WithValidation().WithName("FindIncidentNotAiRelated")
