@@ -28,6 +28,8 @@ builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).As
     defaults.UseGroupCommit = true;
 });
 
+builder.Services.AddAuthorizationBuilder().AddIncidentReaders();
+
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapKnownRegimes();

@@ -8,6 +8,7 @@ using Marten;
 using Marten.Schema;
 using SandboxRegistry.EventSourcing.Audit;
 using SandboxRegistry.EventSourcing.PersonalData;
+using SandboxRegistry.Hosting.Audit;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;

@@ -1,6 +1,6 @@
 using MassTransit;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.EventSourcing;
 
 namespace SandboxRegistry.Testing;
 

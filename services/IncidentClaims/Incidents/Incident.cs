@@ -183,8 +183,11 @@ public sealed record Incident(
     DateOnly? MeetingDate,
     Conclusion? Conclusion,
     InsuranceClaim? Claim,
-    IncidentOutcome? Outcome)
+    IncidentOutcome? Outcome) : IOwned
 {
+    /// <summary>A report belongs to the integration that filed it.</summary>
+    Owner IOwned.Owner => Owner.Integration(ClientId);
+
     public const string ReportClock = "report";
     public const string CommissionClock = "commission";
     public const string ConclusionClock = "conclusion";

@@ -100,8 +100,16 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             var client = http.CreateClient(PeerClientPrefix + peer);
-            return await client.GetFromJsonAsync<List<WitnessedCheckpoint>>(
-                $"api/v1/audit/witnessed?service={Uri.EscapeDataString(service.Name)}", timeout.Token);
+            // The list is paged like every list; read it to its end.
+            var all = new List<WitnessedCheckpoint>();
+            for (var page = 1; ; page++)
+            {
+                var next = await client.GetFromJsonAsync<WitnessedPage>(
+                    $"api/v1/audit/witnessed?service={Uri.EscapeDataString(service.Name)}&page={page}&pageSize={WitnessedPage.Size}",
+                    timeout.Token) ?? throw new InvalidOperationException("An empty answer.");
+                all.AddRange(next.Items);
+                if (next.Items.Count < WitnessedPage.Size || all.Count >= next.Total) return all;
+            }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
                                       or InvalidOperationException)
@@ -110,4 +118,10 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
             return null;
         }
     }
+}
+
+/// <summary>A page of a peer's witnessed list, as every list answers.</summary>
+internal sealed record WitnessedPage(IReadOnlyList<WitnessedCheckpoint> Items, long Total)
+{
+    public const int Size = 100;
 }

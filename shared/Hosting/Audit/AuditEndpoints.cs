@@ -1,0 +1,51 @@
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using SandboxRegistry.EventSourcing;
+using SandboxRegistry.EventSourcing.Audit;
+
+namespace SandboxRegistry.Hosting.Audit;
+
+/// <summary>
+/// Every service's audit endpoints. Checkpoint hashes and event seals reveal nothing but hashes, so they are public:
+/// publishing them lets anyone hold the service to them.
+/// </summary>
+public static class AuditEndpoints
+{
+    public static void MapAudit(this IEndpointRouteBuilder app)
+    {
+        var audit = app.MapApi("/api/v1/audit", "Audit");
+        audit.MapGet("/streams/{streamId:guid}/verify", VerifyStream).Read(Policies.RegulatorOrAuditor);
+        audit.MapGet("/verify", VerifyService).RequireAuthorization(Policies.RegulatorOrAuditor);
+        audit.MapGet("/checkpoints", ListCheckpoints).PublicList();
+        audit.MapGet("/witnessed", ListWitnessed).PublicList();
+        audit.MapGet("/events/{eventId:guid}", GetEventSeal).PublicRead();
+        audit.MapGet("/events/{eventId:guid}/verification", VerifyEvent).PublicRead();
+    }
+
+    public static async Task<Ok<StreamVerification>> VerifyStream(Guid streamId, ChainVerifier verifier, CancellationToken ct) =>
+        TypedResults.Ok(await verifier.VerifyStreamAsync(streamId, ct) ?? throw new ResourceNotFound("No such stream."));
+
+    public static async Task<Ok<ServiceVerification>> VerifyService(ServiceVerifier verifier, CancellationToken ct) =>
+        TypedResults.Ok(await verifier.VerifyAsync(ct));
+
+    public static async Task<Ok<ListPage<AuditCheckpoint>>> ListCheckpoints(int? page, int? pageSize, IQuerySession session,
+        CancellationToken ct) =>
+        TypedResults.Ok(await session.Query<AuditCheckpoint>().OrderBy(c => c.Sequence).ToPageAsync(Paging.From(page, pageSize), ct));
+
+    public static async Task<Ok<ListPage<WitnessedCheckpoint>>> ListWitnessed(string? service, int? page, int? pageSize,
+        IQuerySession session, CancellationToken ct) =>
+        TypedResults.Ok(await session.Query<WitnessedCheckpoint>()
+            .Where(c => service == null || c.Service == service)
+            .OrderBy(c => c.Service).ThenBy(c => c.Sequence)
+            .ToPageAsync(Paging.From(page, pageSize), ct));
+
+    public static async Task<Ok<EventSeal>> GetEventSeal(Guid eventId, IQuerySession session, CancellationToken ct) =>
+        TypedResults.Ok(await session.LoadAsync<EventSeal>(eventId, ct) ?? throw new ResourceNotFound("No such event."));
+
+    /// <summary>What a citing service asks when it verifies a citation: the seal, and whether the chain holds up to it.</summary>
+    public static async Task<Ok<EventVerification>> VerifyEvent(Guid eventId, CitationVerifier verifier, CancellationToken ct) =>
+        TypedResults.Ok(await verifier.VerifyEventAsync(eventId, ct) ?? throw new ResourceNotFound("No such event."));
+}
