@@ -9,17 +9,17 @@ public enum OwnerKind
     Integration,
 }
 
-public readonly record struct Owner(OwnerKind Kind, string Id)
+public readonly record struct ResourceOwner(OwnerKind Kind, string Id)
 {
-    public static Owner Company(string ogrn) => new(OwnerKind.Company, ogrn);
+    public static ResourceOwner Company(string ogrn) => new(OwnerKind.Company, ogrn);
 
-    public static Owner Integration(string clientId) => new(OwnerKind.Integration, clientId);
+    public static ResourceOwner Integration(string clientId) => new(OwnerKind.Integration, clientId);
 }
 
 /// <summary>A stream state or view that belongs to one company or one integration.</summary>
 public interface IOwned
 {
-    Owner Owner { get; }
+    ResourceOwner Owner { get; }
 }
 
 /// <summary>
@@ -30,7 +30,7 @@ public interface IOwned
 /// </summary>
 public static class Visibility
 {
-    public static bool Sees(this Actor actor, Owner owner)
+    public static bool Sees(this Actor actor, ResourceOwner owner)
     {
         var (all, key) = Scope(actor, owner.Kind);
         return all || (!string.IsNullOrEmpty(key) && string.Equals(key, owner.Id, StringComparison.Ordinal));

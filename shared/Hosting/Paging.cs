@@ -41,7 +41,8 @@ public static class Pages
     /// <summary>One query for the page and its total (Marten's statistics count the whole match alongside).</summary>
     public static async Task<ListPage<T>> ToPageAsync<T>(this IQueryable<T> query, Paging paging, CancellationToken ct) where T : notnull
     {
-        var items = await query.Stats(out var stats).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
+        // Stats marks the queryable it is given, so it goes on the paged one and leaves the caller's query as it was.
+        var items = await query.Skip(paging.Skip).Take(paging.Size).Stats(out var stats).ToListAsync(ct);
         // The statistics ride on the rows returned: a page past the end has none, so it is counted on its own.
         var total = items.Count == 0 && paging.Skip > 0 ? await query.CountAsync(ct) : stats.TotalResults;
         return new ListPage<T>(items, paging.Page, paging.Size, total);

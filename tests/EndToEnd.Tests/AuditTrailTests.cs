@@ -77,7 +77,7 @@ public class AuditStreamTamperingTests(SystemFixture system) : IClassFixture<Sys
         Assert.Equal(HttpStatusCode.OK, (await regulator.PostAsync($"/api/v1/regimes/{id}/resumption", null)).StatusCode);
 
         var verification = await Verify(id);
-        var history = await regulator.GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history");
+        var history = (await regulator.GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history")).GetProperty("items");
 
         Assert.True(verification.GetProperty("valid").GetBoolean(), verification.ToString());
         Assert.Equal(3, verification.GetProperty("eventsChecked").GetInt64());
@@ -211,13 +211,13 @@ public class AuditCheckpointWitnessTests(SystemFixture system) : IClassFixture<S
 
         var witnessed = await Eventually.Until(async () =>
         {
-            var list = await system.Registry.Client().GetFromJsonAsync<JsonElement>("/api/v1/audit/witnessed?service=sandbox-applications");
-            return list.GetArrayLength() > 0 ? list : (JsonElement?)null;
+            var list = await system.Registry.Client().AllItems("/api/v1/audit/witnessed?service=sandbox-applications");
+            return list.Count > 0 ? list : null;
         }, TimeSpan.FromSeconds(30), "AiSystemRegistry should witness a SandboxApplications checkpoint");
 
-        var own = await system.Applications.Client().GetFromJsonAsync<JsonElement>("/api/v1/audit/checkpoints");
+        var own = await system.Applications.Client().AllItems("/api/v1/audit/checkpoints");
         var first = witnessed[0];
-        var published = own.EnumerateArray().Single(c => c.GetProperty("sequence").GetInt64() == first.GetProperty("sequence").GetInt64());
+        var published = own.Single(c => c.GetProperty("sequence").GetInt64() == first.GetProperty("sequence").GetInt64());
         Assert.Equal(published.GetProperty("hash").GetString(), first.GetProperty("hash").GetString());
         Assert.Equal("sandbox-applications", first.GetProperty("service").GetString());
     }

@@ -186,7 +186,7 @@ public sealed record Incident(
     IncidentOutcome? Outcome) : IOwned
 {
     /// <summary>A report belongs to the integration that filed it.</summary>
-    Owner IOwned.Owner => Owner.Integration(ClientId);
+    ResourceOwner IOwned.Owner => ResourceOwner.Integration(ClientId);
 
     public const string ReportClock = "report";
     public const string CommissionClock = "commission";

@@ -46,12 +46,12 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         Assert.Equal("computerVision", d.GetProperty("technique").GetString());
         Assert.Equal(0, view.GetProperty("deployments").GetArrayLength());
 
-        var mine = await S.Owner.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems");
-        Assert.Contains(mine.EnumerateArray(), s => s.GetProperty("id").GetGuid() == id);
-        var theirs = await S.OtherCompany.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems");
-        Assert.DoesNotContain(theirs.EnumerateArray(), s => s.GetProperty("id").GetGuid() == id);
-        var all = await S.Regulator.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems");
-        Assert.Contains(all.EnumerateArray(), s => s.GetProperty("id").GetGuid() == id);
+        var mine = await S.Owner.AllItems("/api/v1/ai-systems");
+        Assert.Contains(mine, s => s.GetProperty("id").GetGuid() == id);
+        var theirs = await S.OtherCompany.AllItems("/api/v1/ai-systems");
+        Assert.DoesNotContain(theirs, s => s.GetProperty("id").GetGuid() == id);
+        var all = await S.Regulator.AllItems("/api/v1/ai-systems");
+        Assert.Contains(all, s => s.GetProperty("id").GetGuid() == id);
     }
 
     [Fact]
@@ -296,7 +296,7 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         await S.ReleaseAsync(id, "1.0.0");
         await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/suspension", new { reason = "Audit" });
 
-        var history = await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/ai-systems/{id}/history");
+        var history = (await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/ai-systems/{id}/history")).GetProperty("items");
 
         Assert.Equal(["ai_system_registered", "version_released", "ai_system_suspended"],
             history.EnumerateArray().Select(e => e.GetProperty("type").GetString()));
@@ -360,8 +360,8 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
 
         async Task<JsonElement?> Listed(HttpClient client, string path, DateTimeOffset at)
         {
-            var list = await client.GetFromJsonAsync<JsonElement>($"{path}{Scenario.AsOf(at)}");
-            return list.EnumerateArray().Where(s => s.GetProperty("id").GetGuid() == id).Select(s => (JsonElement?)s).SingleOrDefault();
+            var list = await client.AllItems($"{path}{Scenario.AsOf(at)}");
+            return list.Where(s => s.GetProperty("id").GetGuid() == id).Select(s => (JsonElement?)s).SingleOrDefault();
         }
 
         Assert.Null(await Listed(S.Owner, "/api/v1/ai-systems", beforeRegistering));
@@ -380,9 +380,9 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
 
         var first = await S.Owner.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems?page=1&pageSize=1");
 
-        Assert.Equal(newest, Assert.Single(first.EnumerateArray()).GetProperty("id").GetGuid());
+        Assert.Equal(newest, Assert.Single(first.Items()).GetProperty("id").GetGuid());
         var second = await S.Owner.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems?page=2&pageSize=1");
-        Assert.NotEqual(newest, Assert.Single(second.EnumerateArray()).GetProperty("id").GetGuid());
+        Assert.NotEqual(newest, Assert.Single(second.Items()).GetProperty("id").GetGuid());
         await Responses.AssertProblem(await S.Owner.GetAsync("/api/v1/ai-systems?pageSize=100000"), HttpStatusCode.BadRequest);
         await Responses.AssertProblem(await S.Anonymous.GetAsync("/api/v1/register/ai-systems?page=0"), HttpStatusCode.BadRequest);
     }

@@ -232,7 +232,7 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         var (participation, system, version) = await ReadyToDeploy();
         var id = await S.DeployAsync(system, version, participation);
 
-        var history = await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{id}/history");
+        var history = (await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{id}/history")).GetProperty("items");
 
         var entry = Assert.Single(history.EnumerateArray());
         Assert.Equal("ai_system_deployed", entry.GetProperty("type").GetString());

@@ -63,7 +63,7 @@ public class DeploymentsApiTests(ServiceFixture<ServiceMarker> fixture) : IClass
         Assert.Equal("The participation was suspended (insuranceLapsed): The policy expired", suspended.GetProperty("statusReason").GetString());
         await S.WaitForDeploymentStatus(second, "suspended");
         Assert.Equal("ended", (await S.DeploymentAsync(ended)).GetProperty("status").GetString());
-        var history = await S.Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{first}/history");
+        var history = (await S.Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{first}/history")).GetProperty("items");
         var automatic = history[1];
         Assert.Equal("deployment_suspended", automatic.GetProperty("type").GetString());
         Assert.Equal("service:ai-system-registry", automatic.GetProperty("data").GetProperty("suspendedBy").GetProperty("subject").GetString());
@@ -141,9 +141,8 @@ public class DeploymentsApiTests(ServiceFixture<ServiceMarker> fixture) : IClass
 
     private async Task<IReadOnlyList<JsonElement>> Active(string region, DateTimeOffset at, Guid system)
     {
-        var all = await S.Anonymous.GetFromJsonAsync<JsonElement>(
-            $"/api/v1/deployments/active?region={region}&at={Uri.EscapeDataString(at.ToString("O"))}");
-        return all.EnumerateArray().Where(d => d.GetProperty("aiSystemId").GetGuid() == system).ToList();
+        var all = await S.Anonymous.AllItems($"/api/v1/deployments/active?region={region}&at={Uri.EscapeDataString(at.ToString("O"))}");
+        return all.Where(d => d.GetProperty("aiSystemId").GetGuid() == system).ToList();
     }
 
     [Fact]
@@ -165,7 +164,7 @@ public class DeploymentsApiTests(ServiceFixture<ServiceMarker> fixture) : IClass
             Assert.True(verified.GetProperty("valid").GetBoolean(), verified.ToString());
             Assert.Equal(events, verified.GetProperty("eventsChecked").GetInt64());
         }
-        var history = await S.Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{deployment}/history");
+        var history = (await S.Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{deployment}/history")).GetProperty("items");
         Assert.Equal(history[0].GetProperty("hash").GetString(), history[1].GetProperty("previousHash").GetString());
     }
 }

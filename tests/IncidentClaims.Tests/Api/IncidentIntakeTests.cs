@@ -143,11 +143,11 @@ public class IncidentIntakeTests(ServiceFixture<ServiceMarker> fixture) : IClass
         var id = await File(Portal, Body());
 
         var response = await Insurer.GetAsync($"/api/v1/incidents/{id}/status");
-        var list = await Insurer.GetFromJsonAsync<JsonElement>("/api/v1/incidents");
+        var list = await Insurer.AllItems("/api/v1/incidents");
 
         await Responses.AssertProblem(response, HttpStatusCode.NotFound);
-        Assert.DoesNotContain(list.EnumerateArray(), i => i.GetProperty("id").GetGuid() == id);
-        Assert.Contains((await Portal.GetFromJsonAsync<JsonElement>("/api/v1/incidents")).EnumerateArray(), i => i.GetProperty("id").GetGuid() == id);
+        Assert.DoesNotContain(list, i => i.GetProperty("id").GetGuid() == id);
+        Assert.Contains(await Portal.AllItems("/api/v1/incidents"), i => i.GetProperty("id").GetGuid() == id);
         await Responses.AssertProblem(await Portal.GetAsync($"/api/v1/incidents/{Guid.NewGuid()}/status"), HttpStatusCode.NotFound);
     }
 

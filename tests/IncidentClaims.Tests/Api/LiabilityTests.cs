@@ -181,17 +181,17 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         var fresh = await File(Portal, Body(occurredAt: world.Now.AddHours(-3)));
         var minor = await File(Portal, Body(harmType: "damageToPersonProperty", severity: "minor"));
 
-        var all = await Regulator.GetFromJsonAsync<JsonElement>("/api/v1/incidents/deadlines");
-        var late = await Regulator.GetFromJsonAsync<JsonElement>("/api/v1/incidents/deadlines?overdueOnly=true");
+        var all = await Regulator.AllItems("/api/v1/incidents/deadlines");
+        var late = await Regulator.AllItems("/api/v1/incidents/deadlines?overdueOnly=true");
 
-        var overdueEntry = all.EnumerateArray().Single(e => e.GetProperty("incidentId").GetGuid() == overdue);
+        var overdueEntry = all.Single(e => e.GetProperty("incidentId").GetGuid() == overdue);
         Assert.Equal("report", overdueEntry.GetProperty("clock").GetString());
         Assert.True(overdueEntry.GetProperty("overdue").GetBoolean());
-        var freshEntry = all.EnumerateArray().Single(e => e.GetProperty("incidentId").GetGuid() == fresh);
+        var freshEntry = all.Single(e => e.GetProperty("incidentId").GetGuid() == fresh);
         Assert.False(freshEntry.GetProperty("overdue").GetBoolean());
-        Assert.DoesNotContain(all.EnumerateArray(), e => e.GetProperty("incidentId").GetGuid() == minor); // not serious: no report clock
-        Assert.Contains(late.EnumerateArray(), e => e.GetProperty("incidentId").GetGuid() == overdue);
-        Assert.DoesNotContain(late.EnumerateArray(), e => e.GetProperty("incidentId").GetGuid() == fresh);
+        Assert.DoesNotContain(all, e => e.GetProperty("incidentId").GetGuid() == minor); // not serious: no report clock
+        Assert.Contains(late, e => e.GetProperty("incidentId").GetGuid() == overdue);
+        Assert.DoesNotContain(late, e => e.GetProperty("incidentId").GetGuid() == fresh);
         Assert.Equal(HttpStatusCode.Forbidden, (await Portal.GetAsync("/api/v1/incidents/deadlines")).StatusCode);
     }
 
@@ -200,9 +200,9 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
     {
         var (id, _) = await LinkedIncident("36");
 
-        var all = await Regulator.GetFromJsonAsync<JsonElement>("/api/v1/incidents/deadlines");
+        var all = await Regulator.AllItems("/api/v1/incidents/deadlines");
 
-        var entry = all.EnumerateArray().Single(e => e.GetProperty("incidentId").GetGuid() == id);
+        var entry = all.Single(e => e.GetProperty("incidentId").GetGuid() == id);
         Assert.Equal("commission", entry.GetProperty("clock").GetString());
         Assert.False(entry.GetProperty("overdue").GetBoolean());
         var due = entry.GetProperty("dueBy").GetDateTimeOffset();

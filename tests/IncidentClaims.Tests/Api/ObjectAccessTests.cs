@@ -71,8 +71,8 @@ public class ObjectAccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         var other = fixture.Host.Client(Tokens.Integration("insurer-portal"));
 
         await Responses.AssertProblem(await other.GetAsync($"/api/v1/incidents/{id}/status"), HttpStatusCode.NotFound);
-        var list = await other.GetFromJsonAsync<JsonElement>("/api/v1/incidents");
-        Assert.DoesNotContain(list.EnumerateArray(), i => i.GetProperty("id").GetGuid() == id);
+        var list = await other.AllItems("/api/v1/incidents");
+        Assert.DoesNotContain(list, i => i.GetProperty("id").GetGuid() == id);
         var own = await fixture.Host.Client(Tokens.Integration(Filer)).GetAsync($"/api/v1/incidents/{id}/status");
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         // The filer's own view carries no personal data and no triage detail either.

@@ -183,9 +183,9 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
         Assert.Equal("notAiRelated", (await Dossier(human)).GetProperty("triage").GetProperty("outcome").GetString());
         var status = await Portal.GetFromJsonAsync<JsonElement>($"/api/v1/incidents/{duplicate}/status");
         Assert.Equal("duplicate", status.GetProperty("status").GetString());
-        var duplicates = await Regulator.GetFromJsonAsync<JsonElement>("/api/v1/incidents?status=duplicate");
-        Assert.Contains(duplicates.EnumerateArray(), i => i.GetProperty("id").GetGuid() == duplicate);
-        Assert.All(duplicates.EnumerateArray(), i => Assert.Equal("duplicate", i.GetProperty("status").GetString()));
+        var duplicates = await Regulator.AllItems("/api/v1/incidents?status=duplicate");
+        Assert.Contains(duplicates, i => i.GetProperty("id").GetGuid() == duplicate);
+        Assert.All(duplicates, i => Assert.Equal("duplicate", i.GetProperty("status").GetString()));
         var unknown = await Regulator.GetAsync("/api/v1/incidents?status=lost");
         Assert.True((await Responses.AssertProblem(unknown, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("status", out _));
     }

@@ -86,7 +86,7 @@ public class ApplicationsApiTests(ServiceFixture<ServiceMarker> fixture) : IClas
         Assert.Equal("2026-05-01", participation.GetProperty("term").GetProperty("startsOn").GetString());
         Assert.Equal(id, participation.GetProperty("applicationId").GetGuid());
 
-        var history = await Applicant.GetFromJsonAsync<JsonElement>($"/api/v1/applications/{id}/history");
+        var history = (await Applicant.GetFromJsonAsync<JsonElement>($"/api/v1/applications/{id}/history")).GetProperty("items");
         Assert.Equal(["application_submitted", "reviewer_assigned", "information_requested", "information_provided", "application_approved"],
             history.EnumerateArray().Select(e => e.GetProperty("type").GetString()));
         Assert.Equal("regulator", history[1].GetProperty("role").GetString());

@@ -54,7 +54,7 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
         var created = await fixture.Host.Client(Tokens.Regulator("reg-ivanova")).PostAsJsonAsync("/api/v1/regimes", ValidRegime);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
-        var history = await fixture.Host.Client(Tokens.Auditor()).GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history");
+        var history = (await fixture.Host.Client(Tokens.Auditor()).GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history")).GetProperty("items");
 
         var entry = Assert.Single(history.EnumerateArray());
         Assert.Equal(1, entry.GetProperty("position").GetInt64());
@@ -224,7 +224,7 @@ public class RegimeLifecycleApiTests(ServiceFixture<ServiceMarker> fixture) : IC
 
         await Responses.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/amendments",
             new { reason = "x", programme = Api.Scenario.RegimeBody() }), HttpStatusCode.Conflict, "regime-closed");
-        var history = await Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history");
+        var history = (await Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history")).GetProperty("items");
         Assert.Equal(["regime_established", "regime_suspended", "regime_resumed", "regime_terminated"],
             history.EnumerateArray().Select(e => e.GetProperty("type").GetString()));
     }

@@ -27,7 +27,7 @@ public class CommissionConclusionConsumerTests(ServiceFixture<ServiceMarker> fix
     private Task<JsonElement> History(Guid participationId, int events) =>
         Eventually.Until(async () =>
         {
-            var history = await fixture.Host.Client(Tokens.Regulator()).GetFromJsonAsync<JsonElement>($"/api/v1/participations/{participationId}/history");
+            var history = (await fixture.Host.Client(Tokens.Regulator()).GetFromJsonAsync<JsonElement>($"/api/v1/participations/{participationId}/history")).GetProperty("items");
             return history.GetArrayLength() >= events ? history : (JsonElement?)null;
         }, because: $"participation {participationId} should have {events} events");
 
