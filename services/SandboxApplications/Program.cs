@@ -28,5 +28,4 @@ app.UseServiceDefaults();
 app.MapRegimes();
 app.MapApplications();
 app.MapParticipations();
-app.MapContactErasure();
 app.Run();

@@ -43,8 +43,14 @@ public static class Pages
     {
         // Stats marks the queryable it is given, so it goes on the paged one and leaves the caller's query as it was.
         var items = await query.Skip(paging.Skip).Take(paging.Size).Stats(out var stats).ToListAsync(ct);
-        // The statistics ride on the rows returned: a page past the end has none, so it is counted on its own.
-        var total = items.Count == 0 && paging.Skip > 0 ? await query.CountAsync(ct) : stats.TotalResults;
+        // The statistics ride on the rows returned, so a page past the end has none: its total comes from the first row
+        // (a count of the ordered query itself is not valid SQL).
+        var total = stats.TotalResults;
+        if (items.Count == 0 && paging.Skip > 0)
+        {
+            await query.Take(1).Stats(out var all).ToListAsync(ct);
+            total = all.TotalResults;
+        }
         return new ListPage<T>(items, paging.Page, paging.Size, total);
     }
 

@@ -250,7 +250,7 @@ public class ApplicationsApiTests(ServiceFixture<ServiceMarker> fixture) : IClas
 
         var byRegime = await (await Regulator.GetAsync($"/api/v1/applications?regimeId={regime}&pageSize=1&page=2")).Body(HttpStatusCode.OK);
         Assert.Equal(2, byRegime.GetProperty("total").GetInt64());
-        Assert.Equal((2, 1), (byRegime.GetProperty("pageNumber").GetInt32(), byRegime.GetProperty("pageSize").GetInt32()));
+        Assert.Equal((2, 1), (byRegime.GetProperty("page").GetInt32(), byRegime.GetProperty("pageSize").GetInt32()));
         Assert.Single(byRegime.GetProperty("items").EnumerateArray());
 
         var byReviewer = await (await Regulator.GetAsync($"/api/v1/applications?reviewer=reviewer-list&status=underReview")).Body(HttpStatusCode.OK);
