@@ -55,8 +55,8 @@ V11=$(release 1.1.0)
 post "$COMPANY" '{"reason":"Replaced by 1.1.0"}' "$REG/deployments/$D10/ending" >/dev/null
 D11=$(post "$COMPANY" '{"aiSystemId":"'$SYSTEM'","versionId":"'$V11'","participationId":"'$PARTICIPATION'",
   "territory":["77"],"from":"'$(date -u +%FT%TZ)'"}' "$REG/deployments" | jq -r .id)
-curl -sS "$REG/deployments/active?region=77&at=$T1" | jq -c '[.[] | .version]'   # ["1.0.0"], as the registry stood at T1
-curl -sS "$REG/deployments/active?region=77" | jq -c '[.[] | .version]'            # ["1.1.0"], now
+curl -sS "$REG/deployments/active?region=77&at=$T1" | jq -c '[.items[] | .version]'   # ["1.0.0"], as the registry stood at T1
+curl -sS "$REG/deployments/active?region=77" | jq -c '[.items[] | .version]'            # ["1.1.0"], now
 
 echo "5. The state portal files a citizen's report of harm twenty days ago (IncidentClaims)"
 wait_for "get '$AUDITOR' '$IC/known/deployments/$D11'"
