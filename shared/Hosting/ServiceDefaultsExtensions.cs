@@ -99,6 +99,7 @@ public static class ServiceDefaultsExtensions
         // A query that runs longer than this is cancelled (and its request fails) instead of holding a connection.
         sourceBuilder.ConnectionStringBuilder.CommandTimeout = builder.Configuration.GetValue("Limits:CommandTimeoutSeconds", 15);
         PrepareRepeatedStatements(sourceBuilder.ConnectionStringBuilder);
+        KeepValuesOutOfErrors(sourceBuilder);
         var dataSource = sourceBuilder.Build();
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("postgres",
@@ -115,6 +116,7 @@ public static class ServiceDefaultsExtensions
             .ApplyAllDatabaseChangesOnStartup()
             // One node per subscription across replicas; another takes over when it stops.
             .AddAsyncDaemon(DaemonMode.HotCold);
+        LogFailuresWithoutValues(builder.Services);
 
         if (options.IntegrationEventMap is { } map)
         {
@@ -141,6 +143,35 @@ public static class ServiceDefaultsExtensions
     public static void PrepareRepeatedStatements(NpgsqlConnectionStringBuilder connection)
     {
         if (connection.MaxAutoPrepare == 0) connection.MaxAutoPrepare = 64;
+    }
+
+    /// <summary>
+    /// PostgreSQL's error detail can quote a row's values, and Npgsql's parameter logging writes every parameter: both
+    /// stay off whatever the connection string says (Npgsql gets no logger factory either, so it logs nothing).
+    /// </summary>
+    public static void KeepValuesOutOfErrors(NpgsqlDataSourceBuilder source)
+    {
+        source.ConnectionStringBuilder.IncludeErrorDetail = false;
+        source.EnableParameterLogging(false);
+    }
+
+    /// <summary>
+    /// Puts <see cref="DatabaseFailures"/> in place of Marten's default logger once the store is built: built with the
+    /// default, the store still hands the application's logger factory to the async daemon and the projections, which
+    /// Marten skips when a logger is configured up front.
+    /// </summary>
+    private static void LogFailuresWithoutValues(IServiceCollection services)
+    {
+        var marten = services.Last(d => d.ServiceType == typeof(IDocumentStore));
+        var build = marten.ImplementationFactory
+            ?? throw new InvalidOperationException("Marten registered IDocumentStore without a factory.");
+        services.Remove(marten);
+        services.AddSingleton<IDocumentStore>(sp =>
+        {
+            var store = (DocumentStore)build(sp);
+            store.Options.Logger(ActivatorUtilities.CreateInstance<DatabaseFailures>(sp));
+            return store;
+        });
     }
 
     /// <summary>
