@@ -222,3 +222,79 @@ public class AuditCheckpointWitnessTests(SystemFixture system) : IClassFixture<S
         Assert.Equal("sandbox-applications", first.GetProperty("service").GetString());
     }
 }
+
+/// <summary>
+/// Verification on real traffic: a transaction that drew sequence numbers and failed leaves Marten's tombstones behind,
+/// which must neither break the verdict nor hide where a real event was changed. A fixture of its own, because the
+/// other classes here tamper with their stores.
+/// </summary>
+public class AuditTombstoneTests(SystemFixture system) : IClassFixture<SystemFixture>
+{
+    private HttpClient Auditor => system.Incidents.Client(Tokens.Auditor());
+
+    private async Task<long> Scalar(string sql, Guid? stream = null)
+    {
+        await using var connection = new NpgsqlConnection(system.Incidents.Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        if (stream is { } id) command.Parameters.AddWithValue("stream", id);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    private Task<JsonElement> VerifyUntil(Func<JsonElement, bool> condition, string because) =>
+        Eventually.Until(async () =>
+        {
+            var result = await Auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
+            return condition(result) ? result : (JsonElement?)null;
+        }, TimeSpan.FromSeconds(30), because);
+
+    private async Task<Guid> Append(string note)
+    {
+        var id = Guid.NewGuid();
+        await using var session = system.Incidents.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.LastModifiedBy = "probe-writer";
+        session.Events.StartStream(id, new AuditProbe(note, 1));
+        await session.SaveChangesAsync();
+        return id;
+    }
+
+    [Fact]
+    public async Task A_failed_batch_leaves_tombstones_that_are_reported_as_such_and_a_later_sql_change_is_named_exactly()
+    {
+        var store = system.Incidents.Services.GetRequiredService<IDocumentStore>();
+        var contested = await Append("first writer");
+        // A second writer of the same new stream, as two concurrent replays of one Idempotency-Key are: its transaction
+        // fails after drawing two sequence numbers, which Marten then fills with tombstones.
+        await using (var loser = store.LightweightSession())
+        {
+            loser.Events.StartStream(contested, new AuditProbe("second writer", 2), new AuditProbe("second writer", 3));
+            await Assert.ThrowsAnyAsync<Exception>(() => loser.SaveChangesAsync());
+        }
+        await Eventually.True(async () => await Scalar("select count(*) from mt_events where type = 'tombstone'") >= 2, null,
+            "Marten should fill the failed transaction's sequence numbers with tombstones");
+        var lastTombstone = await Scalar("select max(seq_id) from mt_events where type = 'tombstone'");
+
+        var later = await Append("after the failure");
+        var laterSequence = await Scalar("select seq_id from mt_events where stream_id = @stream", later);
+        var clean = await VerifyUntil(v => v.GetProperty("verifiedThroughSequence").GetInt64() >= laterSequence &&
+                                           v.GetProperty("witnesses").EnumerateArray().All(w => w.GetProperty("status").GetString() == "agrees" &&
+                                               w.GetProperty("compared").GetInt32() > 0),
+            "a checkpoint past the tombstones should be published and witnessed");
+
+        Assert.True(clean.GetProperty("valid").GetBoolean(), clean.ToString());
+        Assert.Equal(JsonValueKind.Null, clean.GetProperty("firstBrokenEvent").ValueKind);
+        Assert.Equal(await Scalar($"select count(*) from mt_events where type = 'tombstone' and seq_id <= {clean.GetProperty("verifiedThroughSequence").GetInt64()}"),
+            clean.GetProperty("tombstones").GetInt64());
+        Assert.Empty(clean.GetProperty("checkpointMismatches").EnumerateArray());
+        Assert.True(laterSequence > lastTombstone);
+
+        await Scalar("update mt_events set data = jsonb_set(data, '{amount}', '200') where stream_id = @stream", later);
+        var tampered = await Auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
+
+        Assert.False(tampered.GetProperty("valid").GetBoolean());
+        var broken = tampered.GetProperty("firstBrokenEvent");
+        Assert.Equal((later, 1L, laterSequence), (broken.GetProperty("streamId").GetGuid(), broken.GetProperty("version").GetInt64(),
+            broken.GetProperty("sequence").GetInt64()));
+        Assert.Equal("The event's type, data or author differ from what was sealed.", broken.GetProperty("reason").GetString());
+    }
+}

@@ -26,8 +26,19 @@ public sealed class AuditOptions
     public Dictionary<string, string> Peers { get; set; } = [];
 }
 
-/// <summary>A checkpoint this service published: the running hash of its global sequence up to Sequence.</summary>
-public sealed record AuditCheckpoint(long Id, string Service, long Sequence, string Hash, long Events, DateTimeOffset At);
+/// <summary>
+/// A checkpoint this service published: the running hash of its global sequence up to Sequence.
+/// <see cref="Scheme"/> 1 (checkpoints stored before it was recorded) folded Marten's tombstones into the running hash
+/// like unsealed events; scheme 2 leaves them out, so a tombstone that commits after a checkpoint passed its number
+/// changes nothing.
+/// </summary>
+public sealed record AuditCheckpoint(long Id, string Service, long Sequence, string Hash, long Events, DateTimeOffset At, int Scheme = 1)
+{
+    public const int CurrentScheme = 2;
+
+    /// <summary>Whether the running hash up to a sequence left tombstones out: after the last scheme 1 checkpoint.</summary>
+    public static bool SkipsTombstones(long sequence, long lastLegacySequence) => sequence > lastLegacySequence;
+}
 
 /// <summary>A checkpoint another service published, as this service received it. Inserted once, never changed.</summary>
 public sealed record WitnessedCheckpoint(string Id, string Service, long Sequence, string Hash, long Events, DateTimeOffset At,
@@ -83,16 +94,19 @@ public sealed class AuditCheckpointer(IDocumentStore store, NpgsqlDataSource dat
                   (pending > 0 && now - (last?.At ?? DateTimeOffset.MinValue) >= options.Value.CheckpointEvery);
         if (!due) return null;
 
+        // Rows up to a scheme 1 checkpoint were folded with tombstones; the last checkpoint tells whether any remain.
+        var legacyThrough = last is { Scheme: < AuditCheckpoint.CurrentScheme } ? last.Sequence : 0;
         var running = last?.Hash ?? AuditHash.Genesis;
         var events = last?.Events ?? 0;
         // The same rows, in the same order, with the same rule for unsealed events as verification uses.
         await foreach (var row in chains.ReadRangeAsync(from, highWater, ct))
         {
+            if (row.Tombstone && AuditCheckpoint.SkipsTombstones(row.Sequence, legacyThrough)) continue;
             running = AuditHash.Running(running, row.Seal?.Hash ?? ChainVerifier.Unsealed(row));
             events++;
         }
 
-        var checkpoint = new AuditCheckpoint(highWater, service.Name, highWater, running, events, now);
+        var checkpoint = new AuditCheckpoint(highWater, service.Name, highWater, running, events, now, AuditCheckpoint.CurrentScheme);
         session.Insert(checkpoint);
         await session.SaveChangesAsync(ct);
         // Published before commit: a retry after a failed commit publishes the same checkpoint with the same id.

@@ -15,6 +15,7 @@ public sealed record ServiceVerification(
     string Service,
     bool Valid,
     long EventsChecked,
+    long Tombstones,
     long VerifiedThroughSequence,
     string RunningHash,
     int CheckpointsCompared,
@@ -42,14 +43,24 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
         var sequences = recorded.Keys.Concat(witnessed.SelectMany(w => w.Checkpoints ?? []).Select(c => c.Sequence)).ToHashSet();
         var upTo = sequences.Count == 0 ? long.MaxValue : sequences.Max();
 
+        var legacyThrough = recorded.Values.Where(c => c.Scheme < AuditCheckpoint.CurrentScheme).Select(c => c.Sequence).DefaultIfEmpty(0).Max();
         var running = AuditHash.Genesis;
         var recomputed = new Dictionary<long, string>();
-        long checkedEvents = 0, lastSequence = 0;
+        // Checkpoint sequences in order, each given the running hash as of its position (also one with no event of its own).
+        var pending = sequences.Order().ToArray();
+        var next = 0;
+        long checkedEvents = 0, tombstones = 0, lastSequence = 0;
         BrokenEvent? firstBroken = null;
         await foreach (var row in chains.ReadAllAsync(upTo, ct))
         {
-            // A checkpoint sequence with no event of its own (deleted) still gets the hash as of that point.
-            foreach (var s in sequences.Where(s => s > lastSequence && s < row.Sequence)) recomputed[s] = running;
+            while (next < pending.Length && pending[next] < row.Sequence) recomputed[pending[next++]] = running;
+            lastSequence = row.Sequence;
+            if (row.Tombstone)
+            {
+                tombstones++;
+                if (!AuditCheckpoint.SkipsTombstones(row.Sequence, legacyThrough)) running = AuditHash.Running(running, ChainVerifier.Unsealed(row));
+                continue;
+            }
             string eventHash;
             if (row.Seal is null)
             {
@@ -68,10 +79,8 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
             }
             running = AuditHash.Running(running, eventHash);
             checkedEvents++;
-            lastSequence = row.Sequence;
-            if (sequences.Contains(row.Sequence)) recomputed[row.Sequence] = running;
         }
-        foreach (var s in sequences.Where(s => !recomputed.ContainsKey(s))) recomputed[s] = running;
+        while (next < pending.Length) recomputed[pending[next++]] = running;
 
         var mismatches = recorded.Values.Where(c => recomputed[c.Sequence] != c.Hash)
             .Select(c => new CheckpointMismatch(c.Sequence, c.Hash, recomputed[c.Sequence])).ToList();
@@ -81,7 +90,7 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
             .ToList();
 
         var valid = firstBroken is null && mismatches.Count == 0 && witnesses.All(w => w.Status != "disagrees");
-        return new ServiceVerification(service.Name, valid, checkedEvents, lastSequence, running, recorded.Count, firstBroken,
+        return new ServiceVerification(service.Name, valid, checkedEvents, tombstones, lastSequence, running, recorded.Count, firstBroken,
             mismatches, witnesses);
     }
 
