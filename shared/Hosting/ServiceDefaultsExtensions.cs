@@ -169,6 +169,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton<ChainVerifier>();
         builder.Services.AddScoped<ServiceVerifier>();
         builder.Services.AddScoped<CitationVerifier>();
+        builder.Services.AddScoped<MerkleProofs>();
         builder.Services.AddHostedService<AuditCheckpointer>();
         builder.Services.AddHttpClient();
         foreach (var peer in section.GetSection("Peers").GetChildren())

@@ -43,6 +43,19 @@ public static class AuditEndpoints
             .WithName("GetEventSeal")
             .Produces<EventSeal>();
 
+        // RFC 6962 proofs against published tree heads: hashes only, like the seals, so public.
+        audit.MapGet("/proofs/inclusion/{eventId:guid}", async (Guid eventId, long? treeSize, MerkleProofs proofs, CancellationToken ct) =>
+                await proofs.InclusionAsync(eventId, treeSize, ct) is { } proof ? Results.Ok(proof) : throw new ResourceNotFound("No such event in that tree."))
+            .AllowAnonymous()
+            .WithName("ProveInclusion")
+            .Produces<InclusionProof>();
+
+        audit.MapGet("/proofs/consistency", async (long first, long second, MerkleProofs proofs, CancellationToken ct) =>
+                await proofs.ConsistencyAsync(first, second, ct) is { } proof ? Results.Ok(proof) : throw new ResourceNotFound("No checkpoint of that tree size."))
+            .AllowAnonymous()
+            .WithName("ProveConsistency")
+            .Produces<ConsistencyProof>();
+
         // What a citing service asks when it verifies a citation: the seal, and whether the chain holds up to it.
         audit.MapGet("/events/{eventId:guid}/verification", async (Guid eventId, CitationVerifier verifier, CancellationToken ct) =>
                 await verifier.VerifyEventAsync(eventId, ct) is { } result ? Results.Ok(result) : throw new ResourceNotFound("No such event."))

@@ -32,7 +32,11 @@ public sealed class AuditOptions
 /// like unsealed events; scheme 2 leaves them out, so a tombstone that commits after a checkpoint passed its number
 /// changes nothing.
 /// </summary>
-public sealed record AuditCheckpoint(long Id, string Service, long Sequence, string Hash, long Events, DateTimeOffset At, int Scheme = 1)
+/// <param name="TreeSize">Leaves of the service's RFC 6962 tree up to Sequence (every event but tombstones).</param>
+/// <param name="RootHash">That tree's head, lower-case hex; null on checkpoints stored before the tree existed.</param>
+/// <param name="Frontier">Roots of the tree's perfect subtrees, largest first: the next checkpoint continues from them.</param>
+public sealed record AuditCheckpoint(long Id, string Service, long Sequence, string Hash, long Events, DateTimeOffset At, int Scheme = 1,
+    long TreeSize = 0, string? RootHash = null, IReadOnlyList<string>? Frontier = null)
 {
     public const int CurrentScheme = 2;
 
@@ -98,15 +102,18 @@ public sealed class AuditCheckpointer(IDocumentStore store, NpgsqlDataSource dat
         var legacyThrough = last is { Scheme: < AuditCheckpoint.CurrentScheme } ? last.Sequence : 0;
         var running = last?.Hash ?? AuditHash.Genesis;
         var events = last?.Events ?? 0;
+        var tree = await TreeAfterAsync(last, ct);
         // The same rows, in the same order, with the same rule for unsealed events as verification uses.
         await foreach (var row in chains.ReadRangeAsync(from, highWater, ct))
         {
+            if (!row.Tombstone) tree.Append(ChainVerifier.LeafOf(row));
             if (row.Tombstone && AuditCheckpoint.SkipsTombstones(row.Sequence, legacyThrough)) continue;
             running = AuditHash.Running(running, row.Seal?.Hash ?? ChainVerifier.Unsealed(row));
             events++;
         }
 
-        var checkpoint = new AuditCheckpoint(highWater, service.Name, highWater, running, events, now, AuditCheckpoint.CurrentScheme);
+        var checkpoint = new AuditCheckpoint(highWater, service.Name, highWater, running, events, now, AuditCheckpoint.CurrentScheme,
+            tree.Size, Convert.ToHexStringLower(tree.Root()), tree.ToHex());
         session.Insert(checkpoint);
         await session.SaveChangesAsync(ct);
         // Published before commit: a retry after a failed commit publishes the same checkpoint with the same id.
@@ -115,6 +122,17 @@ public sealed class AuditCheckpointer(IDocumentStore store, NpgsqlDataSource dat
         await transaction.CommitAsync(ct);
         logger.LogInformation("Audit checkpoint at sequence {Sequence} over {Events} events", highWater, events);
         return checkpoint;
+    }
+
+    /// <summary>The tree as of <paramref name="last"/>: from its frontier, or rebuilt once from the rows when it predates the tree.</summary>
+    private async Task<MerkleFrontier> TreeAfterAsync(AuditCheckpoint? last, CancellationToken ct)
+    {
+        if (last is { RootHash: not null, Frontier: { } roots }) return MerkleFrontier.FromHex(last.TreeSize, roots);
+        var tree = new MerkleFrontier();
+        if (last is null) return tree;
+        await foreach (var row in chains.ReadRangeAsync(0, last.Sequence, ct))
+            if (!row.Tombstone) tree.Append(ChainVerifier.LeafOf(row));
+        return tree;
     }
 
     public static Guid MessageIdOf(string service, long sequence) =>
