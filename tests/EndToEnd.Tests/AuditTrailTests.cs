@@ -403,4 +403,36 @@ public class AuditProofTests(SystemFixture system) : IClassFixture<SystemFixture
         Assert.Equal(HttpStatusCode.NotFound, (await Anyone.GetAsync($"/api/v1/audit/proofs/inclusion/{Guid.NewGuid()}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Anyone.GetAsync("/api/v1/audit/proofs/consistency?first=1&second=999999")).StatusCode);
     }
+
+    [Fact]
+    public async Task Checkpoints_are_signed_notes_and_the_other_services_cosign_them()
+    {
+        await Append("signed");
+        var keys = await Anyone.GetFromJsonAsync<JsonElement>("/api/v1/audit/keys");
+        var log = CheckpointKeys.ParseVerifierKey(keys.GetProperty("verifierKey").GetString()!);
+        Assert.Equal("sandbox-registry/sandbox-applications", keys.GetProperty("origin").GetString());
+        var head = (await CheckpointsWithTrees(1))[^1];
+        var note = head.GetProperty("note").GetString()!;
+
+        Assert.Equal(SignedNote.CheckpointBody(log.Name, head.GetProperty("treeSize").GetInt64(), Hash(head.GetProperty("rootHash"))),
+            SignedNote.Body(note));
+        Assert.True(SignedNote.HasValidSignature(note, log.Name, log.PublicKey), note);
+
+        foreach (var witness in new[] { system.Registry.Client(), system.Incidents.Client() })
+        {
+            var witnessKeys = await witness.GetFromJsonAsync<JsonElement>("/api/v1/audit/keys");
+            var cosigner = CheckpointKeys.ParseVerifierKey(witnessKeys.GetProperty("cosignerKey").GetString()!, NoteKey.CosignatureType);
+            var cosigned = await Eventually.Until(async () =>
+            {
+                var list = await witness.GetFromJsonAsync<JsonElement>("/api/v1/audit/witnessed?service=sandbox-applications");
+                return list.EnumerateArray().Where(c => c.GetProperty("cosignature").ValueKind == JsonValueKind.String)
+                    .Select(c => (JsonElement?)c).FirstOrDefault();
+            }, TimeSpan.FromSeconds(30), $"{cosigner.Name} should cosign a checkpoint of SandboxApplications");
+
+            var full = cosigned.GetProperty("note").GetString()! + cosigned.GetProperty("cosignature").GetString()!;
+            Assert.True(SignedNote.HasValidSignature(full, log.Name, log.PublicKey), full);
+            Assert.True(SignedNote.HasValidSignature(full, cosigner.Name, cosigner.PublicKey, NoteKey.CosignatureType), full);
+            Assert.False(SignedNote.HasValidSignature(full, cosigner.Name, log.PublicKey, NoteKey.CosignatureType), "another key's cosignature");
+        }
+    }
 }

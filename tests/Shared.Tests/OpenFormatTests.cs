@@ -161,4 +161,41 @@ public class OpenFormatTests
         Assert.Equal(Jcs.Canonicalize($$"""{"version":3,"streamId":"{{stream}}","sequence":42,"hash":"{{AuditHash.Genesis}}","eventId":"{{id}}"}"""),
             Encoding.UTF8.GetString(entry));
     }
+
+    [Fact]
+    public void Ed25519_is_that_of_rfc_8032_test_1()
+    {
+        var key = new NoteKey("example.com/log", Convert.FromHexString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
+
+        Assert.Equal("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", Convert.ToHexStringLower(key.PublicKey));
+        Assert.Equal("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+            Convert.ToHexStringLower(key.Sign([])));
+    }
+
+    [Fact]
+    public void A_checkpoint_is_a_c2sp_signed_note_that_verifies_only_unchanged_and_a_witness_cosignature_verifies_under_type_4()
+    {
+        var log = NoteKey.Development("sandbox-registry/incident-claims");
+        var witness = NoteKey.Development("sandbox-registry/ai-system-registry");
+        var root = Convert.FromHexString(CtRoots[8]);
+        var body = SignedNote.CheckpointBody(log.Name, 8, root);
+
+        var note = SignedNote.Sign(body, log);
+        var cosigned = note + SignedNote.CosignatureLine(body, witness, new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero));
+
+        Assert.Equal("sandbox-registry/incident-claims\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n", body);
+        var line = note[(body.Length + 1)..];
+        Assert.StartsWith("\u2014 sandbox-registry/incident-claims ", line);
+        var raw = Convert.FromBase64String(line.Split(' ')[2].TrimEnd('\n'));
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData([.. Encoding.UTF8.GetBytes(log.Name), 0x0A, 0x01, .. log.PublicKey])[..4], raw[..4]);
+        Assert.Equal(68, raw.Length);
+        Assert.True(SignedNote.HasValidSignature(cosigned, log.Name, log.PublicKey));
+        Assert.True(SignedNote.HasValidSignature(cosigned, witness.Name, witness.PublicKey, NoteKey.CosignatureType));
+        Assert.False(SignedNote.HasValidSignature(cosigned, witness.Name, witness.PublicKey));
+        Assert.False(SignedNote.HasValidSignature(cosigned.Replace("\n8\n", "\n9\n"), log.Name, log.PublicKey));
+        Assert.False(SignedNote.HasValidSignature(cosigned.Replace("\n8\n", "\n9\n"), witness.Name, witness.PublicKey, NoteKey.CosignatureType));
+        var parsed = CheckpointKeys.ParseVerifierKey(log.VerifierKey());
+        Assert.Equal(log.Name, parsed.Name);
+        Assert.Equal(log.PublicKey, parsed.PublicKey);
+    }
 }

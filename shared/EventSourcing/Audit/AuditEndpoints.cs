@@ -43,6 +43,12 @@ public static class AuditEndpoints
             .WithName("GetEventSeal")
             .Produces<EventSeal>();
 
+        audit.MapGet("/keys", (CheckpointKeys keys) => Results.Ok(new AuditKeys(keys.Origin, keys.Key.VerifierKey(),
+                keys.Key.VerifierKey(NoteKey.CosignatureType), keys.Previous)))
+            .AllowAnonymous()
+            .WithName("GetAuditKeys")
+            .Produces<AuditKeys>();
+
         // RFC 6962 proofs against published tree heads: hashes only, like the seals, so public.
         audit.MapGet("/proofs/inclusion/{eventId:guid}", async (Guid eventId, long? treeSize, MerkleProofs proofs, CancellationToken ct) =>
                 await proofs.InclusionAsync(eventId, treeSize, ct) is { } proof ? Results.Ok(proof) : throw new ResourceNotFound("No such event in that tree."))
