@@ -211,6 +211,12 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton<ChainVerifier>();
         builder.Services.AddScoped<ServiceVerifier>();
         builder.Services.AddScoped<CitationVerifier>();
+        builder.Services.AddScoped<MerkleProofs>();
+        builder.Services.AddSingleton<CheckpointKeys>();
+        // Fail at start, not at the first checkpoint, when no signing key is configured outside Development.
+        if (!Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(builder.Environment) &&
+            string.IsNullOrWhiteSpace(section["SigningKey"]))
+            throw new InvalidOperationException("Audit:SigningKey (a base64 Ed25519 seed) is required outside Development.");
         builder.Services.AddHostedService<AuditCheckpointer>();
         builder.Services.AddHttpClient();
         foreach (var peer in section.GetSection("Peers").GetChildren())

@@ -23,7 +23,20 @@ public static class AuditEndpoints
         audit.MapGet("/witnessed", ListWitnessed).PublicList();
         audit.MapGet("/events/{eventId:guid}", GetEventSeal).PublicRead();
         audit.MapGet("/events/{eventId:guid}/verification", VerifyEvent).PublicRead();
+        audit.MapGet("/keys", GetKeys).PublicRead();
+        audit.MapGet("/proofs/inclusion/{eventId:guid}", ProveInclusion).PublicRead();
+        audit.MapGet("/proofs/consistency", ProveConsistency).PublicRead();
     }
+
+    public static Ok<AuditKeys> GetKeys(CheckpointKeys keys) => TypedResults.Ok(new AuditKeys(keys.Origin, keys.Key.VerifierKey(),
+        keys.Key.VerifierKey(NoteKey.CosignatureType), keys.Previous));
+
+    // RFC 6962 proofs against published tree heads: hashes only, like the seals, so public.
+    public static async Task<Ok<InclusionProof>> ProveInclusion(Guid eventId, long? treeSize, MerkleProofs proofs, CancellationToken ct) =>
+        TypedResults.Ok(await proofs.InclusionAsync(eventId, treeSize, ct) ?? throw new ResourceNotFound("No such event in that tree."));
+
+    public static async Task<Ok<ConsistencyProof>> ProveConsistency(long first, long second, MerkleProofs proofs, CancellationToken ct) =>
+        TypedResults.Ok(await proofs.ConsistencyAsync(first, second, ct) ?? throw new ResourceNotFound("No checkpoint of that tree size."));
 
     public static async Task<Ok<StreamVerification>> VerifyStream(Guid streamId, ChainVerifier verifier, CancellationToken ct) =>
         TypedResults.Ok(await verifier.VerifyStreamAsync(streamId, ct) ?? throw new ResourceNotFound("No such stream."));

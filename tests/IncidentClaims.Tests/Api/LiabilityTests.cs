@@ -83,6 +83,8 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         Assert.Equal("liabilityEstablished", dossier.GetProperty("closure").GetProperty("outcome").GetString());
         Assert.Equal(seeded.Version10.VersionId, dossier.GetProperty("version").GetProperty("versionId").GetGuid());
         Assert.All(dossier.GetProperty("clocks").EnumerateArray(), c => Assert.NotEqual(JsonValueKind.Null, c.GetProperty("metAt").ValueKind));
+        Assert.Equal([("report", false), ("commission", false), ("conclusion", false)], dossier.GetProperty("clocks").EnumerateArray()
+            .Select(c => (c.GetProperty("name").GetString(), c.GetProperty("metLate").GetBoolean())));
 
         var issued = await published.One<Out.CommissionConclusionIssued>(m => m.IncidentId == id);
         Assert.Equal(seeded.Participation.ParticipationId, issued.ParticipationId);
