@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.AiSystemRegistry;
 

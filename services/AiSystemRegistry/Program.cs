@@ -7,7 +7,6 @@ using SandboxRegistry.AiSystemRegistry.Messaging;
 using SandboxRegistry.AiSystemRegistry.Participations;
 using SandboxRegistry.AiSystemRegistry.Regimes;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ServiceNames.AiSystemRegistry, typeof(ServiceMarker).Assembly, defaults =>

@@ -1,7 +1,6 @@
 using Marten;
 using SandboxRegistry.IncidentClaims.AiSystems;
 using SandboxRegistry.IncidentClaims.Participations;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.IncidentClaims;
 

@@ -7,7 +7,6 @@ using SandboxRegistry.IncidentClaims.Incidents;
 using SandboxRegistry.IncidentClaims.Messaging;
 using SandboxRegistry.IncidentClaims.Participations;
 using SandboxRegistry.IncidentClaims.Regimes;
-using SandboxRegistry.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).Assembly, defaults =>
@@ -26,8 +25,8 @@ builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).As
         KnownAiSystemsModule.ConfigureBus(bus);
     };
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
+    defaults.UseGroupCommit = true;
 });
-builder.Services.Configure<JurisdictionProfile>(builder.Configuration.GetSection(JurisdictionProfile.Section));
 
 var app = builder.Build();
 app.UseServiceDefaults();

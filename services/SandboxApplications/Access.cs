@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using SandboxRegistry.SandboxApplications.Applications.GettingDetails;
 using SandboxRegistry.SandboxApplications.Participations.GettingDetails;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications;
 

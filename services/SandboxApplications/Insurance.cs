@@ -1,7 +1,6 @@
 using FluentValidation;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.SandboxApplications.Regimes;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications;
 

@@ -1,7 +1,6 @@
 using Marten;
 using SandboxRegistry.SandboxApplications.Applications;
-using SandboxRegistry.ServiceDefaults;
-using SandboxRegistry.ServiceDefaults.PersonalData;
+using SandboxRegistry.EventSourcing.PersonalData;
 
 namespace SandboxRegistry.SandboxApplications;
 

@@ -6,7 +6,6 @@ using SandboxRegistry.SandboxApplications.Messaging;
 using SandboxRegistry.SandboxApplications.Participations;
 using SandboxRegistry.SandboxApplications.Regimes;
 using SandboxRegistry.SandboxApplications.Scheduling;
-using SandboxRegistry.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ServiceNames.SandboxApplications, typeof(ServiceMarker).Assembly, defaults =>
@@ -20,9 +19,6 @@ builder.AddServiceDefaults(ServiceNames.SandboxApplications, typeof(ServiceMarke
     defaults.ConfigureBus = ParticipationsModule.ConfigureBus;
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
 });
-builder.Services.AddOptions<JurisdictionProfile>().Bind(builder.Configuration.GetSection(JurisdictionProfile.Section))
-    .Validate(p => p.IsUsable(), "Jurisdiction: TimeZone must be a known time zone, Calendar a shipped production calendar, and the terms positive.")
-    .ValidateOnStart();
 builder.Services.Configure<ScheduleOptions>(builder.Configuration.GetSection(ScheduleOptions.Section));
 builder.Services.AddAuthorizationBuilder().AddReaders();
 builder.Services.AddHostedService<ScheduledChecks>();

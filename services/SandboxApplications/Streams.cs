@@ -1,7 +1,6 @@
 using JasperFx;
 using Marten;
 using JasperFx.Events;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications;
 

@@ -5,8 +5,10 @@ using Marten;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using SandboxRegistry.ServiceDefaults;
-using SandboxRegistry.ServiceDefaults.Audit;
+using SandboxRegistry.EventSourcing;
+using SandboxRegistry.Hosting;
+using SandboxRegistry.Regulation;
+using SandboxRegistry.EventSourcing.Audit;
 
 namespace SandboxRegistry.Benchmarks;
 

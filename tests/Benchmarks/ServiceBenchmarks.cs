@@ -1,4 +1,4 @@
-using SandboxRegistry.ServiceDefaults.PersonalData;
+using SandboxRegistry.EventSourcing.PersonalData;
 using Microsoft.Extensions.Options;
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -8,7 +8,9 @@ using Npgsql;
 using SandboxRegistry.IncidentClaims;
 using SandboxRegistry.IncidentClaims.Incidents;
 using SandboxRegistry.IncidentClaims.Incidents.Reporting;
-using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.EventSourcing;
+using SandboxRegistry.Hosting;
+using SandboxRegistry.Regulation;
 
 namespace SandboxRegistry.Benchmarks;
 

@@ -1,8 +1,7 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using SandboxRegistry.ServiceDefaults;
-using SandboxRegistry.ServiceDefaults.PersonalData;
+using SandboxRegistry.EventSourcing.PersonalData;
 using SandboxRegistry.Testing;
 using Applications = SandboxRegistry.SandboxApplications.ServiceMarker;
 
@@ -70,7 +69,7 @@ public class CryptoShreddingTests(ServiceFixture<Applications> fixture) : IClass
         Assert.NotNull(await after.LoadAsync<ErasureRecord>(stored.Name.KeyId));
         Assert.Equal(0, await CountPlaintextAcrossTheDatabase(Name, Phone));
 
-        var verification = await fixture.Host.Services.GetRequiredService<SandboxRegistry.ServiceDefaults.Audit.ChainVerifier>()
+        var verification = await fixture.Host.Services.GetRequiredService<SandboxRegistry.EventSourcing.Audit.ChainVerifier>()
             .VerifyStreamAsync(caseId, CancellationToken.None);
         Assert.True(verification!.Valid);
 

@@ -1,13 +1,13 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using SandboxRegistry.ServiceDefaults;
 using SandboxRegistry.Testing;
-using Applications = SandboxRegistry.SandboxApplications.ServiceMarker;
+using Incidents = SandboxRegistry.IncidentClaims.ServiceMarker;
 
 namespace SandboxRegistry.EndToEnd.Tests;
 
-public class GroupCommitTests(ServiceFixture<Applications> fixture) : IClassFixture<ServiceFixture<Applications>>
+/// <summary>The group-committed writer, as IncidentClaims (the one service whose intake uses it) runs it.</summary>
+public class GroupCommitTests(ServiceFixture<Incidents> fixture) : IClassFixture<ServiceFixture<Incidents>>
 {
     private static readonly Actor Hospital = new("client-hospital-7", "integration", null, "hospital-7");
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
 using SandboxRegistry.Testing;
 using Published = SandboxRegistry.Contracts.SandboxApplications;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults.Audit;
+using SandboxRegistry.EventSourcing.Audit;
 using SandboxRegistry.Testing;
 using Applications = SandboxRegistry.SandboxApplications.ServiceMarker;
 using Incidents = SandboxRegistry.IncidentClaims.ServiceMarker;

@@ -4,7 +4,9 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.EventSourcing;
+using SandboxRegistry.Hosting;
+using SandboxRegistry.Regulation;
 using Xunit;
 using Published = SandboxRegistry.Contracts.SandboxApplications;
 

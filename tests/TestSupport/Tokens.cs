@@ -2,7 +2,9 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using SandboxRegistry.ServiceDefaults;
+using SandboxRegistry.EventSourcing;
+using SandboxRegistry.Hosting;
+using SandboxRegistry.Regulation;
 
 namespace SandboxRegistry.Testing;
 

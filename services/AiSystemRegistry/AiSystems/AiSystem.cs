@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.AiSystemRegistry.AiSystems;
 

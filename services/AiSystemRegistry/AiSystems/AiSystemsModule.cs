@@ -11,7 +11,6 @@ using SandboxRegistry.AiSystemRegistry.AiSystems.Registering;
 using SandboxRegistry.AiSystemRegistry.AiSystems.Releasing;
 using SandboxRegistry.AiSystemRegistry.AiSystems.Suspending;
 using SandboxRegistry.AiSystemRegistry.AiSystems.Withdrawing;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.AiSystemRegistry.AiSystems;
 

@@ -3,7 +3,6 @@ using JasperFx.Events;
 using SandboxRegistry.AiSystemRegistry.AiSystems;
 using SandboxRegistry.AiSystemRegistry.Deployments;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
 using Published = SandboxRegistry.Contracts.AiSystemRegistry;
 
 namespace SandboxRegistry.AiSystemRegistry.Messaging;

@@ -3,7 +3,6 @@ using Marten;
 using MassTransit;
 using SandboxRegistry.AiSystemRegistry.Deployments;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
 using Published = SandboxRegistry.Contracts.SandboxApplications;
 
 namespace SandboxRegistry.AiSystemRegistry.Participations;

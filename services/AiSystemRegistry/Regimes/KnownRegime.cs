@@ -1,7 +1,6 @@
 using Marten;
 using MassTransit;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
 using Published = SandboxRegistry.Contracts.SandboxApplications;
 
 namespace SandboxRegistry.AiSystemRegistry.Regimes;

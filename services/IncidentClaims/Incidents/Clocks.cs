@@ -1,4 +1,3 @@
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.IncidentClaims.Incidents;
 
@@ -38,7 +37,7 @@ public static class Clocks
         linkedAt.AddDays(profile.CommissionConveneDays);
 
     public static DateOnly ConclusionDueBy(DateOnly meetingDate, JurisdictionProfile profile) =>
-        ProductionCalendar.Russia.AddWorkingDays(meetingDate, profile.ConclusionSigningWorkingDays);
+        profile.WorkingDays().AddWorkingDays(meetingDate, profile.ConclusionSigningWorkingDays);
 
     /// <summary>Clocks still running at <paramref name="now"/>: due, or overdue when past their time.</summary>
     public static IEnumerable<(Clock Clock, bool Overdue)> Open(Incident incident, DateTimeOffset now) =>

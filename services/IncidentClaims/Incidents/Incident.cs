@@ -1,5 +1,4 @@
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.IncidentClaims.Incidents;
 

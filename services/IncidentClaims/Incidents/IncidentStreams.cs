@@ -1,5 +1,4 @@
 using Marten;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.IncidentClaims.Incidents;
 

@@ -1,5 +1,5 @@
 using Marten;
-using SandboxRegistry.ServiceDefaults.PersonalData;
+using SandboxRegistry.EventSourcing.PersonalData;
 
 namespace SandboxRegistry.IncidentClaims.Incidents;
 

@@ -1,7 +1,6 @@
 using JasperFx.Events;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.IncidentClaims.Incidents;
-using SandboxRegistry.ServiceDefaults;
 using Domain = SandboxRegistry.IncidentClaims.Incidents;
 using Published = SandboxRegistry.Contracts.IncidentClaims;
 

@@ -1,4 +1,3 @@
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications.Applications;
 

@@ -3,8 +3,7 @@ using FluentValidation;
 using Marten;
 using SandboxRegistry.SandboxApplications.Applications.GettingDetails;
 using SandboxRegistry.SandboxApplications.Participations.GettingDetails;
-using SandboxRegistry.ServiceDefaults;
-using SandboxRegistry.ServiceDefaults.PersonalData;
+using SandboxRegistry.EventSourcing.PersonalData;
 
 namespace SandboxRegistry.SandboxApplications.ErasingContacts;
 

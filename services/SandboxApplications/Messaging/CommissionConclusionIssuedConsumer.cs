@@ -3,7 +3,6 @@ using MassTransit;
 using SandboxRegistry.SandboxApplications.Participations;
 using SandboxRegistry.SandboxApplications.Participations.Suspending;
 using SandboxRegistry.SandboxApplications.Participations.Terminating;
-using SandboxRegistry.ServiceDefaults;
 using Incidents = SandboxRegistry.Contracts.IncidentClaims;
 
 namespace SandboxRegistry.SandboxApplications.Messaging;

@@ -3,7 +3,6 @@ using JasperFx.Events;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.SandboxApplications.Participations;
 using SandboxRegistry.SandboxApplications.Regimes;
-using SandboxRegistry.ServiceDefaults;
 using Published = SandboxRegistry.Contracts.SandboxApplications;
 
 namespace SandboxRegistry.SandboxApplications.Messaging;

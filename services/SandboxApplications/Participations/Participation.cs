@@ -1,5 +1,4 @@
 using SandboxRegistry.SandboxApplications.Applications;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications.Participations;
 

@@ -5,7 +5,6 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
 using SandboxRegistry.Testing;
 using Ours = SandboxRegistry.Contracts.AiSystemRegistry;
 using Published = SandboxRegistry.Contracts.SandboxApplications;

@@ -4,7 +4,6 @@ using SandboxRegistry.AiSystemRegistry.AiSystems.Recalling;
 using SandboxRegistry.AiSystemRegistry.AiSystems.Releasing;
 using SandboxRegistry.AiSystemRegistry.AiSystems.Suspending;
 using SandboxRegistry.AiSystemRegistry.AiSystems.Withdrawing;
-using SandboxRegistry.ServiceDefaults;
 using static SandboxRegistry.AiSystemRegistry.Tests.Domain.Given;
 
 namespace SandboxRegistry.AiSystemRegistry.Tests.Domain;

@@ -3,7 +3,6 @@ using SandboxRegistry.AiSystemRegistry.Deployments;
 using SandboxRegistry.AiSystemRegistry.Deployments.Deploying;
 using SandboxRegistry.AiSystemRegistry.Deployments.Ending;
 using SandboxRegistry.AiSystemRegistry.Participations;
-using SandboxRegistry.ServiceDefaults;
 using static SandboxRegistry.AiSystemRegistry.Tests.Domain.Given;
 
 namespace SandboxRegistry.AiSystemRegistry.Tests.Domain;

@@ -3,7 +3,6 @@ using SandboxRegistry.AiSystemRegistry.AiSystems.Registering;
 using SandboxRegistry.AiSystemRegistry.AiSystems.Releasing;
 using SandboxRegistry.AiSystemRegistry.Participations;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
 using Published = SandboxRegistry.Contracts.SandboxApplications;
 
 namespace SandboxRegistry.AiSystemRegistry.Tests.Domain;

@@ -3,7 +3,6 @@ using SandboxRegistry.AiSystemRegistry.AiSystems;
 using SandboxRegistry.AiSystemRegistry.Deployments;
 using SandboxRegistry.AiSystemRegistry.Messaging;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
 using static SandboxRegistry.AiSystemRegistry.Tests.Domain.Given;
 using Published = SandboxRegistry.Contracts.AiSystemRegistry;
 

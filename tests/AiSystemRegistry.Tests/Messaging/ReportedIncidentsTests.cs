@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using SandboxRegistry.AiSystemRegistry.ReportedIncidents;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.Contracts.IncidentClaims;
-using SandboxRegistry.ServiceDefaults;
 using SandboxRegistry.Testing;
 
 namespace SandboxRegistry.AiSystemRegistry.Tests.Messaging;

@@ -5,7 +5,7 @@ using SandboxRegistry.Testing;
 namespace SandboxRegistry.IncidentClaims.Tests.Api;
 
 /// <summary>
-/// The 1 MiB body limit is Kestrel's (set in ServiceDefaults), and the in-memory test server does not enforce Kestrel
+/// The 1 MiB body limit is Kestrel's (set in shared/Hosting), and the in-memory test server does not enforce Kestrel
 /// limits, so this test runs the service on real Kestrel.
 /// </summary>
 public sealed class OversizedBodyTests : IAsyncLifetime

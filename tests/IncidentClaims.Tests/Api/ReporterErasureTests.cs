@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using SandboxRegistry.ServiceDefaults.PersonalData;
+using SandboxRegistry.EventSourcing.PersonalData;
 using SandboxRegistry.Testing;
 using static SandboxRegistry.IncidentClaims.Tests.Api.Reports;
 

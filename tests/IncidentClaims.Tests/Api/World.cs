@@ -2,7 +2,6 @@ using Marten;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
 using SandboxRegistry.Testing;
 using Apps = SandboxRegistry.Contracts.SandboxApplications;
 using Registry = SandboxRegistry.Contracts.AiSystemRegistry;

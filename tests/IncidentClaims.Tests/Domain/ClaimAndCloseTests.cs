@@ -4,7 +4,6 @@ using SandboxRegistry.IncidentClaims.Incidents.Claiming;
 using SandboxRegistry.IncidentClaims.Incidents.Closing;
 using SandboxRegistry.IncidentClaims.Incidents.Concluding;
 using SandboxRegistry.IncidentClaims.Incidents.Triaging;
-using SandboxRegistry.ServiceDefaults;
 using static SandboxRegistry.IncidentClaims.Tests.Domain.Given;
 
 namespace SandboxRegistry.IncidentClaims.Tests.Domain;

@@ -2,7 +2,6 @@ using SandboxRegistry.Contracts;
 using SandboxRegistry.IncidentClaims.Incidents;
 using SandboxRegistry.IncidentClaims.Incidents.Concluding;
 using SandboxRegistry.IncidentClaims.Incidents.Convening;
-using SandboxRegistry.ServiceDefaults;
 using static SandboxRegistry.IncidentClaims.Tests.Domain.Given;
 
 namespace SandboxRegistry.IncidentClaims.Tests.Domain;

@@ -3,8 +3,7 @@ using Microsoft.Extensions.Options;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.IncidentClaims.Incidents;
 using SandboxRegistry.IncidentClaims.Incidents.Reporting;
-using SandboxRegistry.ServiceDefaults;
-using SandboxRegistry.ServiceDefaults.PersonalData;
+using SandboxRegistry.EventSourcing.PersonalData;
 
 namespace SandboxRegistry.IncidentClaims.Tests.Domain;
 

@@ -2,8 +2,7 @@ using SandboxRegistry.Contracts;
 using SandboxRegistry.IncidentClaims.Incidents;
 using SandboxRegistry.IncidentClaims.Incidents.ErasingReporterData;
 using SandboxRegistry.IncidentClaims.Incidents.Reporting;
-using SandboxRegistry.ServiceDefaults;
-using SandboxRegistry.ServiceDefaults.PersonalData;
+using SandboxRegistry.EventSourcing.PersonalData;
 using static SandboxRegistry.IncidentClaims.Tests.Domain.Given;
 
 namespace SandboxRegistry.IncidentClaims.Tests.Domain;

@@ -4,7 +4,6 @@ using SandboxRegistry.IncidentClaims.Incidents;
 using SandboxRegistry.IncidentClaims.Incidents.Triaging;
 using SandboxRegistry.IncidentClaims.Participations;
 using SandboxRegistry.IncidentClaims.Regimes;
-using SandboxRegistry.ServiceDefaults;
 using static SandboxRegistry.IncidentClaims.Tests.Domain.Given;
 using Published = SandboxRegistry.Contracts.SandboxApplications;
 

@@ -5,7 +5,6 @@ using SandboxRegistry.IncidentClaims.Incidents;
 using SandboxRegistry.IncidentClaims.Incidents.Concluding;
 using SandboxRegistry.IncidentClaims.Incidents.Reporting;
 using SandboxRegistry.IncidentClaims.Messaging;
-using SandboxRegistry.ServiceDefaults;
 using static SandboxRegistry.IncidentClaims.Tests.Domain.Given;
 using Published = SandboxRegistry.Contracts.IncidentClaims;
 

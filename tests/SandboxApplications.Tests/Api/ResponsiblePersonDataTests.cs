@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using SandboxRegistry.ServiceDefaults.PersonalData;
+using SandboxRegistry.EventSourcing.PersonalData;
 using SandboxRegistry.Testing;
 using static SandboxRegistry.SandboxApplications.Tests.Api.Scenario;
 

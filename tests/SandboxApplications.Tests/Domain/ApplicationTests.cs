@@ -9,7 +9,6 @@ using SandboxRegistry.SandboxApplications.Applications.RequestingInformation;
 using SandboxRegistry.SandboxApplications.Applications.Submitting;
 using SandboxRegistry.SandboxApplications.Applications.Withdrawing;
 using SandboxRegistry.SandboxApplications.Regimes;
-using SandboxRegistry.ServiceDefaults;
 using static SandboxRegistry.SandboxApplications.Tests.Domain.Given;
 
 namespace SandboxRegistry.SandboxApplications.Tests.Domain;

@@ -1,7 +1,6 @@
 using SandboxRegistry.Contracts;
 using SandboxRegistry.SandboxApplications.Regimes;
 using SandboxRegistry.SandboxApplications.Regimes.Establishing;
-using SandboxRegistry.ServiceDefaults;
 using static SandboxRegistry.SandboxApplications.Tests.Domain.Given;
 
 namespace SandboxRegistry.SandboxApplications.Tests.Domain;

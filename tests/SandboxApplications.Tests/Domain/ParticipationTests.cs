@@ -7,7 +7,6 @@ using SandboxRegistry.SandboxApplications.Participations.Resuming;
 using SandboxRegistry.SandboxApplications.Participations.Suspending;
 using SandboxRegistry.SandboxApplications.Participations.Terminating;
 using SandboxRegistry.SandboxApplications.Regimes;
-using SandboxRegistry.ServiceDefaults;
 using static SandboxRegistry.SandboxApplications.Tests.Domain.Given;
 
 namespace SandboxRegistry.SandboxApplications.Tests.Domain;

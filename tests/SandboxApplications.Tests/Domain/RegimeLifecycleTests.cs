@@ -4,7 +4,6 @@ using SandboxRegistry.SandboxApplications.Regimes.Expiring;
 using SandboxRegistry.SandboxApplications.Regimes.Resuming;
 using SandboxRegistry.SandboxApplications.Regimes.Suspending;
 using SandboxRegistry.SandboxApplications.Regimes.Terminating;
-using SandboxRegistry.ServiceDefaults;
 using static SandboxRegistry.SandboxApplications.Tests.Domain.Given;
 
 namespace SandboxRegistry.SandboxApplications.Tests.Domain;

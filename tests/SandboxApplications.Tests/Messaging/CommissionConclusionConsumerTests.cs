@@ -5,7 +5,6 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.SandboxApplications.Messaging;
-using SandboxRegistry.ServiceDefaults;
 using SandboxRegistry.Testing;
 using static SandboxRegistry.SandboxApplications.Tests.Api.Scenario;
 using Incidents = SandboxRegistry.Contracts.IncidentClaims;

@@ -5,7 +5,6 @@ using SandboxRegistry.SandboxApplications.Messaging;
 using SandboxRegistry.SandboxApplications.Participations;
 using SandboxRegistry.SandboxApplications.Regimes;
 using SandboxRegistry.SandboxApplications.Regimes.Establishing;
-using SandboxRegistry.ServiceDefaults;
 using static SandboxRegistry.SandboxApplications.Tests.Domain.Given;
 using Published = SandboxRegistry.Contracts.SandboxApplications;
 

@@ -4,7 +4,6 @@ using Marten;
 using Marten.Events.Aggregation;
 using SandboxRegistry.AiSystemRegistry.Deployments.GettingDetails;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.AiSystemRegistry.AiSystems.GettingDetails;
 

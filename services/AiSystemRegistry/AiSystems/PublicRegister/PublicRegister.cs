@@ -1,7 +1,6 @@
 using Marten;
 using SandboxRegistry.AiSystemRegistry.AiSystems.GettingDetails;
 using SandboxRegistry.AiSystemRegistry.Deployments.GettingDetails;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.AiSystemRegistry.AiSystems.PublicRegister;
 

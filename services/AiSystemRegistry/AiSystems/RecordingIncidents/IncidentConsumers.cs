@@ -1,6 +1,5 @@
 using Marten;
 using MassTransit;
-using SandboxRegistry.ServiceDefaults;
 using Published = SandboxRegistry.Contracts.IncidentClaims;
 
 namespace SandboxRegistry.AiSystemRegistry.AiSystems.RecordingIncidents;

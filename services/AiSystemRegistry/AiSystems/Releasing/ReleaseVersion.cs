@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.AiSystemRegistry.AiSystems.Releasing;
 

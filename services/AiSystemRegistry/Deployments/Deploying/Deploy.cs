@@ -3,7 +3,6 @@ using FluentValidation;
 using Marten;
 using SandboxRegistry.AiSystemRegistry.AiSystems;
 using SandboxRegistry.AiSystemRegistry.Participations;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.AiSystemRegistry.Deployments.Deploying;
 

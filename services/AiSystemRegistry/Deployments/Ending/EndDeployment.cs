@@ -2,7 +2,6 @@ using System.Security.Claims;
 using FluentValidation;
 using Marten;
 using SandboxRegistry.AiSystemRegistry.AiSystems;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.AiSystemRegistry.Deployments.Ending;
 

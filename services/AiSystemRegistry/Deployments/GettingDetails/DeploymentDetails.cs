@@ -3,7 +3,6 @@ using JasperFx.Events;
 using Marten;
 using Marten.Events.Aggregation;
 using SandboxRegistry.AiSystemRegistry.AiSystems.GettingDetails;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.AiSystemRegistry.Deployments.GettingDetails;
 

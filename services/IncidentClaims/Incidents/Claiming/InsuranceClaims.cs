@@ -2,7 +2,6 @@ using System.Security.Claims;
 using FluentValidation;
 using Marten;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.IncidentClaims.Incidents.Claiming;
 

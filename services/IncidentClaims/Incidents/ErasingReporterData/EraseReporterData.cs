@@ -1,8 +1,7 @@
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
-using SandboxRegistry.ServiceDefaults;
-using SandboxRegistry.ServiceDefaults.PersonalData;
+using SandboxRegistry.EventSourcing.PersonalData;
 
 namespace SandboxRegistry.IncidentClaims.Incidents.ErasingReporterData;
 

@@ -2,9 +2,8 @@ using System.Security.Claims;
 using JasperFx.Events;
 using Marten;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
-using SandboxRegistry.ServiceDefaults.Audit;
-using SandboxRegistry.ServiceDefaults.PersonalData;
+using SandboxRegistry.EventSourcing.Audit;
+using SandboxRegistry.EventSourcing.PersonalData;
 
 namespace SandboxRegistry.IncidentClaims.Incidents.GettingDossier;
 

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Aggregation;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.IncidentClaims.Incidents.GettingStatus;
 

@@ -7,8 +7,7 @@ using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.ServiceDefaults;
-using SandboxRegistry.ServiceDefaults.PersonalData;
+using SandboxRegistry.EventSourcing.PersonalData;
 
 namespace SandboxRegistry.IncidentClaims.Incidents.Reporting;
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using SandboxRegistry.IncidentClaims.AiSystems;
 using SandboxRegistry.IncidentClaims.Participations;
 using SandboxRegistry.IncidentClaims.Regimes;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.IncidentClaims.Incidents.Triaging;
 

@@ -3,7 +3,6 @@ using FluentValidation;
 using Marten;
 using Marten.Events.Aggregation;
 using Microsoft.Extensions.Options;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications.Applications.GettingDetails;
 

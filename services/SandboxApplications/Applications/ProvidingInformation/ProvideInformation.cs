@@ -3,8 +3,7 @@ using FluentValidation;
 using Marten;
 using Microsoft.Extensions.Options;
 using SandboxRegistry.SandboxApplications.Regimes;
-using SandboxRegistry.ServiceDefaults;
-using SandboxRegistry.ServiceDefaults.PersonalData;
+using SandboxRegistry.EventSourcing.PersonalData;
 
 namespace SandboxRegistry.SandboxApplications.Applications.ProvidingInformation;
 

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using FluentValidation;
 using Marten;
 using Microsoft.Extensions.Options;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications.Applications.RequestingInformation;
 

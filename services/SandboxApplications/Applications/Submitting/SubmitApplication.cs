@@ -6,8 +6,7 @@ using SandboxRegistry.SandboxApplications.Applications.GettingDetails;
 using SandboxRegistry.SandboxApplications.Participations;
 using SandboxRegistry.SandboxApplications.Participations.GettingDetails;
 using SandboxRegistry.SandboxApplications.Regimes;
-using SandboxRegistry.ServiceDefaults;
-using SandboxRegistry.ServiceDefaults.PersonalData;
+using SandboxRegistry.EventSourcing.PersonalData;
 
 namespace SandboxRegistry.SandboxApplications.Applications.Submitting;
 

@@ -1,5 +1,4 @@
 using SandboxRegistry.SandboxApplications.Participations.Suspending;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications.Participations.Expiring;
 

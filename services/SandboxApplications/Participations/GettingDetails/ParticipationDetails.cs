@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SandboxRegistry.SandboxApplications.Applications;
 using SandboxRegistry.SandboxApplications.Regimes.GettingDetails;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications.Participations.GettingDetails;
 

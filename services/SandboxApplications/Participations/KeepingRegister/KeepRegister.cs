@@ -2,8 +2,7 @@ using System.Security.Claims;
 using FluentValidation;
 using Marten;
 using SandboxRegistry.SandboxApplications.Applications;
-using SandboxRegistry.ServiceDefaults;
-using SandboxRegistry.ServiceDefaults.PersonalData;
+using SandboxRegistry.EventSourcing.PersonalData;
 
 namespace SandboxRegistry.SandboxApplications.Participations.KeepingRegister;
 

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Marten;
 using Microsoft.Extensions.Options;
 using SandboxRegistry.SandboxApplications.Regimes;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications.Participations.RenewingInsurance;
 

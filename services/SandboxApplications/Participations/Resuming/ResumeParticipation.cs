@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Marten;
 using Microsoft.Extensions.Options;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications.Participations.Resuming;
 

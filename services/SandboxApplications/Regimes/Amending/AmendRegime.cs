@@ -3,7 +3,6 @@ using FluentValidation;
 using Marten;
 using Microsoft.Extensions.Options;
 using SandboxRegistry.SandboxApplications.Regimes.Establishing;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications.Regimes.Amending;
 

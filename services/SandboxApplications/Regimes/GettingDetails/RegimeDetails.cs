@@ -2,7 +2,6 @@ using Marten;
 using Marten.Events.Aggregation;
 using Microsoft.AspNetCore.Mvc;
 using FluentValidation;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications.Regimes.GettingDetails;
 

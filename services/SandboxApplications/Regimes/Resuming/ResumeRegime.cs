@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Marten;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications.Regimes.Resuming;
 

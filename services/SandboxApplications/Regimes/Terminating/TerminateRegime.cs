@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Marten;
 using SandboxRegistry.SandboxApplications.Regimes.Suspending;
-using SandboxRegistry.ServiceDefaults;
 
 namespace SandboxRegistry.SandboxApplications.Regimes.Terminating;
 

@@ -1,0 +1,50 @@
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+
+namespace SandboxRegistry.EventSourcing.Audit;
+
+/// <summary>
+/// The hash-chain link of one stored event: written in the same transaction as the event, never updated.
+/// <see cref="Hash"/> covers the previous link, the event type, the canonical JSON of the data, who and when.
+/// </summary>
+public sealed record EventSeal(
+    Guid Id,
+    Guid StreamId,
+    long Version,
+    string Type,
+    string? By,
+    DateTimeOffset At,
+    string PreviousHash,
+    string Hash);
+
+/// <summary>
+/// Seals every appended event inline, inside the transaction that appends it, so an event never exists without
+/// its link in the chain.
+/// </summary>
+public sealed class EventSealProjection : IProjection
+{
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        var serializer = operations.DocumentStore.Options.Serializer();
+        foreach (var stream in events.GroupBy(e => e.StreamId))
+        {
+            var before = stream.Min(e => e.Version) - 1;
+            var previous = before < 1
+                ? AuditHash.Genesis
+                : (await operations.Query<EventSeal>()
+                      .Where(s => s.StreamId == stream.Key && s.Version == before)
+                      .FirstOrDefaultAsync(cancellation))?.Hash
+                  ?? throw new InvalidOperationException($"Stream {stream.Key} has no seal for version {before}.");
+
+            foreach (var e in stream.OrderBy(e => e.Version))
+            {
+                var at = e.Timestamp == default ? DateTimeOffset.UtcNow : e.Timestamp;
+                var hash = AuditHash.OfEventJson(previous, e.EventTypeName, serializer.ToJson(e.Data),
+                    e.UserName, at);
+                operations.Insert(new EventSeal(e.Id, stream.Key, e.Version, e.EventTypeName, e.UserName, at, previous, hash));
+                previous = hash;
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+using SandboxRegistry.EventSourcing;
+using SandboxRegistry.EventSourcing.Audit;
+using SandboxRegistry.Regulation;
+
+namespace SandboxRegistry.Hosting;
+
+/// <summary>Per-client rate limits. Endpoints opt in with RequireRateLimiting(RateLimits.Intake or .Lists).</summary>
+public static class RateLimits
+{
+    public const string Intake = "intake";
+    public const string Lists = "lists";
+
+    /// <summary>Largest request body accepted (Kestrel enforces it for chunked bodies too).</summary>
+    public const long MaxBodyBytes = 1024 * 1024;
+
+    /// <summary>Refuses a declared oversized body before anything reads it: 413 with problem details.</summary>
+    public static IApplicationBuilder UseBodySizeLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.Request.ContentLength > MaxBodyBytes)
+            throw new BadHttpRequestException($"The request body is larger than {MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+        await next(context);
+    });
+
+    public sealed class Limit
+    {
+        public int PermitsPerSecond { get; set; }
+        public int Burst { get; set; }
+    }
+
+    public static void AddSandboxLimits(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration.GetSection("RateLimits");
+        var intake = config.GetSection(Intake).Get<Limit>() ?? new Limit { PermitsPerSecond = 50, Burst = 100 };
+        var lists = config.GetSection(Lists).Get<Limit>() ?? new Limit { PermitsPerSecond = 20, Burst = 40 };
+
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(Intake, context => Bucket(context, intake));
+            o.AddPolicy(Lists, context => Bucket(context, lists));
+            o.OnRejected = async (rejected, ct) =>
+            {
+                var http = rejected.HttpContext;
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests.",
+                        Detail = $"This client's limit was reached; retry after {seconds} s.",
+                        Extensions = { ["code"] = "rate-limited" },
+                    },
+                });
+            };
+        });
+
+        // Long queries are cut off rather than left to hold connections: per command, and per request.
+        builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
+        {
+            Timeout = builder.Configuration.GetValue("Limits:RequestTimeout", TimeSpan.FromSeconds(30)),
+            TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+        });
+    }
+
+    /// <summary>The caller's identity for limiting: integration client, company, subject, or else the address.</summary>
+    public static string ClientKey(HttpContext context)
+    {
+        var user = context.User;
+        return user.FindFirstValue(Roles.ClientIdClaim) is { } client ? $"client:{client}"
+            : user.FindFirstValue(Roles.OrgClaim) is { } org ? $"org:{org}"
+            : user.FindFirstValue("sub") is { } sub ? $"sub:{sub}"
+            : $"ip:{context.Connection.RemoteIpAddress}";
+    }
+
+    private static RateLimitPartition<string> Bucket(HttpContext context, Limit limit) =>
+        RateLimitPartition.GetTokenBucketLimiter(ClientKey(context), _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(1, limit.Burst),
+            TokensPerPeriod = Math.Max(1, limit.PermitsPerSecond),
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+}
+
+/// <summary>Page and size of a list request; sizes above <see cref="MaxSize"/> are refused rather than served.</summary>
+public sealed record Paging(int Page, int Size)
+{
+    public const int DefaultSize = 20;
+    public const int MaxSize = 100;
+
+    public static Paging From(int? page, int? pageSize)
+    {
+        var p = page ?? 1;
+        var s = pageSize ?? DefaultSize;
+        if (p < 1) throw new InvalidPaging("page", "'page' must be 1 or more.");
+        if (s is < 1 or > MaxSize) throw new InvalidPaging("pageSize", $"'pageSize' must be between 1 and {MaxSize}.");
+        return new Paging(p, s);
+    }
+
+    public int Skip => (Page - 1) * Size;
+}
+
+/// <summary>A list request asked for a page that cannot be served: 400 naming the parameter.</summary>
+public sealed class InvalidPaging(string parameter, string message) : Exception(message)
+{
+    public string Parameter { get; } = parameter;
+}

@@ -1,0 +1,319 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FluentValidation;
+using JasperFx;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Schema;
+using SandboxRegistry.EventSourcing.Audit;
+using SandboxRegistry.EventSourcing.PersonalData;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Weasel.Core;
+
+using SandboxRegistry.EventSourcing;
+using SandboxRegistry.Regulation;
+
+namespace SandboxRegistry.Hosting;
+
+public sealed class ServiceDefaultsOptions
+{
+    /// <summary>Adds the service's document and event registrations to Marten.</summary>
+    public Action<StoreOptions> ConfigureMarten { get; set; } = _ => { };
+
+    /// <summary>Adds the service's consumers to MassTransit.</summary>
+    public Action<IBusRegistrationConfigurator> ConfigureBus { get; set; } = _ => { };
+
+    /// <summary>Domain events to contracts; null when the service publishes nothing.</summary>
+    public Type? IntegrationEventMap { get; set; }
+
+    /// <summary>
+    /// Batch consumers (<c>IConsumer&lt;Batch&lt;T&gt;&gt;</c>, registered in <see cref="ConfigureBus"/>) that take their
+    /// messages from a queue of their own, named by the key, instead of the service's ordered queue. Only for effects
+    /// that do not depend on order: a document written whole from one message, the same on every delivery.
+    /// </summary>
+    public Dictionary<string, Type> BatchEndpoints { get; } = new();
+
+    /// <summary>Runs the <see cref="GroupCommit"/> writer, for services whose intake commits many small writes together.</summary>
+    public bool UseGroupCommit { get; set; }
+}
+
+public static class ServiceDefaultsExtensions
+{
+    public const string ReadyTag = "ready";
+
+    /// <param name="serviceAssembly">The service's own assembly: its validators are registered from it.</param>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName,
+        System.Reflection.Assembly serviceAssembly, Action<ServiceDefaultsOptions> configure)
+    {
+        var options = new ServiceDefaultsOptions();
+        configure(options);
+        var services = builder.Services;
+        services.AddSingleton(new ServiceIdentity(serviceName));
+        services.AddSingleton(TimeProvider.System);
+        // One jurisdiction profile for every service, checked at start-up so that a typo stops the service.
+        services.AddOptions<JurisdictionProfile>().Bind(builder.Configuration.GetSection(JurisdictionProfile.Section))
+            .Validate(p => p.IsUsable(), "Jurisdiction: TimeZone must be a known time zone, Calendar a shipped production calendar, and the periods positive.")
+            .ValidateOnStart();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<AuditedSessionFactory>();
+        if (options.UseGroupCommit)
+        {
+            services.AddSingleton<GroupCommit>();
+            services.AddHostedService(sp => sp.GetRequiredService<GroupCommit>());
+        }
+
+        builder.AddMarten(serviceName, options);
+        builder.AddAuditTrail();
+        builder.Services.Configure<VaultOptions>(builder.Configuration.GetSection(VaultOptions.Section));
+        builder.Services.AddSingleton<PersonalDataVault>();
+        builder.AddMessaging(serviceName, options);
+        builder.AddSandboxAuth();
+        builder.AddHttpDefaults(serviceName, serviceAssembly);
+        builder.AddSandboxLimits();
+        builder.AddTracing(serviceName);
+        return builder;
+    }
+
+    private static void AddMarten(this WebApplicationBuilder builder, string serviceName, ServiceDefaultsOptions options)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.");
+        var schema = builder.Configuration["Marten:Schema"] ?? "public";
+
+        var sourceBuilder = new NpgsqlDataSourceBuilder(connectionString) { Name = serviceName };
+        // A query that runs longer than this is cancelled (and its request fails) instead of holding a connection.
+        sourceBuilder.ConnectionStringBuilder.CommandTimeout = builder.Configuration.GetValue("Limits:CommandTimeoutSeconds", 15);
+        PrepareRepeatedStatements(sourceBuilder.ConnectionStringBuilder);
+        var dataSource = sourceBuilder.Build();
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("postgres",
+            sp => new PostgresHealthCheck(sp.GetRequiredService<NpgsqlDataSource>()), HealthStatus.Unhealthy, [ReadyTag],
+            TimeSpan.FromSeconds(5)));
+
+        var marten = builder.Services.AddMarten(opts =>
+            {
+                ConfigureStore(opts, schema);
+                options.ConfigureMarten(opts);
+            })
+            .UseNpgsqlDataSource()
+            .BuildSessionsWith<AuditedSessionFactory>()
+            .ApplyAllDatabaseChangesOnStartup()
+            // One node per subscription across replicas; another takes over when it stops.
+            .AddAsyncDaemon(DaemonMode.HotCold);
+
+        if (options.IntegrationEventMap is { } map)
+        {
+            builder.Services.AddSingleton(typeof(IIntegrationEventMap), map);
+            marten.AddSubscriptionWithServices<OutboxForwarder>(ServiceLifetime.Singleton,
+                o => o.Name = OutboxForwarder.SubscriptionName);
+        }
+    }
+
+    /// <summary>
+    /// Marten sends the same statements over and over (appends, inserts, loads by id); unprepared, PostgreSQL parses
+    /// and plans each one every time, which was its largest CPU cost under intake load. Npgsql's automatic preparation
+    /// keeps the most used ones prepared per physical connection. A connection string that sets its own value wins.
+    /// </summary>
+    public static void PrepareRepeatedStatements(NpgsqlConnectionStringBuilder connection)
+    {
+        if (connection.MaxAutoPrepare == 0) connection.MaxAutoPrepare = 64;
+    }
+
+    /// <summary>
+    /// The store settings every service shares (also used by tools that must store exactly as a service does).
+    /// </summary>
+    public static void ConfigureStore(StoreOptions opts, string schema)
+    {
+        opts.DatabaseSchemaName = schema;
+        opts.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        // Rich appends give inline projections each event's stream version, sequence and timestamp before commit:
+        // the audit seal needs the version to link the chain (Quick mode leaves plain appends unnumbered).
+        opts.Events.AppendMode = JasperFx.Events.EventAppendMode.Rich;
+        // Wake the async daemon on append instead of waiting for its polling interval.
+        opts.Events.UseListenNotifyForEventAppends = true;
+        // Who and which trace, on every event (see AuditedSessionFactory).
+        opts.Events.MetadataConfig.UserNameEnabled = true;
+        opts.Events.MetadataConfig.HeadersEnabled = true;
+        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+        opts.Events.MetadataConfig.CausationIdEnabled = true;
+        opts.Schema.For<ProcessedMessage>().Identity(x => x.Id);
+        // The audit trail: every event sealed inline into its stream's hash chain; checkpoints and witnesses.
+        opts.Schema.For<EventSeal>().UniqueIndex(UniqueIndexType.Computed, "event_seal_stream_version",
+            s => s.StreamId, s => s.Version);
+        opts.Projections.Add(new EventSealProjection(), ProjectionLifecycle.Inline);
+        opts.Schema.For<AuditCheckpoint>().Identity(c => c.Id);
+        opts.Schema.For<WitnessedCheckpoint>().Identity(c => c.Id);
+        // Personal data keys live outside the event streams, so erasing one leaves the streams untouched.
+        opts.Schema.For<PersonalDataKey>();
+        opts.Schema.For<ErasureRecord>();
+    }
+
+    private static void AddAuditTrail(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(AuditOptions.Section);
+        builder.Services.Configure<AuditOptions>(section);
+        builder.Services.AddSingleton<ChainVerifier>();
+        builder.Services.AddScoped<ServiceVerifier>();
+        builder.Services.AddScoped<CitationVerifier>();
+        builder.Services.AddHostedService<AuditCheckpointer>();
+        builder.Services.AddHttpClient();
+        foreach (var peer in section.GetSection("Peers").GetChildren())
+            builder.Services.AddHttpClient(ServiceVerifier.PeerClientPrefix + peer.Key, c => c.BaseAddress = new Uri(peer.Value!));
+    }
+
+    private static void AddMessaging(this WebApplicationBuilder builder, string serviceName, ServiceDefaultsOptions options)
+    {
+        var broker = RabbitMqSettings.From(builder.Configuration);
+        // Serve only once the bus is up and the service's queue is bound, so nothing the service publishes or expects
+        // to receive during start-up is lost.
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.DisableUsageTelemetry();
+            bus.AddConsumer<AuditCheckpointWitness>();
+            options.ConfigureBus(bus);
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(broker.Host, broker.Port, broker.VirtualHost, h =>
+                {
+                    h.Username(broker.Username);
+                    h.Password(broker.Password);
+                    h.PublisherConfirmation = true;
+                });
+                // One queue per service for everything it consumes, applied one message at a time, so messages are
+                // applied in exactly the order the owners published them (a later event of a stream never overtakes
+                // an earlier one). With a concurrency limit of 1, MassTransit 8.5 opens the consuming channel with a
+                // consumer dispatch concurrency of 1: RabbitMQ.Client hands over the deliveries one after another and
+                // each is consumed, retried in place and acknowledged before the next, so prefetching only saves the
+                // wait for the next delivery after each ack. A message that still fails after the retries moves to
+                // the _error queue.
+                // Batch endpoints first: the ordered queue below takes every consumer not configured before it.
+                foreach (var (name, consumer) in options.BatchEndpoints)
+                    cfg.ReceiveEndpoint(IntegrationQueue(serviceName, name), endpoint =>
+                    {
+                        // Every message of a batch is in hand at once, and the next batch's are already prefetched.
+                        endpoint.PrefetchCount = 2 * MaxBatch;
+                        endpoint.ConcurrentMessageLimit = MaxBatch;
+                        RetryInPlace(endpoint);
+                        context.ConfigureConsumer(consumer, endpoint);
+                    });
+                cfg.ReceiveEndpoint(IntegrationQueue(serviceName), endpoint =>
+                {
+                    endpoint.PrefetchCount = 32;
+                    endpoint.ConcurrentMessageLimit = 1;
+                    RetryInPlace(endpoint);
+                    endpoint.ConfigureConsumers(context);
+                });
+            });
+        });
+    }
+
+    /// <summary>Failed deliveries are retried in place with exponential back-off, then moved to the _error queue.</summary>
+    private static void RetryInPlace(IReceiveEndpointConfigurator endpoint) =>
+        endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10),
+            TimeSpan.FromMilliseconds(400)));
+
+    /// <summary>The service's inbound queue: kebab-case, prefixed with the service name.</summary>
+    public static string IntegrationQueue(string serviceName) => $"{serviceName}-integration-events";
+
+    /// <summary>A batch endpoint's queue (<see cref="ServiceDefaultsOptions.BatchEndpoints"/>).</summary>
+    public static string IntegrationQueue(string serviceName, string batchEndpoint) => $"{serviceName}-integration-events-{batchEndpoint}";
+
+    /// <summary>The most messages a batch consumer takes at once (its <c>BatchOptions.MessageLimit</c>).</summary>
+    public const int MaxBatch = 64;
+
+    /// <summary>
+    /// Batch options for the consumers of <see cref="ServiceDefaultsOptions.BatchEndpoints"/>: up to <see cref="MaxBatch"/>
+    /// messages, waiting at most 20 ms after the first, one batch at a time.
+    /// </summary>
+    public static void Batched(BatchOptions batch) =>
+        batch.SetMessageLimit(MaxBatch).SetTimeLimit(TimeSpan.FromMilliseconds(20)).SetConcurrencyLimit(1);
+
+    private static void AddHttpDefaults(this WebApplicationBuilder builder, string serviceName,
+        System.Reflection.Assembly serviceAssembly)
+    {
+        var services = builder.Services;
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+        });
+        // Malformed JSON throws BadHttpRequestException, which ProblemDetailsMapping answers as a 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RateLimits.MaxBodyBytes);
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
+            ctx.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString()
+                ?? ctx.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ProblemDetailsMapping>();
+        // Validators hold no state and take no services; built once, as FluentValidation advises (building one compiles
+        // every rule's expression, which per request was a measurable share of the intake's CPU).
+        services.AddValidatorsFromAssembly(serviceAssembly, ServiceLifetime.Singleton, includeInternalTypes: true);
+
+        services.AddEndpointsApiExplorer();
+        services.AddSandboxSwagger(serviceName);
+    }
+
+    private static void AddTracing(this WebApplicationBuilder builder, string serviceName)
+    {
+        var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? builder.Configuration["OpenTelemetry:OtlpEndpoint"];
+        // Tracing costs CPU on every request and message (measured: about 40% of intake throughput on 2 cores), so it
+        // runs only where traces go somewhere: an OTLP endpoint is configured, or OpenTelemetry:Enabled is true.
+        if (string.IsNullOrWhiteSpace(otlpEndpoint) && !builder.Configuration.GetValue<bool>("OpenTelemetry:Enabled")) return;
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
+                    .AddHttpClientInstrumentation()
+                    .AddSource("MassTransit")
+                    .AddSource("Marten")
+                    .AddNpgsql();
+                // No exporter unless one is configured: nothing leaves the machine by default.
+                if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+                    tracing.AddOtlpExporter(o => o.Endpoint = new Uri(otlpEndpoint));
+            });
+    }
+
+    /// <summary>Error handling, auth, health and Swagger, in the order they must run.</summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseBodySizeLimit();
+        app.UseStatusCodePages();
+        app.UseSwagger();
+        app.UseSwaggerUI();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseRequestTimeouts();
+
+        app.MapAudit();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.Write })
+            .AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = HealthResponse.Write,
+        }).AllowAnonymous();
+        return app;
+    }
+}
