@@ -70,9 +70,12 @@ start() {
   log "cluster of ${#NODES[@]} nodes running: AMQP 5681-5683, management 15681-15683"
 }
 
+# The node's Erlang VM runs (up, or paused: with pause_minority the last node standing pauses, and stops answering as up).
+node_running() { as_root test -f "$BASE/rabbit-$1/rabbit.pid" && as_root kill -0 "$(as_root cat "$BASE/rabbit-$1/rabbit.pid")" 2>/dev/null; }
+
 stop() {
   for n in "${NODES[@]}"; do
-    if node_up "$n"; then log "stopping $(node_name "$n")"; ctl "$n" stop >/dev/null 2>&1 || true; fi
+    if node_running "$n"; then log "stopping $(node_name "$n")"; ctl "$n" stop >/dev/null 2>&1 || true; fi
   done
 }
 
