@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the service benchmark (docs/Benchmarks.md): starts the system with deploy/up.sh (PostgreSQL keeps its default
-# synchronous_commit = on), builds tests/Benchmarks and runs it in "services" mode: intake with its raw Marten
-# baseline and peak RSS, propagation to AiSystemRegistry, dossier reads with 100,000 incidents stored.
-# Extra arguments go to the tool, e.g. a short run: deploy/benchmark.sh --seconds 10 --propagation-seconds 5
+# synchronous_commit = on), builds tests/Benchmarks and runs it in "services" mode: the outbox draining a backlog
+# against raw RabbitMQ.Client publishing, intake with its raw Marten baseline, propagation to AiSystemRegistry at 300
+# and 1,000 reports/s, dossier reads with 100,000 incidents stored, then each service's peak RSS.
+# Extra arguments go to the tool, e.g. a short run: deploy/benchmark.sh --seconds 20 --warmup 10 --propagation-seconds 20
 # Services this script started are stopped at the end; ones that were already running are left running.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

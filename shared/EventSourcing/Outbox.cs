@@ -3,8 +3,6 @@ using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
-using MassTransit;
-using Microsoft.Extensions.Logging;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.EventSourcing.Audit;
 
@@ -20,15 +18,18 @@ public interface IIntegrationEventMap
 }
 
 /// <summary>
-/// The event store is the outbox: this Marten subscription, run by the async daemon, publishes the mapped
-/// contracts in global sequence order and awaits each publisher confirm before the next. Its progress is stored
-/// by Marten only after a page is published, so a crash re-publishes (at least once) and never skips.
-/// The message id is the Marten event id, which lets consumers recognise a redelivery.
+/// The event store is the outbox: this Marten subscription, run by the async daemon, maps each page of events to
+/// contracts and hands the page to <see cref="OutboxPublisher"/>, which puts them on the wire in global sequence order
+/// and returns once the broker has confirmed every one. Marten stores the subscription's progress only after this
+/// returns, so a crash or a broker outage re-publishes (at least once) and never skips. The message id is the Marten
+/// event id, which lets consumers recognise a redelivery.
 /// </summary>
-public sealed class OutboxForwarder(IBus bus, IIntegrationEventMap map, ServiceIdentity service, ILogger<OutboxForwarder> logger)
-    : SubscriptionBase
+public sealed class OutboxForwarder(OutboxPublisher publisher, IIntegrationEventMap map, ServiceIdentity service) : SubscriptionBase
 {
     public const string SubscriptionName = "outbox";
+
+    /// <summary>The most events per page: the messages of a page are in flight together, then confirmed together.</summary>
+    public const int PageSize = 1000;
 
     /// <summary>Header with the source stream id, so tools and logs see which stream a message came from without its body.</summary>
     public const string StreamIdHeader = "Source-Stream-Id";
@@ -38,18 +39,13 @@ public sealed class OutboxForwarder(IBus bus, IIntegrationEventMap map, ServiceI
     {
         var seals = (await operations.LoadManyAsync<EventSeal>(cancellationToken, page.Events.Select(e => e.Id).ToArray()))
             .ToDictionary(s => s.Id, s => s.Hash);
+        var messages = new List<OutboxMessage>(page.Events.Count);
         foreach (var @event in page.Events)
         {
-            var contract = map.ToContract(@event, Cite(@event, service.Name, seals.GetValueOrDefault(@event.Id)));
-            if (contract is null) continue;
-
-            await bus.Publish(contract, contract.GetType(), context =>
-            {
-                context.MessageId = @event.Id;
-                context.Headers.Set(StreamIdHeader, @event.StreamId.ToString());
-            }, cancellationToken);
-            logger.LogDebug("Forwarded {MessageType} for event {Sequence}", contract.GetType().Name, @event.Sequence);
+            if (map.ToContract(@event, Cite(@event, service.Name, seals.GetValueOrDefault(@event.Id))) is { } contract)
+                messages.Add(new OutboxMessage(@event.Id, @event.StreamId, @event.Sequence, contract));
         }
+        await publisher.PublishAsync(messages, cancellationToken);
         return NullChangeListener.Instance;
     }
 

@@ -18,6 +18,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry.Metrics;
@@ -123,8 +124,17 @@ public static class ServiceDefaultsExtensions
         if (options.IntegrationEventMap is { } map)
         {
             builder.Services.AddSingleton(typeof(IIntegrationEventMap), map);
-            marten.AddSubscriptionWithServices<OutboxForwarder>(ServiceLifetime.Singleton,
-                o => o.Name = OutboxForwarder.SubscriptionName);
+            var broker = RabbitMqSettings.From(builder.Configuration);
+            builder.Services.AddSingleton(sp => new OutboxPublisher(new RabbitMQ.Client.ConnectionFactory
+            {
+                HostName = broker.Host, Port = broker.Port, VirtualHost = broker.VirtualHost, UserName = broker.Username, Password = broker.Password,
+            }, sp.GetRequiredService<IBus>(), sp.GetRequiredService<ServiceIdentity>(), sp.GetRequiredService<ILogger<OutboxPublisher>>()));
+            marten.AddSubscriptionWithServices<OutboxForwarder>(ServiceLifetime.Singleton, o =>
+            {
+                o.Name = OutboxForwarder.SubscriptionName;
+                // Up to this many messages in flight before their confirms are awaited (the daemon's default is 500).
+                o.Options.BatchSize = OutboxForwarder.PageSize;
+            });
         }
     }
 

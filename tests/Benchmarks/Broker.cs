@@ -6,10 +6,15 @@ using System.Text.Json;
 
 namespace SandboxRegistry.Benchmarks;
 
-/// <summary>The RabbitMQ management API on 127.0.0.1:15672 (user sandbox/sandbox), virtual host "/".</summary>
+/// <summary>
+/// The RabbitMQ management API on 127.0.0.1:15672 (user sandbox/sandbox), virtual host "/" (SANDBOX_BENCH_RABBIT_VHOST
+/// names another, the one the services use).
+/// </summary>
 public static class Broker
 {
-    private static HttpClient Client() => new()
+    private static readonly string VirtualHost = Uri.EscapeDataString(Environment.GetEnvironmentVariable("SANDBOX_BENCH_RABBIT_VHOST") ?? "/");
+
+    public static HttpClient Client() => new()
     {
         BaseAddress = new Uri(Environment.GetEnvironmentVariable("SANDBOX_BENCH_RABBIT_API") ?? "http://127.0.0.1:15672/"),
         DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("sandbox:sandbox"))) },
@@ -19,9 +24,26 @@ public static class Broker
     public static async Task<Dictionary<string, long>> QueuesAsync()
     {
         using var client = Client();
-        var queues = await client.GetFromJsonAsync<JsonElement>("api/queues/%2F?columns=name,messages");
+        var queues = await client.GetFromJsonAsync<JsonElement>($"api/queues/{VirtualHost}?columns=name,messages");
         return queues.EnumerateArray().ToDictionary(q => q.GetProperty("name").GetString()!,
             q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
+    }
+
+    /// <summary>Creates a scratch virtual host (the user sandbox may use it) and returns its amqp URI.</summary>
+    public static async Task<string> CreateVirtualHostAsync(string prefix)
+    {
+        var name = $"{prefix}-{Guid.NewGuid():N}";
+        using var client = Client();
+        (await client.PutAsync($"api/vhosts/{Uri.EscapeDataString(name)}", null)).EnsureSuccessStatusCode();
+        (await client.PutAsJsonAsync($"api/permissions/{Uri.EscapeDataString(name)}/sandbox",
+            new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        return $"amqp://sandbox:sandbox@127.0.0.1:5672/{Uri.EscapeDataString(name)}";
+    }
+
+    public static async Task DeleteVirtualHostAsync(string amqp)
+    {
+        using var client = Client();
+        await client.DeleteAsync($"api/vhosts/{new Uri(amqp).AbsolutePath.TrimStart('/')}");
     }
 
     public static async Task<Dictionary<string, long>> ErrorQueuesAsync() =>

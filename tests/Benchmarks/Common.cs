@@ -6,21 +6,26 @@ using Npgsql;
 
 namespace SandboxRegistry.Benchmarks;
 
-/// <summary>Where the services started by deploy/up.sh listen and store, and how to call them.</summary>
+/// <summary>
+/// Where the services started by deploy/up.sh listen and store, and how to call them. SANDBOX_BENCH_INCIDENTS_URL,
+/// SANDBOX_BENCH_REGISTRY_URL, SANDBOX_BENCH_INCIDENTS_DB, SANDBOX_BENCH_REGISTRY_DB and SANDBOX_BENCH_PIDS (a directory of
+/// NAME.pid files) point the tool at services started some other way, e.g. on other ports and databases.
+/// </summary>
 public sealed record Endpoints(string AdminPostgres, string RepoRoot)
 {
-    public const string IncidentClaimsUrl = "http://127.0.0.1:5103";
-    public const string AiSystemRegistryUrl = "http://127.0.0.1:5102";
+    public static readonly string IncidentClaimsUrl = Environment.GetEnvironmentVariable("SANDBOX_BENCH_INCIDENTS_URL") ?? "http://127.0.0.1:5103";
+    public static readonly string AiSystemRegistryUrl = Environment.GetEnvironmentVariable("SANDBOX_BENCH_REGISTRY_URL") ?? "http://127.0.0.1:5102";
 
     public string Database(string name) => new NpgsqlConnectionStringBuilder(AdminPostgres) { Database = name }.ConnectionString;
-    public string IncidentClaimsDb => Database("incident_claims");
-    public string AiSystemRegistryDb => Database("ai_system_registry");
+    public string IncidentClaimsDb => Database(Environment.GetEnvironmentVariable("SANDBOX_BENCH_INCIDENTS_DB") ?? "incident_claims");
+    public string AiSystemRegistryDb => Database(Environment.GetEnvironmentVariable("SANDBOX_BENCH_REGISTRY_DB") ?? "ai_system_registry");
+    private string PidDirectory => Environment.GetEnvironmentVariable("SANDBOX_BENCH_PIDS") ?? Path.Combine(RepoRoot, ".run", "pids");
 
     /// <summary>CPU seconds (user + system) each service has used so far, from /proc/&lt;pid&gt;/stat.</summary>
     public Dictionary<string, double> CpuSeconds()
     {
         var result = new Dictionary<string, double>();
-        var pids = Path.Combine(RepoRoot, ".run", "pids");
+        var pids = PidDirectory;
         if (!Directory.Exists(pids)) return result;
         foreach (var file in Directory.GetFiles(pids, "*.pid").Order())
         {
@@ -42,7 +47,7 @@ public sealed record Endpoints(string AdminPostgres, string RepoRoot)
     /// <summary>Peak resident set (VmHWM) of each service started by up.sh, from .run/pids.</summary>
     public IEnumerable<(string Service, long PeakKb)> PeakRss()
     {
-        var pids = Path.Combine(RepoRoot, ".run", "pids");
+        var pids = PidDirectory;
         if (!Directory.Exists(pids)) yield break;
         foreach (var file in Directory.GetFiles(pids, "*.pid").Order())
         {

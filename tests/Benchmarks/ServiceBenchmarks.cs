@@ -78,9 +78,9 @@ public static class ServiceBenchmarks
         var figures = new List<Figure>
         {
             new("intake: accepted reports/s", $"{perSecond:N0}/s ({all.Count:N0} in {run.Elapsed.TotalSeconds:F0} s, {connections} connections)",
-                "≥ 1,000/s", perSecond >= 1000),
+                "≥ 2,000/s", perSecond >= 2000),
             new("intake: latency p50/p95/p99",
-                $"{Stats.Percentile(all, 50):F1} / {Stats.Percentile(all, 95):F1} / {p99:F1} ms", "p99 ≤ 100 ms", p99 <= 100),
+                $"{Stats.Percentile(all, 50):F1} / {Stats.Percentile(all, 95):F1} / {p99:F1} ms", "p99 ≤ 50 ms", p99 <= 50),
             new("intake: errors", $"{errors:N0}", "0", errors == 0),
         };
         // Where the two cores went during the run: the services, this load generator, and everything else on the machine
@@ -90,10 +90,13 @@ public static class ServiceBenchmarks
             string.Join(", ", services.Select(s => $"{s.Key} {s.Seconds:F0} s")) +
             $", load generator {own:F0} s, everything else {machine - own - services.Sum(s => s.Seconds):F0} s; " +
             $"machine busy {machine:F0} of {run.Elapsed.TotalSeconds * Environment.ProcessorCount:F0} core-seconds", null, null));
-        foreach (var (service, kb) in endpoints.PeakRss())
-            figures.Add(new($"peak RSS {service}", $"{kb / 1024.0:N0} MB (VmHWM)", "≤ 300 MB", kb <= 300 * 1024));
         return (figures, perSecond);
     }
+
+    /// <summary>Each service's highest resident set since it started (VmHWM).</summary>
+    public static IReadOnlyList<Figure> PeakRss(Endpoints endpoints) =>
+        endpoints.PeakRss().Select(p => new Figure($"peak RSS {p.Service}", $"{p.PeakKb / 1024.0:N0} MB (VmHWM)", "≤ 250 MB", p.PeakKb <= 250 * 1024))
+            .ToList();
 
     private static async Task Warmup(HttpClient client, byte[] body, int connections, TimeSpan? forAtLeast = null)
     {
@@ -185,6 +188,9 @@ public static class ServiceBenchmarks
 
     private static readonly List<string> ScratchDatabases = [];
 
+    /// <summary>Drops <paramref name="database"/> with the other scratch databases at the end of the run.</summary>
+    public static void DropLater(string database) => ScratchDatabases.Add(database);
+
     /// <summary>Drops the scratch databases the run created (call once, after the last phase).</summary>
     public static async Task DropScratchDatabasesAsync(Endpoints endpoints)
     {
@@ -253,10 +259,10 @@ public static class ServiceBenchmarks
         var p99 = Stats.Percentile(delays, 99);
         return
         [
-            new("propagation: offered rate", $"{offered:N0} reports/s, {accepted.Count:N0} accepted, {errors} errors, " +
+            new($"propagation at {rate}/s: offered rate", $"{offered:N0} reports/s, {accepted.Count:N0} accepted, {errors} errors, " +
                                              $"{applied.Count:N0}/{firstEvents.Count:N0} applied in AiSystemRegistry", null, null),
-            new("propagation: 201 -> applied p50/p99", $"{Stats.Percentile(delays, 50):F0} / {p99:F0} ms (max {delays.LastOrDefault():F0} ms)",
-                "p99 ≤ 150 ms", p99 <= 150 && applied.Count == accepted.Count && errors == 0),
+            new($"propagation at {rate}/s: 201 -> applied p50/p99", $"{Stats.Percentile(delays, 50):F0} / {p99:F0} ms (max {delays.LastOrDefault():F0} ms)",
+                rate >= 1000 ? "p99 ≤ 100 ms" : null, rate >= 1000 ? p99 <= 100 && applied.Count == accepted.Count && errors == 0 : null),
         ];
     }
 
@@ -332,6 +338,12 @@ public static class ServiceBenchmarks
             opts.Connection(dataSource);
             ConfigureIncidentClaimsStore(opts);
         });
+        await SeedAsync(store, count);
+    }
+
+    /// <summary>Reports appended into <paramref name="store"/> (configured as IncidentClaims' store) in batches of 500.</summary>
+    public static async Task SeedAsync(IDocumentStore store, int count)
+    {
         var request = System.Text.Json.JsonSerializer.Deserialize<ReportIncidentRequest>(Http.ReportBody(ClaimedSystem),
             new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)
             {
@@ -386,6 +398,8 @@ public static class ServiceBenchmarks
         }
         Console.WriteLine($"warning: the outbox had not caught up after {timeout.TotalSeconds:F0} s");
     }
+
+    public static Task AdminAsync(string connectionString, string sql) => Admin(connectionString, sql);
 
     private static async Task Admin(string connectionString, string sql)
     {
