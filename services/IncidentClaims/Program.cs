@@ -26,6 +26,7 @@ builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).As
     };
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
     defaults.UseGroupCommit = true;
+    defaults.StatutoryClocks = typeof(SandboxRegistry.IncidentClaims.Incidents.ListingDeadlines.IncidentClocks);
 });
 
 builder.Services.AddAuthorizationBuilder().AddIncidentReaders();

@@ -20,7 +20,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Weasel.Core;
@@ -50,6 +52,9 @@ public sealed class ServiceDefaultsOptions
 
     /// <summary>Runs the <see cref="GroupCommit"/> writer, for services whose intake commits many small writes together.</summary>
     public bool UseGroupCommit { get; set; }
+
+    /// <summary>The service's <see cref="IStatutoryClocks"/>, for the clock gauges; null when it runs no statutory clock.</summary>
+    public Type? StatutoryClocks { get; set; }
 }
 
 public static class ServiceDefaultsExtensions
@@ -86,6 +91,7 @@ public static class ServiceDefaultsExtensions
         builder.AddHttpDefaults(serviceName, serviceAssembly);
         builder.AddSandboxLimits();
         builder.AddTracing(serviceName);
+        builder.AddMetrics(serviceName, options);
         return builder;
     }
 
@@ -241,6 +247,12 @@ public static class ServiceDefaultsExtensions
                     h.Username(broker.Username);
                     h.Password(broker.Password);
                     h.PublisherConfirmation = true;
+                    // Every node of a cluster: the connection moves to the next one when its node goes away.
+                    if (broker.Nodes is { } nodes)
+                        h.UseCluster(c =>
+                        {
+                            foreach (var node in nodes) c.Node(node);
+                        });
                 });
                 // One queue per service for everything it consumes, applied one message at a time, so messages are
                 // applied in exactly the order the owners published them (a later event of a stream never overtakes
@@ -256,6 +268,7 @@ public static class ServiceDefaultsExtensions
                         // Every message of a batch is in hand at once, and the next batch's are already prefetched.
                         endpoint.PrefetchCount = 2 * MaxBatch;
                         endpoint.ConcurrentMessageLimit = MaxBatch;
+                        ClusterQueue(endpoint, broker, ordered: false);
                         RetryInPlace(endpoint);
                         context.ConfigureConsumer(consumer, endpoint);
                     });
@@ -263,11 +276,25 @@ public static class ServiceDefaultsExtensions
                 {
                     endpoint.PrefetchCount = 32;
                     endpoint.ConcurrentMessageLimit = 1;
+                    ClusterQueue(endpoint, broker, ordered: true);
                     RetryInPlace(endpoint);
                     endpoint.ConfigureConsumers(context);
                 });
             });
         });
+    }
+
+    /// <summary>
+    /// Quorum queues (unless RabbitMq:QuorumQueues is false) survive the loss of a minority of the cluster's nodes;
+    /// MassTransit declares the endpoint's _error and _skipped queues with the same arguments, so they are quorum
+    /// queues too. An ordered queue has a single active consumer: of N replicas, one consumes and the broker hands the
+    /// queue to another when its channel closes (its process died or lost its connection), so one stream's events are
+    /// never applied concurrently. Batch queues compete: their effects do not depend on order.
+    /// </summary>
+    private static void ClusterQueue(IRabbitMqReceiveEndpointConfigurator endpoint, RabbitMqSettings broker, bool ordered)
+    {
+        if (broker.QuorumQueues) endpoint.SetQuorumQueue();
+        if (ordered) endpoint.SingleActiveConsumer = true;
     }
 
     /// <summary>Failed deliveries are retried in place with exponential back-off, then moved to the _error queue.</summary>
@@ -341,6 +368,27 @@ public static class ServiceDefaultsExtensions
             });
     }
 
+    /// <summary>
+    /// OpenTelemetry metrics in Prometheus format: ASP.NET Core's request duration histogram (http.server.request.duration,
+    /// by route, method and status: its count is the request rate) and the <see cref="ServiceMetrics"/> gauges. Always on:
+    /// unlike tracing they cost a few counters per request, and they are read only when Prometheus scrapes /metrics.
+    /// </summary>
+    private static void AddMetrics(this WebApplicationBuilder builder, string serviceName, ServiceDefaultsOptions options)
+    {
+        builder.Services.Configure<MetricsOptions>(builder.Configuration.GetSection(MetricsOptions.Section));
+        if (options.StatutoryClocks is { } clocks) builder.Services.AddSingleton(typeof(IStatutoryClocks), clocks);
+        builder.Services.AddSingleton(new ServiceQueues(
+            [IntegrationQueue(serviceName), .. options.BatchEndpoints.Keys.Select(name => IntegrationQueue(serviceName, name))],
+            options.IntegrationEventMap is not null));
+        builder.Services.AddHostedService<ServiceMetrics>();
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddMeter(ServiceMetrics.MeterName)
+                .AddPrometheusExporter());
+    }
+
     /// <summary>Error handling, auth, health and Swagger, in the order they must run.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
@@ -355,6 +403,10 @@ public static class ServiceDefaultsExtensions
         app.UseRequestTimeouts();
 
         app.MapAudit();
+        // Anonymous, but only on the metrics port, which is not published outside the cluster (docs/Cluster.md); on
+        // the API's port /metrics is a 404 like any unknown path.
+        if (app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Port is { } metricsPort)
+            app.MapPrometheusScrapingEndpoint("/metrics").RequireHost($"*:{metricsPort}").AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.Write })
             .AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -29,3 +29,16 @@ public static class Deadlines
         return TypedResults.Ok(Due(open, clock.GetUtcNow(), overdueOnly == true).ToPage(paging));
     }
 }
+
+/// <summary>The report, commission and conclusion clocks of every incident not closed, for the clock gauges.</summary>
+public sealed class IncidentClocks : IStatutoryClocks
+{
+    public async Task<IReadOnlyList<ClockCount>> CountAsync(IQuerySession session, DateTimeOffset now, CancellationToken ct)
+    {
+        var open = await session.Query<Incident>().Where(i => i.Status != IncidentStatus.Closed).ToListAsync(ct);
+        var running = Deadlines.Due(open, now, overdueOnly: false);
+        return new[] { Incident.ReportClock, Incident.CommissionClock, Incident.ConclusionClock }
+            .Select(name => new ClockCount(name, running.Count(d => d.Clock == name),
+            running.Count(d => d.Clock == name && d.Overdue))).ToList();
+    }
+}
