@@ -130,6 +130,30 @@ ensure_rabbitmq() {
   as_root rabbitmqctl -q set_user_tags "$SANDBOX_MQ_USER" administrator >/dev/null
   as_root rabbitmqctl -q set_permissions -p / "$SANDBOX_MQ_USER" '.*' '.*' '.*' >/dev/null
   wait_for "RabbitMQ management API" port_open 15672
+  migrate_classic_queues
+}
+
+# The services declare quorum queues (RabbitMq:QuorumQueues, on by default), and a queue's type cannot change in
+# place: a broker that served an earlier build still holds their classic queues, and the services could not declare
+# theirs. Empty classic queues of the services are deleted so the services declare them anew as quorum queues; one
+# that still holds messages is left alone and named, for an operator to drain first (docs/Cluster.md).
+migrate_classic_queues() {
+  [ "${SANDBOX_MQ_QUORUM:-true}" = true ] || return 0
+  local name type messages
+  while IFS=$'\t' read -r name type messages; do
+    case "$name" in
+      *-integration-events*) ;;
+      *) continue ;;
+    esac
+    [ "$type" = classic ] || continue
+    if [ "$messages" = 0 ]; then
+      log "deleting the empty classic queue $name (the services declare it as a quorum queue)"
+      as_root rabbitmqctl -q delete_queue -p / "$name" >/dev/null </dev/null
+    else
+      log "classic queue $name still holds $messages messages: drain it before starting this build (docs/Cluster.md)"
+      return 1
+    fi
+  done < <(as_root rabbitmqctl -q list_queues -p / name type messages --no-table-headers 2>/dev/null)
 }
 
 ensure_dependencies() {

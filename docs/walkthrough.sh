@@ -52,11 +52,11 @@ T1=$(date -u +%FT%T.%NZ)   # an instant at which the registry had 1.0.0 deployed
 
 echo "4. Version 1.1.0 replaces 1.0.0 from today"
 V11=$(release 1.1.0)
-post "$COMPANY" '{"reason":"Replaced by 1.1.0"}' "$REG/deployments/$D10/end" >/dev/null
+post "$COMPANY" '{"reason":"Replaced by 1.1.0"}' "$REG/deployments/$D10/ending" >/dev/null
 D11=$(post "$COMPANY" '{"aiSystemId":"'$SYSTEM'","versionId":"'$V11'","participationId":"'$PARTICIPATION'",
   "territory":["77"],"from":"'$(date -u +%FT%TZ)'"}' "$REG/deployments" | jq -r .id)
-curl -sS "$REG/deployments/active?region=77&at=$T1" | jq -c '[.[] | .version]'   # ["1.0.0"], as the registry stood at T1
-curl -sS "$REG/deployments/active?region=77" | jq -c '[.[] | .version]'            # ["1.1.0"], now
+curl -sS "$REG/deployments/active?region=77&at=$T1" | jq -c '[.items[] | .version]'   # ["1.0.0"], as the registry stood at T1
+curl -sS "$REG/deployments/active?region=77" | jq -c '[.items[] | .version]'            # ["1.1.0"], now
 
 echo "5. The state portal files a citizen's report of harm twenty days ago (IncidentClaims)"
 wait_for "get '$AUDITOR' '$IC/known/deployments/$D11'"
@@ -79,7 +79,7 @@ post "$REGULATOR" '{"chair":{"fullName":"Olga Sokolova","position":"Deputy Minis
 curl -sS --fail-with-body -X PUT -H 'Content-Type: application/json' -H "Authorization: Bearer $REGULATOR" \
   "$IC/incidents/$INCIDENT/commission/conclusion" -d '{"causalLink":"established","responsibleParties":["'$OGRN'"],
   "damageAssessed":{"amount":150000,"currency":"RUB"},"recommendations":["suspendParticipation"],"dissents":[]}' >/dev/null
-curl -sS --fail-with-body -X POST -H "Authorization: Bearer $REGULATOR" "$IC/incidents/$INCIDENT/commission/conclusion/sign" >/dev/null
+curl -sS --fail-with-body -X POST -H "Authorization: Bearer $REGULATOR" "$IC/incidents/$INCIDENT/commission/conclusion/signature" >/dev/null
 
 echo "8. The participation is suspended in SandboxApplications, its running deployment in AiSystemRegistry"
 wait_for "get '$REGULATOR' '$SA/participations/$PARTICIPATION' | jq -e '.status == \"suspended\"'"

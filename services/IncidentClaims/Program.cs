@@ -26,7 +26,10 @@ builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).As
     };
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
     defaults.UseGroupCommit = true;
+    defaults.StatutoryClocks = typeof(SandboxRegistry.IncidentClaims.Incidents.ListingDeadlines.IncidentClocks);
 });
+
+builder.Services.AddAuthorizationBuilder().AddIncidentReaders();
 
 var app = builder.Build();
 app.UseServiceDefaults();

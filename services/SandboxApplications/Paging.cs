@@ -1,35 +1,24 @@
 using FluentValidation;
 using Marten;
-using Marten.Pagination;
 
 namespace SandboxRegistry.SandboxApplications;
 
-/// <summary>One page of a list, with the total so a client can page on.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, long Total);
-
+/// <summary>A list query of this service: its filters plus the shared page and size (<see cref="Paging"/>).</summary>
 public interface IPagedQuery
 {
     int? Page { get; }
     int? PageSize { get; }
 }
 
-public static class Paging
+public static class PagedQueries
 {
-    public const int DefaultPageSize = 20;
-    public const int MaxPageSize = 100;
-
-    public static async Task<Page<T>> ToPageAsync<T>(this IQueryable<T> query, IPagedQuery paging, CancellationToken ct)
-    {
-        var number = paging.Page ?? 1;
-        var size = paging.PageSize ?? DefaultPageSize;
-        var page = await query.ToPagedListAsync(number, size, ct);
-        return new Page<T>(page.ToList(), number, size, page.TotalItemCount);
-    }
+    public static Task<ListPage<T>> ToPageAsync<T>(this IQueryable<T> query, IPagedQuery paging, CancellationToken ct) where T : notnull =>
+        query.ToPageAsync(Paging.From(paging.Page, paging.PageSize), ct);
 
     public static void PagingRules<T>(this AbstractValidator<T> validator) where T : IPagedQuery
     {
         validator.RuleFor(q => q.Page).GreaterThanOrEqualTo(1);
-        validator.RuleFor(q => q.PageSize).InclusiveBetween(1, MaxPageSize);
+        validator.RuleFor(q => q.PageSize).InclusiveBetween(1, Paging.MaxSize);
     }
 }
 

@@ -18,6 +18,7 @@ builder.AddServiceDefaults(ServiceNames.SandboxApplications, typeof(ServiceMarke
     };
     defaults.ConfigureBus = ParticipationsModule.ConfigureBus;
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
+    defaults.StatutoryClocks = typeof(SandboxRegistry.SandboxApplications.Applications.MissingDeadline.ReviewClocks);
 });
 builder.Services.Configure<ScheduleOptions>(builder.Configuration.GetSection(ScheduleOptions.Section));
 builder.Services.AddAuthorizationBuilder().AddReaders();
@@ -28,5 +29,4 @@ app.UseServiceDefaults();
 app.MapRegimes();
 app.MapApplications();
 app.MapParticipations();
-app.MapContactErasure();
 app.Run();

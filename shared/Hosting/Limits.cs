@@ -118,27 +118,3 @@ public static class RateLimits
             AutoReplenishment = true,
         });
 }
-
-/// <summary>Page and size of a list request; sizes above <see cref="MaxSize"/> are refused rather than served.</summary>
-public sealed record Paging(int Page, int Size)
-{
-    public const int DefaultSize = 20;
-    public const int MaxSize = 100;
-
-    public static Paging From(int? page, int? pageSize)
-    {
-        var p = page ?? 1;
-        var s = pageSize ?? DefaultSize;
-        if (p < 1) throw new InvalidPaging("page", "'page' must be 1 or more.");
-        if (s is < 1 or > MaxSize) throw new InvalidPaging("pageSize", $"'pageSize' must be between 1 and {MaxSize}.");
-        return new Paging(p, s);
-    }
-
-    public int Skip => (Page - 1) * Size;
-}
-
-/// <summary>A list request asked for a page that cannot be served: 400 naming the parameter.</summary>
-public sealed class InvalidPaging(string parameter, string message) : Exception(message)
-{
-    public string Parameter { get; } = parameter;
-}

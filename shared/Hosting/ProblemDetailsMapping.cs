@@ -22,7 +22,11 @@ public sealed class ProblemDetailsMapping(IProblemDetailsService problems, ILogg
     {
         var problem = Map(exception);
         if (problem.Status >= 500)
-            logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            // Never the exception itself: its message and ToString() can quote request values (PostgreSQL's error
+            // context quotes the JSON it refused), so only types, SQL state and stack traces are logged.
+            logger.LogError("Unhandled error on {Method} {Path} (SQL state {SqlState}): {Exception}", context.Request.Method,
+                context.Request.Path, DatabaseFailures.Find<Npgsql.PostgresException>(exception)?.SqlState,
+                DatabaseFailures.Describe(exception));
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {

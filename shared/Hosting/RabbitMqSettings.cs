@@ -6,13 +6,37 @@ using SandboxRegistry.Regulation;
 
 namespace SandboxRegistry.Hosting;
 
-/// <summary>Broker address from ConnectionStrings:RabbitMq, an amqp URI such as amqp://user:pass@host:5672/vhost.</summary>
+/// <summary>
+/// Broker address from ConnectionStrings:RabbitMq, an amqp URI such as amqp://user:pass@host:5672/vhost, and the
+/// cluster settings of the RabbitMq section: Nodes (every node as host:port, comma-separated, for a cluster),
+/// QuorumQueues (default true), and Username/Password, which win over the URI's (so a Secret need not be URI-escaped).
+/// </summary>
 public sealed record RabbitMqSettings(string Host, ushort Port, string VirtualHost, string Username, string Password)
 {
+    public const string Section = "RabbitMq";
+
+    /// <summary>The cluster's nodes as host:port; null for a single broker (the URI's host).</summary>
+    public string[]? Nodes { get; init; }
+
+    /// <summary>
+    /// Declare the service's queues as quorum queues (replicated across the cluster's nodes) rather than classic ones.
+    /// A queue's type is fixed when it is declared: see docs/Cluster.md for brokers that hold classic queues already.
+    /// </summary>
+    public bool QuorumQueues { get; init; } = true;
+
     public static RabbitMqSettings From(IConfiguration configuration)
     {
         var raw = configuration.GetConnectionString("RabbitMq") ?? "amqp://guest:guest@localhost:5672/";
-        return Parse(raw);
+        var section = configuration.GetSection(Section);
+        var parsed = Parse(raw);
+        var nodes = section["Nodes"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parsed with
+        {
+            Username = section["Username"] is { Length: > 0 } user ? user : parsed.Username,
+            Password = section["Password"] is { Length: > 0 } password ? password : parsed.Password,
+            Nodes = nodes is { Length: > 0 } ? nodes : null,
+            QuorumQueues = section.GetValue("QuorumQueues", true),
+        };
     }
 
     public static RabbitMqSettings Parse(string raw)

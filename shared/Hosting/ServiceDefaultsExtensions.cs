@@ -8,6 +8,7 @@ using Marten;
 using Marten.Schema;
 using SandboxRegistry.EventSourcing.Audit;
 using SandboxRegistry.EventSourcing.PersonalData;
+using SandboxRegistry.Hosting.Audit;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -20,7 +21,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Weasel.Core;
@@ -50,6 +53,9 @@ public sealed class ServiceDefaultsOptions
 
     /// <summary>Runs the <see cref="GroupCommit"/> writer, for services whose intake commits many small writes together.</summary>
     public bool UseGroupCommit { get; set; }
+
+    /// <summary>The service's <see cref="IStatutoryClocks"/>, for the clock gauges; null when it runs no statutory clock.</summary>
+    public Type? StatutoryClocks { get; set; }
 }
 
 public static class ServiceDefaultsExtensions
@@ -86,6 +92,7 @@ public static class ServiceDefaultsExtensions
         builder.AddHttpDefaults(serviceName, serviceAssembly);
         builder.AddSandboxLimits();
         builder.AddTracing(serviceName);
+        builder.AddMetrics(serviceName, options);
         return builder;
     }
 
@@ -99,6 +106,7 @@ public static class ServiceDefaultsExtensions
         // A query that runs longer than this is cancelled (and its request fails) instead of holding a connection.
         sourceBuilder.ConnectionStringBuilder.CommandTimeout = builder.Configuration.GetValue("Limits:CommandTimeoutSeconds", 15);
         PrepareRepeatedStatements(sourceBuilder.ConnectionStringBuilder);
+        KeepValuesOutOfErrors(sourceBuilder);
         var dataSource = sourceBuilder.Build();
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("postgres",
@@ -115,6 +123,7 @@ public static class ServiceDefaultsExtensions
             .ApplyAllDatabaseChangesOnStartup()
             // One node per subscription across replicas; another takes over when it stops.
             .AddAsyncDaemon(DaemonMode.HotCold);
+        LogFailuresWithoutValues(builder.Services);
 
         if (options.IntegrationEventMap is { } map)
         {
@@ -141,6 +150,35 @@ public static class ServiceDefaultsExtensions
     public static void PrepareRepeatedStatements(NpgsqlConnectionStringBuilder connection)
     {
         if (connection.MaxAutoPrepare == 0) connection.MaxAutoPrepare = 64;
+    }
+
+    /// <summary>
+    /// PostgreSQL's error detail can quote a row's values, and Npgsql's parameter logging writes every parameter: both
+    /// stay off whatever the connection string says (Npgsql gets no logger factory either, so it logs nothing).
+    /// </summary>
+    public static void KeepValuesOutOfErrors(NpgsqlDataSourceBuilder source)
+    {
+        source.ConnectionStringBuilder.IncludeErrorDetail = false;
+        source.EnableParameterLogging(false);
+    }
+
+    /// <summary>
+    /// Puts <see cref="DatabaseFailures"/> in place of Marten's default logger once the store is built: built with the
+    /// default, the store still hands the application's logger factory to the async daemon and the projections, which
+    /// Marten skips when a logger is configured up front.
+    /// </summary>
+    private static void LogFailuresWithoutValues(IServiceCollection services)
+    {
+        var marten = services.Last(d => d.ServiceType == typeof(IDocumentStore));
+        var build = marten.ImplementationFactory
+            ?? throw new InvalidOperationException("Marten registered IDocumentStore without a factory.");
+        services.Remove(marten);
+        services.AddSingleton<IDocumentStore>(sp =>
+        {
+            var store = (DocumentStore)build(sp);
+            store.Options.Logger(ActivatorUtilities.CreateInstance<DatabaseFailures>(sp));
+            return store;
+        });
     }
 
     /// <summary>
@@ -180,6 +218,12 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton<ChainVerifier>();
         builder.Services.AddScoped<ServiceVerifier>();
         builder.Services.AddScoped<CitationVerifier>();
+        builder.Services.AddScoped<MerkleProofs>();
+        builder.Services.AddSingleton<CheckpointKeys>();
+        // Fail at start, not at the first checkpoint, when no signing key is configured outside Development.
+        if (!Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(builder.Environment) &&
+            string.IsNullOrWhiteSpace(section["SigningKey"]))
+            throw new InvalidOperationException("Audit:SigningKey (a base64 Ed25519 seed) is required outside Development.");
         builder.Services.AddHostedService<AuditCheckpointer>();
         builder.Services.AddHttpClient();
         foreach (var peer in section.GetSection("Peers").GetChildren())
@@ -208,6 +252,12 @@ public static class ServiceDefaultsExtensions
                     h.Username(broker.Username);
                     h.Password(broker.Password);
                     h.PublisherConfirmation = true;
+                    // Every node of a cluster: the connection moves to the next one when its node goes away.
+                    if (broker.Nodes is { } nodes)
+                        h.UseCluster(c =>
+                        {
+                            foreach (var node in nodes) c.Node(node);
+                        });
                 });
                 // One queue per service for everything it consumes, applied one message at a time, so messages are
                 // applied in exactly the order the owners published them (a later event of a stream never overtakes
@@ -223,6 +273,7 @@ public static class ServiceDefaultsExtensions
                         // Every message of a batch is in hand at once, and the next batch's are already prefetched.
                         endpoint.PrefetchCount = 2 * MaxBatch;
                         endpoint.ConcurrentMessageLimit = MaxBatch;
+                        ClusterQueue(endpoint, broker, ordered: false);
                         RetryInPlace(endpoint);
                         context.ConfigureConsumer(consumer, endpoint);
                     });
@@ -230,11 +281,25 @@ public static class ServiceDefaultsExtensions
                 {
                     endpoint.PrefetchCount = 32;
                     endpoint.ConcurrentMessageLimit = 1;
+                    ClusterQueue(endpoint, broker, ordered: true);
                     RetryInPlace(endpoint);
                     endpoint.ConfigureConsumers(context);
                 });
             });
         });
+    }
+
+    /// <summary>
+    /// Quorum queues (unless RabbitMq:QuorumQueues is false) survive the loss of a minority of the cluster's nodes;
+    /// MassTransit declares the endpoint's _error and _skipped queues with the same arguments, so they are quorum
+    /// queues too. An ordered queue has a single active consumer: of N replicas, one consumes and the broker hands the
+    /// queue to another when its channel closes (its process died or lost its connection), so one stream's events are
+    /// never applied concurrently. Batch queues compete: their effects do not depend on order.
+    /// </summary>
+    private static void ClusterQueue(IRabbitMqReceiveEndpointConfigurator endpoint, RabbitMqSettings broker, bool ordered)
+    {
+        if (broker.QuorumQueues) endpoint.SetQuorumQueue();
+        if (ordered) endpoint.SingleActiveConsumer = true;
     }
 
     /// <summary>Failed deliveries are retried in place with exponential back-off, then moved to the _error queue.</summary>
@@ -324,6 +389,27 @@ public static class ServiceDefaultsExtensions
             });
     }
 
+    /// <summary>
+    /// OpenTelemetry metrics in Prometheus format: ASP.NET Core's request duration histogram (http.server.request.duration,
+    /// by route, method and status: its count is the request rate) and the <see cref="ServiceMetrics"/> gauges. Always on:
+    /// unlike tracing they cost a few counters per request, and they are read only when Prometheus scrapes /metrics.
+    /// </summary>
+    private static void AddMetrics(this WebApplicationBuilder builder, string serviceName, ServiceDefaultsOptions options)
+    {
+        builder.Services.Configure<MetricsOptions>(builder.Configuration.GetSection(MetricsOptions.Section));
+        if (options.StatutoryClocks is { } clocks) builder.Services.AddSingleton(typeof(IStatutoryClocks), clocks);
+        builder.Services.AddSingleton(new ServiceQueues(
+            [IntegrationQueue(serviceName), .. options.BatchEndpoints.Keys.Select(name => IntegrationQueue(serviceName, name))],
+            options.IntegrationEventMap is not null));
+        builder.Services.AddHostedService<ServiceMetrics>();
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddMeter(ServiceMetrics.MeterName)
+                .AddPrometheusExporter());
+    }
+
     /// <summary>Error handling, auth, health and Swagger, in the order they must run.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
@@ -342,6 +428,10 @@ public static class ServiceDefaultsExtensions
         app.UseRequestTimeouts();
 
         app.MapAudit();
+        // Anonymous, but only on the metrics port, which is not published outside the cluster (docs/Cluster.md); on
+        // the API's port /metrics is a 404 like any unknown path.
+        if (app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Port is { } metricsPort)
+            app.MapPrometheusScrapingEndpoint("/metrics").RequireHost($"*:{metricsPort}").AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.Write })
             .AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using SandboxRegistry.EventSourcing.Audit;
 using SandboxRegistry.Testing;
 
 namespace SandboxRegistry.EndToEnd.Tests;
@@ -77,7 +78,7 @@ public class AuditStreamTamperingTests(SystemFixture system) : IClassFixture<Sys
         Assert.Equal(HttpStatusCode.OK, (await regulator.PostAsync($"/api/v1/regimes/{id}/resumption", null)).StatusCode);
 
         var verification = await Verify(id);
-        var history = await regulator.GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history");
+        var history = (await regulator.GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history")).GetProperty("items");
 
         Assert.True(verification.GetProperty("valid").GetBoolean(), verification.ToString());
         Assert.Equal(3, verification.GetProperty("eventsChecked").GetInt64());
@@ -211,14 +212,227 @@ public class AuditCheckpointWitnessTests(SystemFixture system) : IClassFixture<S
 
         var witnessed = await Eventually.Until(async () =>
         {
-            var list = await system.Registry.Client().GetFromJsonAsync<JsonElement>("/api/v1/audit/witnessed?service=sandbox-applications");
-            return list.GetArrayLength() > 0 ? list : (JsonElement?)null;
+            var list = await system.Registry.Client().AllItems("/api/v1/audit/witnessed?service=sandbox-applications");
+            return list.Count > 0 ? list : null;
         }, TimeSpan.FromSeconds(30), "AiSystemRegistry should witness a SandboxApplications checkpoint");
 
-        var own = await system.Applications.Client().GetFromJsonAsync<JsonElement>("/api/v1/audit/checkpoints");
+        var own = await system.Applications.Client().AllItems("/api/v1/audit/checkpoints");
         var first = witnessed[0];
-        var published = own.EnumerateArray().Single(c => c.GetProperty("sequence").GetInt64() == first.GetProperty("sequence").GetInt64());
+        var published = own.Single(c => c.GetProperty("sequence").GetInt64() == first.GetProperty("sequence").GetInt64());
         Assert.Equal(published.GetProperty("hash").GetString(), first.GetProperty("hash").GetString());
         Assert.Equal("sandbox-applications", first.GetProperty("service").GetString());
+    }
+}
+
+/// <summary>
+/// Verification on real traffic: a transaction that drew sequence numbers and failed leaves Marten's tombstones behind,
+/// which must neither break the verdict nor hide where a real event was changed. A fixture of its own, because the
+/// other classes here tamper with their stores.
+/// </summary>
+public class AuditTombstoneTests(SystemFixture system) : IClassFixture<SystemFixture>
+{
+    private HttpClient Auditor => system.Incidents.Client(Tokens.Auditor());
+
+    private async Task<long> Scalar(string sql, Guid? stream = null)
+    {
+        await using var connection = new NpgsqlConnection(system.Incidents.Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        if (stream is { } id) command.Parameters.AddWithValue("stream", id);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    private Task<JsonElement> VerifyUntil(Func<JsonElement, bool> condition, string because) =>
+        Eventually.Until(async () =>
+        {
+            var result = await Auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
+            return condition(result) ? result : (JsonElement?)null;
+        }, TimeSpan.FromSeconds(30), because);
+
+    private async Task<Guid> Append(string note)
+    {
+        var id = Guid.NewGuid();
+        await using var session = system.Incidents.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.LastModifiedBy = "probe-writer";
+        session.Events.StartStream(id, new AuditProbe(note, 1));
+        await session.SaveChangesAsync();
+        return id;
+    }
+
+    [Fact]
+    public async Task A_failed_batch_leaves_tombstones_that_are_reported_as_such_and_a_later_sql_change_is_named_exactly()
+    {
+        var store = system.Incidents.Services.GetRequiredService<IDocumentStore>();
+        var contested = await Append("first writer");
+        // A second writer of the same new stream, as two concurrent replays of one Idempotency-Key are: its transaction
+        // fails after drawing two sequence numbers, which Marten then fills with tombstones.
+        await using (var loser = store.LightweightSession())
+        {
+            loser.Events.StartStream(contested, new AuditProbe("second writer", 2), new AuditProbe("second writer", 3));
+            await Assert.ThrowsAnyAsync<Exception>(() => loser.SaveChangesAsync());
+        }
+        await Eventually.True(async () => await Scalar("select count(*) from mt_events where type = 'tombstone'") >= 2, null,
+            "Marten should fill the failed transaction's sequence numbers with tombstones");
+        var lastTombstone = await Scalar("select max(seq_id) from mt_events where type = 'tombstone'");
+
+        var later = await Append("after the failure");
+        var laterSequence = await Scalar("select seq_id from mt_events where stream_id = @stream", later);
+        var clean = await VerifyUntil(v => v.GetProperty("verifiedThroughSequence").GetInt64() >= laterSequence &&
+                                           v.GetProperty("witnesses").EnumerateArray().All(w => w.GetProperty("status").GetString() == "agrees" &&
+                                               w.GetProperty("compared").GetInt32() > 0),
+            "a checkpoint past the tombstones should be published and witnessed");
+
+        Assert.True(clean.GetProperty("valid").GetBoolean(), clean.ToString());
+        Assert.Equal(JsonValueKind.Null, clean.GetProperty("firstBrokenEvent").ValueKind);
+        Assert.Equal(await Scalar($"select count(*) from mt_events where type = 'tombstone' and seq_id <= {clean.GetProperty("verifiedThroughSequence").GetInt64()}"),
+            clean.GetProperty("tombstones").GetInt64());
+        Assert.Empty(clean.GetProperty("checkpointMismatches").EnumerateArray());
+        Assert.True(laterSequence > lastTombstone);
+
+        await Scalar("update mt_events set data = jsonb_set(data, '{amount}', '200') where stream_id = @stream", later);
+        var tampered = await Auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
+
+        Assert.False(tampered.GetProperty("valid").GetBoolean());
+        var broken = tampered.GetProperty("firstBrokenEvent");
+        Assert.Equal((later, 1L, laterSequence), (broken.GetProperty("streamId").GetGuid(), broken.GetProperty("version").GetInt64(),
+            broken.GetProperty("sequence").GetInt64()));
+        Assert.Equal("The event's type, data or author differ from what was sealed.", broken.GetProperty("reason").GetString());
+    }
+}
+
+/// <summary>RFC 6962 proofs over HTTP, checked here with the RFC 9162 algorithms against the published tree heads.</summary>
+public class AuditProofTests(SystemFixture system) : IClassFixture<SystemFixture>
+{
+    private HttpClient Anyone => system.Applications.Client();
+
+    private async Task<Guid> Append(string note)
+    {
+        var id = Guid.NewGuid();
+        await using var session = system.Applications.Services.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.LastModifiedBy = "probe-writer";
+        session.Events.StartStream(id, new AuditProbe(note, 1));
+        await session.SaveChangesAsync();
+        return id;
+    }
+
+    private async Task<Guid> EventOf(Guid stream)
+    {
+        await using var session = system.Applications.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return (await session.Events.FetchStreamAsync(stream)).Single().Id;
+    }
+
+    private async Task<JsonElement[]> CheckpointsWithTrees(int atLeast) =>
+        await Eventually.Until(async () =>
+        {
+            var all = (await Anyone.GetFromJsonAsync<JsonElement>("/api/v1/audit/checkpoints")).EnumerateArray()
+                .Where(c => c.GetProperty("rootHash").ValueKind == JsonValueKind.String).ToArray();
+            return all.Length >= atLeast ? all : null;
+        }, TimeSpan.FromSeconds(30), $"{atLeast} checkpoints with tree heads should be published");
+
+    private static byte[] Hash(JsonElement hex) => Convert.FromHexString(hex.GetString()!);
+
+    [Fact]
+    public async Task Every_event_has_an_inclusion_proof_to_a_published_head_and_heads_are_consistent_until_history_is_rewritten()
+    {
+        var first = await Append("before the first head");
+        var firstHead = (await CheckpointsWithTrees(1))[^1];
+        var second = await Append("after it");
+        var heads = await Eventually.Until(async () =>
+        {
+            var all = await CheckpointsWithTrees(2);
+            return all[^1].GetProperty("treeSize").GetInt64() > firstHead.GetProperty("treeSize").GetInt64() + 0 &&
+                   all[^1].GetProperty("sequence").GetInt64() > firstHead.GetProperty("sequence").GetInt64() ? all : null;
+        }, TimeSpan.FromSeconds(30), "a later head should cover the second event");
+        var latest = heads[^1];
+
+        foreach (var stream in new[] { first, second })
+        {
+            var eventId = await EventOf(stream);
+            var proof = await Anyone.GetFromJsonAsync<JsonElement>(
+                $"/api/v1/audit/proofs/inclusion/{eventId}?treeSize={latest.GetProperty("treeSize").GetInt64()}");
+            var leaf = JsonDocument.Parse(proof.GetProperty("leaf").GetString()!).RootElement;
+            Assert.Equal((eventId, stream, 1L), (leaf.GetProperty("eventId").GetGuid(), leaf.GetProperty("streamId").GetGuid(),
+                leaf.GetProperty("version").GetInt64()));
+            Assert.Equal(latest.GetProperty("rootHash").GetString(), proof.GetProperty("rootHash").GetString());
+            Assert.True(MerkleTree.VerifyInclusion(proof.GetProperty("leafIndex").GetInt64(), proof.GetProperty("treeSize").GetInt64(),
+                MerkleTree.LeafHash(System.Text.Encoding.UTF8.GetBytes(proof.GetProperty("leaf").GetString()!)),
+                proof.GetProperty("proof").EnumerateArray().Select(Hash).ToList(), Hash(latest.GetProperty("rootHash"))), proof.ToString());
+        }
+
+        var consistency = await Anyone.GetFromJsonAsync<JsonElement>(
+            $"/api/v1/audit/proofs/consistency?first={firstHead.GetProperty("treeSize").GetInt64()}&second={latest.GetProperty("treeSize").GetInt64()}");
+        Assert.True(MerkleTree.VerifyConsistency(firstHead.GetProperty("treeSize").GetInt64(), latest.GetProperty("treeSize").GetInt64(),
+            Hash(firstHead.GetProperty("rootHash")), Hash(latest.GetProperty("rootHash")),
+            consistency.GetProperty("proof").EnumerateArray().Select(Hash).ToList()), consistency.ToString());
+
+        // A database administrator rewrites the first event and, knowing the seal scheme, reseals it so that its stream
+        // chain holds again: its leaf changes, so no proof leads to the head the witnesses already hold.
+        await using (var connection = new NpgsqlConnection(system.Applications.Postgres))
+        {
+            await connection.OpenAsync();
+            var eventId = await EventOf(first);
+            await using var rewrite = new NpgsqlCommand(
+                "update mt_events set data = jsonb_set(data, '{amount}', '2') where id = @id returning type, data::text", connection);
+            rewrite.Parameters.AddWithValue("id", eventId);
+            string type, data;
+            await using (var reader = await rewrite.ExecuteReaderAsync())
+            {
+                Assert.True(await reader.ReadAsync());
+                (type, data) = (reader.GetString(0), reader.GetString(1));
+            }
+            await using var session = system.Applications.Services.GetRequiredService<IDocumentStore>().QuerySession();
+            var original = (await session.LoadAsync<EventSeal>(eventId))!;
+            await using var seal = new NpgsqlCommand(
+                "update mt_doc_eventseal set data = jsonb_set(data, '{hash}', to_jsonb(@hash::text)) where id = @id", connection);
+            seal.Parameters.AddWithValue("id", eventId);
+            seal.Parameters.AddWithValue("hash", AuditHash.OfEvent(original.Scheme, original.PreviousHash, type, data, original.By, original.At));
+            Assert.Equal(1, await seal.ExecuteNonQueryAsync());
+        }
+        Assert.True((await system.Applications.Client(Tokens.Auditor()).GetFromJsonAsync<JsonElement>($"/api/v1/audit/streams/{first}/verify"))
+            .GetProperty("valid").GetBoolean(), "the resealed stream's own chain holds");
+        var rewritten = await Anyone.GetFromJsonAsync<JsonElement>(
+            $"/api/v1/audit/proofs/inclusion/{await EventOf(first)}?treeSize={latest.GetProperty("treeSize").GetInt64()}");
+        Assert.False(MerkleTree.VerifyInclusion(rewritten.GetProperty("leafIndex").GetInt64(), rewritten.GetProperty("treeSize").GetInt64(),
+            MerkleTree.LeafHash(System.Text.Encoding.UTF8.GetBytes(rewritten.GetProperty("leaf").GetString()!)),
+            rewritten.GetProperty("proof").EnumerateArray().Select(Hash).ToList(), Hash(latest.GetProperty("rootHash"))));
+        var verification = await system.Applications.Client(Tokens.Auditor()).GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
+        Assert.False(verification.GetProperty("valid").GetBoolean());
+        Assert.Contains(verification.GetProperty("checkpointMismatches").EnumerateArray(),
+            m => m.GetProperty("recorded").GetString() == $"{latest.GetProperty("treeSize").GetInt64()}:{latest.GetProperty("rootHash").GetString()}");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await Anyone.GetAsync($"/api/v1/audit/proofs/inclusion/{Guid.NewGuid()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Anyone.GetAsync("/api/v1/audit/proofs/consistency?first=1&second=999999")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Checkpoints_are_signed_notes_and_the_other_services_cosign_them()
+    {
+        await Append("signed");
+        var keys = await Anyone.GetFromJsonAsync<JsonElement>("/api/v1/audit/keys");
+        var log = CheckpointKeys.ParseVerifierKey(keys.GetProperty("verifierKey").GetString()!);
+        Assert.Equal("sandbox-registry/sandbox-applications", keys.GetProperty("origin").GetString());
+        var head = (await CheckpointsWithTrees(1))[^1];
+        var note = head.GetProperty("note").GetString()!;
+
+        Assert.Equal(SignedNote.CheckpointBody(log.Name, head.GetProperty("treeSize").GetInt64(), Hash(head.GetProperty("rootHash"))),
+            SignedNote.Body(note));
+        Assert.True(SignedNote.HasValidSignature(note, log.Name, log.PublicKey), note);
+
+        foreach (var witness in new[] { system.Registry.Client(), system.Incidents.Client() })
+        {
+            var witnessKeys = await witness.GetFromJsonAsync<JsonElement>("/api/v1/audit/keys");
+            var cosigner = CheckpointKeys.ParseVerifierKey(witnessKeys.GetProperty("cosignerKey").GetString()!, NoteKey.CosignatureType);
+            var cosigned = await Eventually.Until(async () =>
+            {
+                var list = await witness.GetFromJsonAsync<JsonElement>("/api/v1/audit/witnessed?service=sandbox-applications");
+                return list.EnumerateArray().Where(c => c.GetProperty("cosignature").ValueKind == JsonValueKind.String)
+                    .Select(c => (JsonElement?)c).FirstOrDefault();
+            }, TimeSpan.FromSeconds(30), $"{cosigner.Name} should cosign a checkpoint of SandboxApplications");
+
+            var full = cosigned.GetProperty("note").GetString()! + cosigned.GetProperty("cosignature").GetString()!;
+            Assert.True(SignedNote.HasValidSignature(full, log.Name, log.PublicKey), full);
+            Assert.True(SignedNote.HasValidSignature(full, cosigner.Name, cosigner.PublicKey, NoteKey.CosignatureType), full);
+            Assert.False(SignedNote.HasValidSignature(full, cosigner.Name, log.PublicKey, NoteKey.CosignatureType), "another key's cosignature");
+        }
     }
 }

@@ -42,7 +42,7 @@ public class LiabilityScenarioTests(SystemFixture system) : IClassFixture<System
         // 3. 1.1 replaces 1.0 from today.
         var v11 = (await Ok(owner.PostAsJsonAsync($"/api/v1/ai-systems/{aiSystem}/versions", Version("1.1.0")), HttpStatusCode.Created))
             .GetProperty("versionId").GetGuid();
-        await Ok(owner.PostAsJsonAsync($"/api/v1/deployments/{d10}/end", new { reason = "Replaced by 1.1.0" }));
+        await Ok(owner.PostAsJsonAsync($"/api/v1/deployments/{d10}/ending", new { reason = "Replaced by 1.1.0" }));
         var d11 = (await Ok(owner.PostAsJsonAsync("/api/v1/deployments", new
         {
             aiSystemId = aiSystem, versionId = v11, participationId = participation, territory = new[] { "77" }, from = DateTimeOffset.UtcNow,
@@ -84,7 +84,7 @@ public class LiabilityScenarioTests(SystemFixture system) : IClassFixture<System
             causalLink = "established", responsibleParties = new[] { Ogrn }, damageAssessed = new { amount = 150_000m, currency = "RUB" },
             recommendations = new[] { "suspendParticipation" }, dissents = Array.Empty<object>(),
         }));
-        await Ok(incidentsRegulator.PostAsync($"/api/v1/incidents/{incident}/commission/conclusion/sign", null));
+        await Ok(incidentsRegulator.PostAsync($"/api/v1/incidents/{incident}/commission/conclusion/signature", null));
 
         // 7. SandboxApplications suspends the participation; AiSystemRegistry suspends its running deployment.
         var suspended = await Until(applicationsRegulator, $"/api/v1/participations/{participation}",

@@ -71,24 +71,24 @@ public class RegimePropagationTests(SystemFixture system)
         await Arrival(system.Incidents.Client(), id);
         var citation = original.GetProperty("sources")[0].Deserialize<SourceCitation>(JsonSerializerOptions.Web)!;
 
-        // Redeliver the very message the outbox sent (its MessageId is the Marten event id), then a later one.
+        // Redeliver the very message the outbox sent (its MessageId is the Marten event id), then a real amendment.
         var bus = system.Applications.Services.GetRequiredService<IBus>();
         var again = new Published.RegimeEstablished(citation, id, 1, "Robotic surgery assistance", "medicine", null, ["77", "78"],
             new DateOnly(2026, 2, 1), new DateOnly(2028, 1, 31),
             new Published.InsuranceRequirements(new Money(25_000_000m, "RUB"), [], false), DateTimeOffset.UtcNow);
-        var later = again with { Source = citation with { StreamVersion = 2, EventId = Guid.NewGuid() }, Title = "Renamed" };
-        foreach (var (message, messageId) in new[] { (again, citation.EventId), (again, citation.EventId), (later, later.Source.EventId) })
-            await bus.Publish(message, ctx =>
-            {
-                ctx.MessageId = messageId;
-                ctx.Headers.Set(OutboxForwarder.StreamIdHeader, id.ToString());
-            });
+        var later = new Published.RegimeAmended(citation with { StreamVersion = 2, EventId = Guid.NewGuid() }, id, 2, "Renamed", "medicine",
+            null, ["77", "78"], new DateOnly(2026, 2, 1), new DateOnly(2028, 1, 31), again.Insurance, DateTimeOffset.UtcNow);
+        await bus.PublishAsTheOutboxWould(again);
+        await bus.PublishAsTheOutboxWould(again);
+        await bus.PublishAsTheOutboxWould(later);
 
         foreach (var client in new[] { system.Registry.Client(), system.Incidents.Client() })
         {
             var copy = await Arrival(client, id, sources: 2);
             var applied = copy.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("eventId").GetGuid()).ToArray();
             Assert.Equal([citation.EventId, later.Source.EventId], applied);
+            Assert.Equal("Renamed", copy.GetProperty("title").GetString());
+            Assert.Equal(2, copy.GetProperty("programmeVersion").GetInt32());
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 
 namespace SandboxRegistry.Shared.Tests;
 
@@ -10,6 +11,40 @@ public class SettingsTests
         var settings = RabbitMqSettings.Parse("amqp://svc:p%40ss@broker:5673/sandbox-vhost");
 
         Assert.Equal(new RabbitMqSettings("broker", 5673, "sandbox-vhost", "svc", "p@ss"), settings);
+    }
+
+    [Fact]
+    public void A_cluster_names_every_node_and_credentials_from_their_own_keys_win_over_the_uri()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:RabbitMq"] = "amqp://broker:5681/",
+            ["RabbitMq:Nodes"] = "node-1:5681, node-2:5682,node-3:5683",
+            ["RabbitMq:Username"] = "svc",
+            ["RabbitMq:Password"] = "p@ss:/word",
+        }).Build();
+
+        var settings = RabbitMqSettings.From(configuration);
+
+        Assert.Equal(new RabbitMqSettings("broker", 5681, "/", "svc", "p@ss:/word") { Nodes = settings.Nodes }, settings);
+        Assert.Equal(["node-1:5681", "node-2:5682", "node-3:5683"], settings.Nodes!);
+        Assert.True(settings.QuorumQueues);
+    }
+
+    [Fact]
+    public void Quorum_queues_are_the_default_and_can_be_turned_off()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:RabbitMq"] = "amqp://guest:guest@localhost:5672/",
+            ["RabbitMq:QuorumQueues"] = "false",
+        }).Build();
+
+        var settings = RabbitMqSettings.From(configuration);
+
+        Assert.False(settings.QuorumQueues);
+        Assert.Null(settings.Nodes);
+        Assert.Equal(("guest", "guest"), (settings.Username, settings.Password));
     }
 
     [Fact]

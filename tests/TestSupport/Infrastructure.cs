@@ -126,7 +126,8 @@ public sealed class Infrastructure
         await http.DeleteAsync($"api/vhosts/{amqp.AbsolutePath.TrimStart('/')}");
     }
 
-    private HttpClient ManagementClient()
+    /// <summary>The broker's management API (queues, consumers), authenticated as the test user.</summary>
+    public HttpClient ManagementClient()
     {
         var http = new HttpClient { BaseAddress = RabbitMqApi, Timeout = TimeSpan.FromSeconds(30) };
         var credentials = Uri.UnescapeDataString(RabbitMq.UserInfo);

@@ -13,8 +13,8 @@ using Published = SandboxRegistry.Contracts.SandboxApplications;
 namespace SandboxRegistry.Testing;
 
 /// <summary>
-/// What every service that keeps a local copy of SandboxApplications' regimes must do with RegimeEstablished
-/// messages arriving over the real broker. Each consuming service's test project derives from this once.
+/// What every service that keeps a local copy of SandboxApplications' regimes must do with RegimeEstablished and
+/// RegimeAmended messages arriving over the real broker. Each consuming service's test project derives from this once.
 /// </summary>
 public abstract class RegimeReadModelSpec<TMarker>(ServiceFixture<TMarker> fixture) : IClassFixture<ServiceFixture<TMarker>>
     where TMarker : class
@@ -25,15 +25,14 @@ public abstract class RegimeReadModelSpec<TMarker>(ServiceFixture<TMarker> fixtu
         new DateOnly(2027, 12, 31), new Published.InsuranceRequirements(new Money(2_000_000m, "RUB"), ["health"], true),
         DateTimeOffset.UtcNow);
 
-    private async Task Publish(Published.RegimeEstablished message, Guid messageId)
-    {
-        var bus = fixture.Host.Services.GetRequiredService<IBus>();
-        await bus.Publish(message, ctx =>
-        {
-            ctx.MessageId = messageId;
-            ctx.Headers.Set(OutboxForwarder.StreamIdHeader, message.Source.StreamId.ToString());
-        });
-    }
+    public static Published.RegimeAmended Amendment(Guid regimeId, long streamVersion, string title) => new(
+        new SourceCitation(ServiceNames.SandboxApplications, regimeId, streamVersion, Guid.NewGuid(), 100 + streamVersion),
+        regimeId, (int)streamVersion, title, "unmannedAircraft", "Decree No. 2 of 2026-03-01", ["77", "50"], new DateOnly(2026, 1, 1),
+        new DateOnly(2028, 12, 31), new Published.InsuranceRequirements(new Money(5_000_000m, "RUB"), ["health", "life"], true),
+        DateTimeOffset.UtcNow);
+
+    private Task Publish<T>(T message) where T : class, ICitedMessage =>
+        fixture.Host.Services.GetRequiredService<IBus>().PublishAsTheOutboxWould(message);
 
     private async Task<JsonElement> WaitForSources(Guid regimeId, int count)
     {
@@ -52,7 +51,7 @@ public abstract class RegimeReadModelSpec<TMarker>(ServiceFixture<TMarker> fixtu
     {
         var message = Message(Guid.NewGuid());
 
-        await Publish(message, message.Source.EventId);
+        await Publish(message);
         var regime = await WaitForSources(message.RegimeId, 1);
 
         Assert.Equal(message.Title, regime.GetProperty("title").GetString());
@@ -65,26 +64,46 @@ public abstract class RegimeReadModelSpec<TMarker>(ServiceFixture<TMarker> fixtu
         Assert.Equal(message.Source.Sequence, source.GetProperty("sequence").GetInt64());
         Assert.Equal("sandbox-applications", source.GetProperty("service").GetString());
 
-        var list = await fixture.Host.Client().GetFromJsonAsync<JsonElement>("/api/v1/regimes");
-        Assert.Contains(list.EnumerateArray(), r => r.GetProperty("id").GetGuid() == message.RegimeId);
+        var list = await fixture.Host.Client().AllItems("/api/v1/regimes");
+        Assert.Contains(list, r => r.GetProperty("id").GetGuid() == message.RegimeId);
     }
 
     [Fact]
     public async Task A_redelivered_message_is_applied_once()
     {
         var first = Message(Guid.NewGuid());
-        await Publish(first, first.Source.EventId);
-        await Publish(first, first.Source.EventId); // the broker or the outbox delivers the same message again
-        await Publish(first, first.Source.EventId);
+        await Publish(first);
+        await Publish(first); // the broker or the outbox delivers the same message again
+        await Publish(first);
         // The queue is consumed in order: by the time the next message is applied, the redeliveries were handled.
-        var next = Message(first.RegimeId, streamVersion: 2, title: "Drone delivery, amended");
-        await Publish(next, next.Source.EventId);
+        var next = Amendment(first.RegimeId, streamVersion: 2, title: "Drone delivery, amended");
+        await Publish(next);
 
         var regime = await WaitForSources(first.RegimeId, 2);
 
         var applied = regime.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("eventId").GetGuid()).ToArray();
         Assert.Equal([first.Source.EventId, next.Source.EventId], applied);
         Assert.Equal("Drone delivery, amended", regime.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task An_amendment_replaces_the_programme_and_a_replayed_older_version_does_not_bring_it_back()
+    {
+        var established = Message(Guid.NewGuid());
+        await Publish(established);
+        var amended = Amendment(established.RegimeId, streamVersion: 2, title: "Drone delivery over two regions");
+        await Publish(amended);
+        // The same first programme published again under a new event id (a replay of the owner's history): it is older.
+        await Publish(established with { Source = established.Source with { EventId = Guid.NewGuid() } });
+
+        var regime = await WaitForSources(established.RegimeId, 3);
+
+        Assert.Equal(2, regime.GetProperty("programmeVersion").GetInt32());
+        Assert.Equal("Drone delivery over two regions", regime.GetProperty("title").GetString());
+        Assert.Equal(["77", "50"], regime.GetProperty("territory").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("2028-12-31", regime.GetProperty("endsOn").GetString());
+        Assert.Equal("Decree No. 2 of 2026-03-01", regime.GetProperty("legalBasis").GetString());
+        Assert.Equal(5_000_000m, regime.GetProperty("insurance").GetProperty("minimumSumInsured").GetProperty("amount").GetDecimal());
     }
 
     [Fact]

@@ -78,8 +78,10 @@ public enum VersionStatus { Released, Deprecated, Recalled }
 public sealed record VersionState(Guid Id, string Number, string ArtifactSha256, VersionStatus Status, IReadOnlyList<Guid> Incidents);
 
 /// <summary>What decisions about an AI system and its versions need to know.</summary>
-public sealed record AiSystem(Guid Id, string OwnerOgrn, AiSystemStatus Status, IReadOnlyList<VersionState> Versions)
+public sealed record AiSystem(Guid Id, string OwnerOgrn, AiSystemStatus Status, IReadOnlyList<VersionState> Versions) : IOwned
 {
+    ResourceOwner IOwned.Owner => ResourceOwner.Company(OwnerOgrn);
+
     public static AiSystem Create(AiSystemRegistered e) => new(e.AiSystemId, e.OwnerOgrn, AiSystemStatus.Active, []);
 
     public AiSystem Apply(AiSystemSuspended _) => this with { Status = AiSystemStatus.Suspended };
@@ -109,7 +111,7 @@ public static class AiSystemRules
     /// <summary>An applicant acts only on its own company's systems; another company's system does not exist for it.</summary>
     public static void EnsureOwner(AiSystem system, Actor by)
     {
-        if (!by.Sees(system.OwnerOgrn)) throw new ResourceNotFound("No such AI system.");
+        if (!by.Sees(ResourceOwner.Company(system.OwnerOgrn))) throw new ResourceNotFound("No such AI system.");
     }
 
     public static void EnsureNotWithdrawn(AiSystem system)

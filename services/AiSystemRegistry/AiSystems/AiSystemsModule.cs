@@ -14,9 +14,6 @@ using SandboxRegistry.AiSystemRegistry.AiSystems.Withdrawing;
 
 namespace SandboxRegistry.AiSystemRegistry.AiSystems;
 
-/// <summary>The answer to a command on an existing stream: which stream, at which version now.</summary>
-public sealed record Changed(Guid Id, long Version);
-
 public static class AiSystemsModule
 {
     public static void ConfigureMarten(StoreOptions options)
@@ -37,43 +34,20 @@ public static class AiSystemsModule
 
     public static IEndpointRouteBuilder MapAiSystems(this IEndpointRouteBuilder app)
     {
-        var systems = app.MapGroup("/api/v1/ai-systems").WithTags("AI systems");
-        systems.MapRegisterAiSystem();
-        systems.MapSuspendAiSystem();
-        systems.MapWithdrawAiSystem();
-        systems.MapReleaseVersion();
-        systems.MapDeprecateVersion();
-        systems.MapRecallVersion();
-        systems.MapGetAiSystemDetails();
-        app.MapPublicRegister();
+        var systems = app.MapApi("/api/v1/ai-systems", "AI systems");
+        systems.MapPost("/", RegisterAiSystem.Handle).Creation(Policies.Applicant);
+        systems.MapGet("/", GetAiSystemDetails.List).List(Access.OwnerOrOfficialPolicy);
+        systems.MapGet("/{id:guid}", GetAiSystemDetails.Get).Read(Access.OwnerOrOfficialPolicy);
+        systems.MapGet("/{id:guid}/history", GetAiSystemDetails.History).List(Access.OwnerOrOfficialPolicy);
+        systems.MapPost("/{id:guid}/suspension", SuspendAiSystem.Handle).Command(Policies.Regulator);
+        systems.MapPost("/{id:guid}/withdrawal", WithdrawAiSystem.Handle).Command(Policies.Applicant);
+        systems.MapPost("/{id:guid}/versions", ReleaseVersion.Handle).Command(Policies.Applicant);
+        systems.MapPost("/{id:guid}/versions/{versionId:guid}/deprecation", DeprecateVersion.Handle).Command(Policies.Applicant);
+        systems.MapPost("/{id:guid}/versions/{versionId:guid}/recall", RecallVersion.Handle).Command(Access.OwnerOrRegulatorPolicy);
+
+        var register = app.MapApi("/api/v1/register/ai-systems", "Public register");
+        register.MapGet("/", PublicRegisterEndpoints.List).PublicList();
+        register.MapGet("/{id:guid}", PublicRegisterEndpoints.Get).PublicRead();
         return app;
-    }
-
-    /// <summary>
-    /// Opens the system's stream for writing. An unknown system, or an applicant acting on another company's, is a 404
-    /// before If-Match is compared, so a stale version never reveals that a stream exists; Marten then checks at save that
-    /// nobody appended since this fetch.
-    /// </summary>
-    public static async Task<IEventStream<AiSystem>> FetchForWritingAsync(IDocumentSession session, HttpRequest request, Guid id,
-        Actor by, CancellationToken ct)
-    {
-        var stream = await session.Events.FetchForWriting<AiSystem>(id, ct);
-        if (stream.Aggregate is null) throw new ResourceNotFound("No such AI system.");
-        AiSystemRules.EnsureOwner(stream.Aggregate, by);
-        stream.EnsureExpectedVersion(request);
-        return stream;
-    }
-
-    /// <summary>The If-Match version, when the client sent one, must be the version just fetched: otherwise 412.</summary>
-    public static void EnsureExpectedVersion<T>(this IEventStream<T> stream, HttpRequest request) where T : class
-    {
-        if (request.ExpectedVersion() is { } expected && expected != stream.StartingVersion)
-            throw new JasperFx.ConcurrencyException(typeof(T), stream.Id);
-    }
-
-    public static IResult Changed(HttpResponse response, Guid id, long version)
-    {
-        response.SetStreamVersion(version);
-        return Results.Ok(new Changed(id, version));
     }
 }

@@ -29,7 +29,10 @@ public sealed record DeploymentEnded(Guid DeploymentId, string Reason, SourceCit
 
 /// <summary>What decisions about a deployment need to know.</summary>
 public sealed record Deployment(Guid Id, Guid AiSystemId, Guid VersionId, Guid ParticipationId, string OwnerOgrn, DeploymentStatus Status)
+    : IOwned
 {
+    ResourceOwner IOwned.Owner => ResourceOwner.Company(OwnerOgrn);
+
     public static Deployment Create(AiSystemDeployed e) =>
         new(e.DeploymentId, e.AiSystemId, e.VersionId, e.ParticipationId, e.OwnerOgrn, DeploymentStatus.Active);
 

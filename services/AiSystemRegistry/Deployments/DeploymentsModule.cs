@@ -18,10 +18,12 @@ public static class DeploymentsModule
 
     public static IEndpointRouteBuilder MapDeployments(this IEndpointRouteBuilder app)
     {
-        var deployments = app.MapGroup("/api/v1/deployments").WithTags("Deployments");
-        deployments.MapDeploy();
-        deployments.MapEndDeployment();
-        deployments.MapGetDeploymentDetails();
+        var deployments = app.MapApi("/api/v1/deployments", "Deployments");
+        deployments.MapPost("/", Deploy.Handle).Creation(Policies.Applicant).ProducesProblem(StatusCodes.Status404NotFound);
+        deployments.MapGet("/active", GetDeploymentDetails.ListActive).PublicList();
+        deployments.MapGet("/{id:guid}", GetDeploymentDetails.Get).PublicRead(); // the public register: company data, no persons
+        deployments.MapGet("/{id:guid}/history", GetDeploymentDetails.History).List(Access.OwnerOrOfficialPolicy);
+        deployments.MapPost("/{id:guid}/ending", EndDeployment.Handle).Command(Access.OwnerOrRegulatorPolicy);
         return app;
     }
 

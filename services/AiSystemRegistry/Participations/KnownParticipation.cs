@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Marten;
 using MassTransit;
@@ -168,18 +169,16 @@ public static class ParticipationsModule
     /// <summary>The local copy, for its company and officials: what deployments are checked against.</summary>
     public static IEndpointRouteBuilder MapKnownParticipations(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/participations/{id:guid}", async (Guid id, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
-            {
-                var participation = await session.LoadAsync<KnownParticipation>(id, ct);
-                if (participation is null || !Access.MaySeePrivate(user, participation.CompanyOgrn))
-                    throw new ResourceNotFound("No such participation is known here.");
-                return Results.Ok(participation);
-            })
-            .WithTags("Participations")
-            .RequireAuthorization(Access.OwnerOrOfficialPolicy)
-            .WithName("GetKnownParticipation")
-            .Produces<KnownParticipation>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var participations = app.MapApi("/api/v1/participations", "Participations");
+        participations.MapGet("/{id:guid}", Get).Read(Access.OwnerOrOfficialPolicy);
         return app;
+    }
+
+    public static async Task<Ok<KnownParticipation>> Get(Guid id, IQuerySession session, HttpContext http, CancellationToken ct)
+    {
+        var participation = await session.LoadAsync<KnownParticipation>(id, ct);
+        if (participation is null || !Actor.From(http.User).Sees(ResourceOwner.Company(participation.CompanyOgrn)))
+            throw new ResourceNotFound("No such participation is known here.");
+        return TypedResults.Ok(participation);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Marten;
 using MassTransit;
 using SandboxRegistry.Contracts;
@@ -19,7 +20,18 @@ public sealed record KnownRegime(
     DateOnly EndsOn,
     string? LegalBasis,
     Published.InsuranceRequirements Insurance,
-    IReadOnlyList<SourceCitation> Sources);
+    IReadOnlyList<SourceCitation> Sources)
+{
+    /// <summary>
+    /// The regime with <paramref name="programme"/> applied. The queue is ordered, so a later programme version arrives
+    /// after an earlier one; a version older than the one held (a replay of history) only adds its citation.
+    /// </summary>
+    public static KnownRegime WithProgramme(KnownRegime? known, KnownRegime programme, SourceCitation source)
+    {
+        var current = known is null || programme.ProgrammeVersion >= known.ProgrammeVersion ? programme : known;
+        return current with { Sources = [.. known?.Sources ?? [], source] };
+    }
+}
 
 public sealed class RegimeEstablishedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.RegimeEstablished>
 {
@@ -29,8 +41,23 @@ public sealed class RegimeEstablishedConsumer(IDocumentSession session, TimeProv
 
         var m = context.Message;
         var known = await session.LoadAsync<KnownRegime>(m.RegimeId, context.CancellationToken);
-        session.Store(new KnownRegime(m.RegimeId, m.ProgrammeVersion, m.Title, m.Direction, m.Territory, m.StartsOn, m.EndsOn,
-            m.LegalBasis, m.Insurance, [.. known?.Sources ?? [], m.Source]));
+        session.Store(KnownRegime.WithProgramme(known, new KnownRegime(m.RegimeId, m.ProgrammeVersion, m.Title, m.Direction, m.Territory,
+            m.StartsOn, m.EndsOn, m.LegalBasis, m.Insurance, []), m.Source));
+        await session.SaveChangesAsync(context.CancellationToken);
+    }
+}
+
+/// <summary>A new programme version replaces the one deployments are checked against (territory, term, insurance).</summary>
+public sealed class RegimeAmendedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.RegimeAmended>
+{
+    public async Task Consume(ConsumeContext<Published.RegimeAmended> context)
+    {
+        if (!await session.TryBeginAsync(context, nameof(RegimeAmendedConsumer), clock)) return;
+
+        var m = context.Message;
+        var known = await session.LoadAsync<KnownRegime>(m.RegimeId, context.CancellationToken);
+        session.Store(KnownRegime.WithProgramme(known, new KnownRegime(m.RegimeId, m.ProgrammeVersion, m.Title, m.Direction, m.Territory,
+            m.StartsOn, m.EndsOn, m.LegalBasis, m.Insurance, []), m.Source));
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }
@@ -39,22 +66,23 @@ public static class KnownRegimesModule
 {
     public static void ConfigureMarten(StoreOptions options) => options.Schema.For<KnownRegime>();
 
-    public static void ConfigureBus(IBusRegistrationConfigurator bus) => bus.AddConsumer<RegimeEstablishedConsumer>();
+    public static void ConfigureBus(IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<RegimeEstablishedConsumer>();
+        bus.AddConsumer<RegimeAmendedConsumer>();
+    }
 
     public static IEndpointRouteBuilder MapKnownRegimes(this IEndpointRouteBuilder app)
     {
-        var regimes = app.MapGroup("/api/v1/regimes").WithTags("Regimes").AllowAnonymous(); // public law, no personal data
-        regimes.MapGet("/", async (int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
-            {
-                var paging = Paging.From(page, pageSize);
-                return Results.Ok(await session.Query<KnownRegime>().OrderBy(r => r.Title).ThenBy(r => r.Id)
-                    .Skip(paging.Skip).Take(paging.Size).ToListAsync(ct));
-            })
-            .RequireRateLimiting(RateLimits.Lists);
-        regimes.MapGet("/{id:guid}", async (Guid id, IQuerySession session, CancellationToken ct) =>
-            await session.LoadAsync<KnownRegime>(id, ct) is { } regime ? Results.Ok(regime) : throw new ResourceNotFound("No such regime."))
-            .Produces<KnownRegime>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var regimes = app.MapApi("/api/v1/regimes", "Regimes"); // public law, no personal data
+        regimes.MapGet("/", List).PublicList();
+        regimes.MapGet("/{id:guid}", Get).PublicRead();
         return app;
     }
+
+    public static async Task<Ok<ListPage<KnownRegime>>> List(int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
+        TypedResults.Ok(await session.Query<KnownRegime>().OrderBy(r => r.Title).ThenBy(r => r.Id).ToPageAsync(Paging.From(page, pageSize), ct));
+
+    public static async Task<Ok<KnownRegime>> Get(Guid id, IQuerySession session, CancellationToken ct) =>
+        TypedResults.Ok(await session.LoadAsync<KnownRegime>(id, ct) ?? throw new ResourceNotFound("No such regime."));
 }

@@ -161,7 +161,14 @@ public sealed record InsuranceClaimDenied(Guid IncidentId, Guid ClaimId, string 
 public sealed record IncidentClosed(Guid IncidentId, IncidentOutcome Outcome, string? Summary, Actor ClosedBy, DateTimeOffset ClosedAt);
 
 /// <summary>A statutory clock: when something is due and when it was done.</summary>
-public sealed record Clock(string Name, DateTimeOffset DueBy, DateTimeOffset? MetAt);
+public sealed record Clock(string Name, DateTimeOffset DueBy, DateTimeOffset? MetAt)
+{
+    /// <summary>
+    /// Whether the clock was met after its due time; null while it runs. Derived, so it can never disagree with the two
+    /// instants: a late act is still recorded (refusing it would leave the victim without it), and shows as late.
+    /// </summary>
+    public bool? MetLate => MetAt is { } met ? met > DueBy : null;
+}
 
 public sealed record InsuranceClaim(Guid ClaimId, ClaimStatus Status, LinkedPolicy Policy);
 
@@ -183,8 +190,11 @@ public sealed record Incident(
     DateOnly? MeetingDate,
     Conclusion? Conclusion,
     InsuranceClaim? Claim,
-    IncidentOutcome? Outcome)
+    IncidentOutcome? Outcome) : IOwned
 {
+    /// <summary>A report belongs to the integration that filed it.</summary>
+    ResourceOwner IOwned.Owner => ResourceOwner.Integration(ClientId);
+
     public const string ReportClock = "report";
     public const string CommissionClock = "commission";
     public const string ConclusionClock = "conclusion";

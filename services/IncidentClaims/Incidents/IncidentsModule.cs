@@ -25,18 +25,27 @@ public static class IncidentsModule
 
     public static IEndpointRouteBuilder MapIncidents(this IEndpointRouteBuilder app)
     {
-        var incidents = app.MapGroup("/api/v1/incidents").WithTags("Incidents");
-        incidents.MapReportIncident();
-        incidents.MapGetIncidentStatus();
-        incidents.MapDeadlines();
-        incidents.MapTriage();
-        incidents.MapConveneCommission();
-        incidents.MapConclusion();
-        incidents.MapInsuranceClaims();
-        incidents.MapCloseIncident();
-        incidents.MapGetDossier();
-        incidents.MapVerifyDossier();
-        incidents.MapEraseReporterData();
+        var incidents = app.MapApi("/api/v1/incidents", "Incidents");
+        incidents.MapPost("/", ReportIncident.Handle).Creation(Policies.Integration).RequireRateLimiting(RateLimits.Intake)
+            .Produces<IncidentReceipt>(StatusCodes.Status201Created);
+        incidents.MapGet("/", GetIncidentStatus.List).List(IncidentAccess.Readers);
+        incidents.MapGet("/{id:guid}/status", GetIncidentStatus.Get).Read(IncidentAccess.Readers);
+        incidents.MapGet("/deadlines", Deadlines.List).List(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/link", Triage.LinkByDeployment).Command(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/explicit-link", Triage.LinkExplicitly).Command(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/not-ai-related-finding", Triage.FindNotAiRelated).Command(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/duplicate", Triage.MarkAsDuplicate).Command(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/commission", ConveneCommission.Handle).Command(Policies.Regulator);
+        incidents.MapPut("/{id:guid}/commission/conclusion", Conclusions.RecordConclusion).Command(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/commission/conclusion/signature", Conclusions.SignConclusion).Command(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/insurance-claim", InsuranceClaims.OpenClaim).Command(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/insurance-claim/insurer-notification", InsuranceClaims.NotifyInsurer).Command(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/insurance-claim/payment", InsuranceClaims.RecordPayment).Command(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/insurance-claim/denial", InsuranceClaims.RecordDenial).Command(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/closure", CloseIncident.Handle).Command(Policies.Regulator);
+        incidents.MapGet("/{id:guid}/dossier", GetDossier.Get).Read(Policies.RegulatorOrAuditor);
+        incidents.MapGet("/{id:guid}/dossier/verification", GetDossier.Verify).Read(Policies.RegulatorOrAuditor);
+        incidents.MapPost("/{id:guid}/reporter/erasure", EraseReporterData.Handle).Command(Policies.Regulator);
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Marten;
 using MassTransit;
 using SandboxRegistry.Contracts;
@@ -105,14 +106,15 @@ public static class KnownRegimesModule
 
     public static IEndpointRouteBuilder MapKnownRegimes(this IEndpointRouteBuilder app)
     {
-        var regimes = app.MapGroup("/api/v1/regimes").WithTags("Regimes").AllowAnonymous(); // public law, no personal data
-        regimes.MapGet("/", async (IQuerySession session, CancellationToken ct) =>
-            Results.Ok(await session.Query<KnownRegime>().OrderBy(r => r.Title).ToListAsync(ct)))
-            .RequireRateLimiting(RateLimits.Lists);
-        regimes.MapGet("/{id:guid}", async (Guid id, IQuerySession session, CancellationToken ct) =>
-            await session.LoadAsync<KnownRegime>(id, ct) is { } regime ? Results.Ok(regime) : throw new ResourceNotFound("No such regime."))
-            .Produces<KnownRegime>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var regimes = app.MapApi("/api/v1/regimes", "Regimes"); // public law, no personal data
+        regimes.MapGet("/", List).PublicList();
+        regimes.MapGet("/{id:guid}", Get).PublicRead();
         return app;
     }
+
+    public static async Task<Ok<ListPage<KnownRegime>>> List(int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
+        TypedResults.Ok(await session.Query<KnownRegime>().OrderBy(r => r.Title).ThenBy(r => r.Id).ToPageAsync(Paging.From(page, pageSize), ct));
+
+    public static async Task<Ok<KnownRegime>> Get(Guid id, IQuerySession session, CancellationToken ct) =>
+        TypedResults.Ok(await session.LoadAsync<KnownRegime>(id, ct) ?? throw new ResourceNotFound("No such regime."));
 }

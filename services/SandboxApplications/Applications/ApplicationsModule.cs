@@ -1,3 +1,4 @@
+using SandboxRegistry.SandboxApplications.ErasingContacts;
 using JasperFx.Events.Projections;
 using Marten;
 using SandboxRegistry.SandboxApplications.Applications.Approving;
@@ -25,15 +26,19 @@ public static class ApplicationsModule
 
     public static IEndpointRouteBuilder MapApplications(this IEndpointRouteBuilder app)
     {
-        var applications = app.MapGroup("/api/v1/applications").WithTags("Applications");
-        applications.MapSubmitApplication();
-        applications.MapAssignReviewer();
-        applications.MapRequestInformation();
-        applications.MapProvideInformation();
-        applications.MapApproveApplication();
-        applications.MapRejectApplication();
-        applications.MapWithdrawApplication();
-        applications.MapApplicationReads();
+        var applications = app.MapApi("/api/v1/applications", "Applications");
+        applications.MapPost("/", SubmitApplication.Handle).Creation(Policies.Applicant)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        applications.MapGet("/", GetApplicationDetails.List).List(Access.Readers).Produces<ListPage<ApplicationDetails>>();
+        applications.MapGet("/{id:guid}", GetApplicationDetails.Get).Read(Access.Readers).Produces<ApplicationDetails>();
+        applications.MapGet("/{id:guid}/history", GetApplicationDetails.History).List(Access.Readers);
+        applications.MapPost("/{id:guid}/reviewer", AssignReviewer.Handle).Command(Policies.Regulator);
+        applications.MapPost("/{id:guid}/information-requests", RequestInformation.Handle).Command(Policies.Regulator);
+        applications.MapPost("/{id:guid}/information", ProvideInformation.Handle).Command(Policies.Applicant);
+        applications.MapPost("/{id:guid}/approval", ApproveApplication.Handle).Command(Policies.Regulator);
+        applications.MapPost("/{id:guid}/rejection", RejectApplication.Handle).Command(Policies.Regulator);
+        applications.MapPost("/{id:guid}/withdrawal", WithdrawApplication.Handle).Command(Policies.Applicant);
+        applications.MapPost("/{id:guid}/responsible-persons/{keyId:guid}/erasure", EraseContacts.FromApplication).Command(Policies.Regulator);
         return app;
     }
 }

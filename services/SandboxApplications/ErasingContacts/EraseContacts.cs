@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -26,30 +27,23 @@ public sealed record ContactsErasure(Guid KeyId, string LegalGround, string Eras
 /// </summary>
 public static class EraseContacts
 {
-    public static void MapContactErasure(this IEndpointRouteBuilder app)
+    public static async Task<Ok<ContactsErasure>> FromRegister(Guid id, Guid entryId, EraseContactsRequest request, IDocumentSession session,
+        PersonalDataVault vault, HttpContext http, CancellationToken ct)
     {
-        app.MapPost("/api/v1/participations/{id:guid}/responsible-persons/{entryId:guid}/erasure", async (Guid id, Guid entryId,
-                EraseContactsRequest request, IDocumentSession session, PersonalDataVault vault, ClaimsPrincipal user, CancellationToken ct) =>
-            {
-                var participation = (await session.LoadAsync<ParticipationDetails>(id, ct)).VisibleOrNotFound(Actor.From(user));
-                var entry = participation.ResponsiblePersons.FirstOrDefault(p => p.EntryId == entryId)
-                    ?? throw new ResourceNotFound("No such entry in the register.");
-                return Results.Ok(await Erase(session, vault, entry.Contact.KeyId, request, user, ct));
-            })
-            .RequireAuthorization(Policies.Regulator).WithValidation().WithTags("Participations").WithName("EraseResponsiblePersonContacts")
-            .Produces<ContactsErasure>().ProducesProblem(StatusCodes.Status404NotFound);
+        var participation = (await session.LoadAsync<ParticipationDetails>(id, ct)).VisibleOrNotFound(Actor.From(http.User));
+        var entry = participation.ResponsiblePersons.FirstOrDefault(p => p.EntryId == entryId)
+            ?? throw new ResourceNotFound("No such entry in the register.");
+        return TypedResults.Ok(await Erase(session, vault, entry.Contact.KeyId, request, http.User, ct));
+    }
 
-        app.MapPost("/api/v1/applications/{id:guid}/responsible-persons/{keyId:guid}/erasure", async (Guid id, Guid keyId,
-                EraseContactsRequest request, IDocumentSession session, PersonalDataVault vault, ClaimsPrincipal user, CancellationToken ct) =>
-            {
-                var application = (await session.LoadAsync<ApplicationDetails>(id, ct)).VisibleOrNotFound(Actor.From(user));
-                var named = application.Form.ResponsiblePersons.Concat(application.InformationRequests.SelectMany(r =>
-                    r.Corrections?.ResponsiblePersons ?? [])).Any(p => p.Contact.KeyId == keyId);
-                if (!named) throw new ResourceNotFound("No such person in the application.");
-                return Results.Ok(await Erase(session, vault, keyId, request, user, ct));
-            })
-            .RequireAuthorization(Policies.Regulator).WithValidation().WithTags("Applications").WithName("EraseApplicantPersonContacts")
-            .Produces<ContactsErasure>().ProducesProblem(StatusCodes.Status404NotFound);
+    public static async Task<Ok<ContactsErasure>> FromApplication(Guid id, Guid keyId, EraseContactsRequest request, IDocumentSession session,
+        PersonalDataVault vault, HttpContext http, CancellationToken ct)
+    {
+        var application = (await session.LoadAsync<ApplicationDetails>(id, ct)).VisibleOrNotFound(Actor.From(http.User));
+        var named = application.Form.ResponsiblePersons.Concat(application.InformationRequests.SelectMany(r =>
+            r.Corrections?.ResponsiblePersons ?? [])).Any(p => p.Contact.KeyId == keyId);
+        if (!named) throw new ResourceNotFound("No such person in the application.");
+        return TypedResults.Ok(await Erase(session, vault, keyId, request, http.User, ct));
     }
 
     private static async Task<ContactsErasure> Erase(IDocumentSession session, PersonalDataVault vault, Guid keyId, EraseContactsRequest request,

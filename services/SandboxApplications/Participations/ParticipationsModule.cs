@@ -1,3 +1,4 @@
+using SandboxRegistry.SandboxApplications.ErasingContacts;
 using JasperFx.Events.Projections;
 using Marten;
 using MassTransit;
@@ -28,14 +29,22 @@ public static class ParticipationsModule
 
     public static IEndpointRouteBuilder MapParticipations(this IEndpointRouteBuilder app)
     {
-        var participations = app.MapGroup("/api/v1/participations").WithTags("Participations");
-        participations.MapSuspendParticipation();
-        participations.MapResumeParticipation();
-        participations.MapTerminateParticipation();
-        participations.MapRenewInsurance();
-        participations.MapKeepRegister();
-        participations.MapParticipationReads();
-        app.MapPublicRegister();
+        var participations = app.MapApi("/api/v1/participations", "Participations");
+        participations.MapGet("/", GetParticipationDetails.List).List(Access.Readers).Produces<ListPage<ParticipationDetails>>();
+        participations.MapGet("/{id:guid}", GetParticipationDetails.Get).Read(Access.Readers).Produces<ParticipationDetails>();
+        participations.MapGet("/{id:guid}/history", GetParticipationDetails.History).List(Access.Readers);
+        participations.MapGet("/{id:guid}/responsible-persons", GetParticipationDetails.ResponsiblePersons).Read(Access.Readers)
+            .Produces<ResponsibleOn>();
+        participations.MapPost("/{id:guid}/suspension", SuspendParticipation.Handle).Command(Policies.Regulator);
+        participations.MapPost("/{id:guid}/resumption", ResumeParticipation.Handle).Command(Policies.Regulator);
+        participations.MapPost("/{id:guid}/termination", TerminateParticipation.Handle).Command(Policies.Regulator);
+        participations.MapPost("/{id:guid}/insurance", RenewInsurance.Handle).Command(Policies.Applicant);
+        participations.MapPost("/{id:guid}/responsible-persons", KeepRegister.AddPerson).Command(Policies.Applicant);
+        participations.MapPost("/{id:guid}/responsible-persons/{entryId:guid}/removal", KeepRegister.RemovePerson).Command(Policies.Applicant);
+        participations.MapPost("/{id:guid}/responsible-persons/{entryId:guid}/erasure", EraseContacts.FromRegister).Command(Policies.Regulator);
+
+        var register = app.MapApi("/api/v1/register/participations", "Register");
+        register.MapGet("/", GetParticipationDetails.Register).PublicList();
         return app;
     }
 }

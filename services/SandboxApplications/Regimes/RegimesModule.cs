@@ -22,14 +22,17 @@ public static class RegimesModule
 
     public static IEndpointRouteBuilder MapRegimes(this IEndpointRouteBuilder app)
     {
-        var regimes = app.MapGroup("/api/v1/regimes").WithTags("Regimes");
-        regimes.MapEstablishRegime();
-        regimes.MapAmendRegime();
-        regimes.MapSuspendRegime();
-        regimes.MapResumeRegime();
-        regimes.MapTerminateRegime();
-        regimes.MapGetRegimeDetails();
-        regimes.MapGetRegimeHistory();
+        var regimes = app.MapApi("/api/v1/regimes", "Regimes");
+        regimes.MapPost("/", EstablishRegime.Handle).Creation(Policies.Regulator);
+        regimes.MapGet("/", GetRegimeDetails.List).PublicList(); // the public register
+        regimes.MapGet("/{id:guid}", GetRegimeDetails.Get).PublicRead();
+        regimes.MapGet("/{id:guid}/programmes", GetRegimeDetails.Programmes).PublicRead();
+        regimes.MapGet("/{id:guid}/programmes/{version:int}", GetRegimeDetails.Programme).PublicRead();
+        regimes.MapGet("/{id:guid}/history", GetRegimeDetails.History).List(Policies.RegulatorOrAuditor);
+        regimes.MapPost("/{id:guid}/amendments", AmendRegime.Handle).Command(Policies.Regulator);
+        regimes.MapPost("/{id:guid}/suspension", SuspendRegime.Handle).Command(Policies.Regulator);
+        regimes.MapPost("/{id:guid}/resumption", ResumeRegime.Handle).Command(Policies.Regulator);
+        regimes.MapPost("/{id:guid}/termination", TerminateRegime.Handle).Command(Policies.Regulator);
         return app;
     }
 }

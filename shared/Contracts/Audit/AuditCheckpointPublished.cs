@@ -5,4 +5,8 @@ namespace SandboxRegistry.Contracts.Audit;
 /// record every checkpoint they receive (append-only) as witnesses, so that history rewritten later in the
 /// publishing service's database no longer matches what was witnessed.
 /// </summary>
-public sealed record AuditCheckpointPublished(string Service, long Sequence, string Hash, long Events, DateTimeOffset At);
+/// <param name="TreeSize">Leaves of the publisher's RFC 6962 tree at this checkpoint (absent from older publishers).</param>
+/// <param name="RootHash">That tree's head, lower-case hex.</param>
+/// <param name="Note">The head as a C2SP tlog-checkpoint signed note, signed by the publisher.</param>
+public sealed record AuditCheckpointPublished(string Service, long Sequence, string Hash, long Events, DateTimeOffset At,
+    long? TreeSize = null, string? RootHash = null, string? Note = null);

@@ -153,6 +153,36 @@ public static class AuditHash
     public static string OfEventJson(string previousHash, string eventType, string json, string? by, DateTimeOffset at) =>
         OfEvent(previousHash, eventType, CanonicalJson.ToUtf8(json).WrittenSpan, by, at);
 
+    /// <summary>
+    /// Seal scheme 2: SHA-256, lower-case hex, of the RFC 8785 (JCS) canonical form of
+    /// <c>{"at": when, "by": who or null, "data": the event's data, "previousHash": ..., "type": ...}</c>, so that any
+    /// JCS implementation recomputes it.
+    /// </summary>
+    public static string OfEventJcs(string previousHash, string eventType, string json, string? by, DateTimeOffset at)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var output = new ArrayBufferWriter<byte>(json.Length + 256);
+        output.Write("{\"at\":"u8);
+        Jcs.WriteString(Instant(at), output);
+        output.Write(",\"by\":"u8);
+        if (by is null) output.Write("null"u8);
+        else Jcs.WriteString(by, output);
+        output.Write(",\"data\":"u8);
+        Jcs.Write(document.RootElement, output);
+        output.Write(",\"previousHash\":"u8);
+        Jcs.WriteString(previousHash, output);
+        output.Write(",\"type\":"u8);
+        Jcs.WriteString(eventType, output);
+        output.Write("}"u8);
+        return Convert.ToHexStringLower(SHA256.HashData(output.WrittenSpan));
+    }
+
+    /// <summary>The hash of an event under the seal scheme it was sealed with (1: documented lines, 2: JCS object).</summary>
+    public static string OfEvent(int scheme, string previousHash, string eventType, string json, string? by, DateTimeOffset at) =>
+        scheme >= EventSeal.JcsScheme
+            ? OfEventJcs(previousHash, eventType, json, by, at)
+            : OfEventJson(previousHash, eventType, json, by, at);
+
     /// <summary>Running hash over the global sequence: SHA-256 of the previous running hash and the event's hash.</summary>
     public static string Running(string previousRunning, string eventHash) => Sha256($"{previousRunning}\n{eventHash}");
 

@@ -6,7 +6,9 @@ namespace SandboxRegistry.EventSourcing.Audit;
 
 /// <summary>
 /// The hash-chain link of one stored event: written in the same transaction as the event, never updated.
-/// <see cref="Hash"/> covers the previous link, the event type, the canonical JSON of the data, who and when.
+/// <see cref="Hash"/> covers the previous link, the event type, the canonical JSON of the data, who and when, as
+/// <see cref="Scheme"/> says: 1 (seals stored before the scheme was recorded) the documented lines over the project's
+/// own canonical JSON, 2 the RFC 8785 canonical form of one object. Old seals keep verifying under their scheme.
 /// </summary>
 public sealed record EventSeal(
     Guid Id,
@@ -16,7 +18,12 @@ public sealed record EventSeal(
     string? By,
     DateTimeOffset At,
     string PreviousHash,
-    string Hash);
+    string Hash,
+    int Scheme = EventSeal.LinesScheme)
+{
+    public const int LinesScheme = 1;
+    public const int JcsScheme = 2;
+}
 
 /// <summary>
 /// Seals every appended event inline, inside the transaction that appends it, so an event never exists without
@@ -40,9 +47,9 @@ public sealed class EventSealProjection : IProjection
             foreach (var e in stream.OrderBy(e => e.Version))
             {
                 var at = e.Timestamp == default ? DateTimeOffset.UtcNow : e.Timestamp;
-                var hash = AuditHash.OfEventJson(previous, e.EventTypeName, serializer.ToJson(e.Data),
-                    e.UserName, at);
-                operations.Insert(new EventSeal(e.Id, stream.Key, e.Version, e.EventTypeName, e.UserName, at, previous, hash));
+                var hash = AuditHash.OfEventJcs(previous, e.EventTypeName, serializer.ToJson(e.Data), e.UserName, at);
+                operations.Insert(new EventSeal(e.Id, stream.Key, e.Version, e.EventTypeName, e.UserName, at, previous, hash,
+                    EventSeal.JcsScheme));
                 previous = hash;
             }
         }

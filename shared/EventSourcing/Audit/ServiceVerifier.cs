@@ -15,6 +15,7 @@ public sealed record ServiceVerification(
     string Service,
     bool Valid,
     long EventsChecked,
+    long Tombstones,
     long VerifiedThroughSequence,
     string RunningHash,
     int CheckpointsCompared,
@@ -42,14 +43,27 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
         var sequences = recorded.Keys.Concat(witnessed.SelectMany(w => w.Checkpoints ?? []).Select(c => c.Sequence)).ToHashSet();
         var upTo = sequences.Count == 0 ? long.MaxValue : sequences.Max();
 
+        var legacyThrough = recorded.Values.Where(c => c.Scheme < AuditCheckpoint.CurrentScheme).Select(c => c.Sequence).DefaultIfEmpty(0).Max();
         var running = AuditHash.Genesis;
         var recomputed = new Dictionary<long, string>();
-        long checkedEvents = 0, lastSequence = 0;
+        var tree = new MerkleFrontier();
+        var heads = new Dictionary<long, string>();
+        // Checkpoint sequences in order, each given the running hash as of its position (also one with no event of its own).
+        var pending = sequences.Order().ToArray();
+        var next = 0;
+        long checkedEvents = 0, tombstones = 0, lastSequence = 0;
         BrokenEvent? firstBroken = null;
         await foreach (var row in chains.ReadAllAsync(upTo, ct))
         {
-            // A checkpoint sequence with no event of its own (deleted) still gets the hash as of that point.
-            foreach (var s in sequences.Where(s => s > lastSequence && s < row.Sequence)) recomputed[s] = running;
+            while (next < pending.Length && pending[next] < row.Sequence) Reached(pending[next++]);
+            lastSequence = row.Sequence;
+            if (row.Tombstone)
+            {
+                tombstones++;
+                if (!AuditCheckpoint.SkipsTombstones(row.Sequence, legacyThrough)) running = AuditHash.Running(running, ChainVerifier.Unsealed(row));
+                continue;
+            }
+            tree.Append(ChainVerifier.LeafOf(row));
             string eventHash;
             if (row.Seal is null)
             {
@@ -68,20 +82,28 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
             }
             running = AuditHash.Running(running, eventHash);
             checkedEvents++;
-            lastSequence = row.Sequence;
-            if (sequences.Contains(row.Sequence)) recomputed[row.Sequence] = running;
         }
-        foreach (var s in sequences.Where(s => !recomputed.ContainsKey(s))) recomputed[s] = running;
+        while (next < pending.Length) Reached(pending[next++]);
 
+        // A checkpoint disagrees when its running hash or its tree head differs from the one recomputed at its sequence.
         var mismatches = recorded.Values.Where(c => recomputed[c.Sequence] != c.Hash)
-            .Select(c => new CheckpointMismatch(c.Sequence, c.Hash, recomputed[c.Sequence])).ToList();
+            .Select(c => new CheckpointMismatch(c.Sequence, c.Hash, recomputed[c.Sequence]))
+            .Concat(recorded.Values.Where(c => c.RootHash is not null && heads[c.Sequence] != $"{c.TreeSize}:{c.RootHash}")
+                .Select(c => new CheckpointMismatch(c.Sequence, $"{c.TreeSize}:{c.RootHash}", heads[c.Sequence])))
+            .ToList();
         var witnesses = witnessed.Select(w => w.Checkpoints is null
                 ? new WitnessReport(w.Witness, "unreachable", 0, [])
                 : Compare(w.Witness, w.Checkpoints, recomputed))
             .ToList();
 
+        void Reached(long sequence)
+        {
+            recomputed[sequence] = running;
+            heads[sequence] = $"{tree.Size}:{Convert.ToHexStringLower(tree.Root())}";
+        }
+
         var valid = firstBroken is null && mismatches.Count == 0 && witnesses.All(w => w.Status != "disagrees");
-        return new ServiceVerification(service.Name, valid, checkedEvents, lastSequence, running, recorded.Count, firstBroken,
+        return new ServiceVerification(service.Name, valid, checkedEvents, tombstones, lastSequence, running, recorded.Count, firstBroken,
             mismatches, witnesses);
     }
 
@@ -100,8 +122,16 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             var client = http.CreateClient(PeerClientPrefix + peer);
-            return await client.GetFromJsonAsync<List<WitnessedCheckpoint>>(
-                $"api/v1/audit/witnessed?service={Uri.EscapeDataString(service.Name)}", timeout.Token);
+            // The list is paged like every list; read it to its end.
+            var all = new List<WitnessedCheckpoint>();
+            for (var page = 1; ; page++)
+            {
+                var next = await client.GetFromJsonAsync<WitnessedPage>(
+                    $"api/v1/audit/witnessed?service={Uri.EscapeDataString(service.Name)}&page={page}&pageSize={WitnessedPage.Size}",
+                    timeout.Token) ?? throw new InvalidOperationException("An empty answer.");
+                all.AddRange(next.Items);
+                if (next.Items.Count < WitnessedPage.Size || all.Count >= next.Total) return all;
+            }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException
                                       or InvalidOperationException)
@@ -110,4 +140,10 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
             return null;
         }
     }
+}
+
+/// <summary>A page of a peer's witnessed list, as every list answers.</summary>
+internal sealed record WitnessedPage(IReadOnlyList<WitnessedCheckpoint> Items, long Total)
+{
+    public const int Size = 100;
 }

@@ -9,9 +9,12 @@ public sealed record ChainBreak(long Position, Guid? EventId, string Reason);
 
 public sealed record StreamVerification(Guid StreamId, bool Valid, long EventsChecked, string? HeadHash, ChainBreak? FirstBroken);
 
-/// <summary>One stored event as the database holds it now, with its seal when there is one.</summary>
+/// <summary>
+/// One stored event as the database holds it now, with its seal when there is one. <see cref="Tombstone"/> marks
+/// the filler Marten writes for the sequence numbers of a transaction that failed (see <see cref="ChainVerifier"/>).
+/// </summary>
 internal sealed record StoredEvent(long Sequence, Guid Id, Guid StreamId, long Version, string Type, string Data, string? UserName,
-    EventSeal? Seal);
+    EventSeal? Seal, bool Tombstone = false);
 
 /// <summary>
 /// Recomputes hash chains from the rows as they are stored now: the event type, data and user name come from the
@@ -61,7 +64,7 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
     }
 
     internal static string Recompute(StoredEvent row, EventSeal seal) =>
-        AuditHash.OfEventJson(seal.PreviousHash, row.Type, row.Data, row.UserName, seal.At);
+        AuditHash.OfEvent(seal.Scheme, seal.PreviousHash, row.Type, row.Data, row.UserName, seal.At);
 
     /// <summary>All events in global order, each with its seal.</summary>
     internal IAsyncEnumerable<StoredEvent> ReadAllAsync(long upToSequence, CancellationToken ct) =>
@@ -78,6 +81,31 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
     internal static string Unsealed(StoredEvent row) =>
         AuditHash.OfEventJson(AuditHash.Genesis, row.Type, row.Data, row.UserName, DateTimeOffset.UnixEpoch);
 
+    /// <summary>
+    /// When a transaction that drew event sequence numbers fails, Marten fills the gap so the async daemon can move
+    /// on: one event of type "tombstone" per number, with no data (<c>{}</c>), version equal to its sequence, in a
+    /// stream of its own that Marten registers at version 0 and never appends to (Marten's EventGraph
+    /// TryCreateTombstoneBatch and EstablishTombstoneStream). Such a row carries nothing that could have been
+    /// tampered with, never had a seal, and is left out of every hash; anything else without a valid seal is a break.
+    /// </summary>
+    private string TombstoneCondition =>
+        $$"""
+          (e.type = 'tombstone' and s.id is null and e.data = '{}'::jsonb and e.version = e.seq_id
+           and exists (select 1 from {{Schema}}.mt_streams t where t.id = e.stream_id and t.version = 0))
+          """;
+
+    /// <summary>
+    /// The event's leaf in the service's RFC 6962 tree: SHA-256(0x00 || entry), the entry being the UTF-8 RFC 8785 form
+    /// of <c>{"eventId", "hash", "sequence", "streamId", "version"}</c> with the event's seal hash (the unsealed hash when
+    /// it has none). Tombstones are no leaves.
+    /// </summary>
+    internal static byte[] LeafOf(StoredEvent row) =>
+        MerkleTree.LeafHash(LeafEntry(row.Sequence, row.StreamId, row.Version, row.Id, row.Seal?.Hash ?? Unsealed(row)));
+
+    public static byte[] LeafEntry(long sequence, Guid streamId, long version, Guid eventId, string hash) =>
+        System.Text.Encoding.UTF8.GetBytes(
+            $$"""{"eventId":"{{eventId:D}}","hash":"{{hash}}","sequence":{{sequence}},"streamId":"{{streamId:D}}","version":{{version}}}""");
+
     private async IAsyncEnumerable<StoredEvent> ReadAsync(string where, [EnumeratorCancellation] CancellationToken ct,
         params (string Name, object Value)[] parameters)
     {
@@ -86,7 +114,8 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
             $"""
              select e.seq_id, e.id, e.stream_id, e.version, e.type, e.data::text, e.user_name,
                     s.data ->> 'streamId', s.data ->> 'version', s.data ->> 'type', s.data ->> 'by', s.data ->> 'at',
-                    s.data ->> 'previousHash', s.data ->> 'hash'
+                    s.data ->> 'previousHash', s.data ->> 'hash', coalesce((s.data ->> 'scheme')::int, 1),
+                    case when e.type = 'tombstone' then {TombstoneCondition} else false end
              from {Schema}.mt_events e
              left join {Schema}.mt_doc_eventseal s on s.id = e.id
              where {where}
@@ -100,9 +129,9 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
                 ? null
                 : new EventSeal(id, Guid.Parse(reader.GetString(7)), long.Parse(reader.GetString(8)), reader.GetString(9),
                     reader.IsDBNull(10) ? null : reader.GetString(10), DateTimeOffset.Parse(reader.GetString(11), System.Globalization.CultureInfo.InvariantCulture),
-                    reader.GetString(12), reader.GetString(13));
+                    reader.GetString(12), reader.GetString(13), reader.GetInt32(14));
             yield return new StoredEvent(reader.GetInt64(0), id, reader.GetGuid(2), reader.GetInt64(3), reader.GetString(4),
-                reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), seal);
+                reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), seal, reader.GetBoolean(15));
         }
     }
 }

@@ -46,12 +46,12 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         Assert.Equal("computerVision", d.GetProperty("technique").GetString());
         Assert.Equal(0, view.GetProperty("deployments").GetArrayLength());
 
-        var mine = await S.Owner.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems");
-        Assert.Contains(mine.EnumerateArray(), s => s.GetProperty("id").GetGuid() == id);
-        var theirs = await S.OtherCompany.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems");
-        Assert.DoesNotContain(theirs.EnumerateArray(), s => s.GetProperty("id").GetGuid() == id);
-        var all = await S.Regulator.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems");
-        Assert.Contains(all.EnumerateArray(), s => s.GetProperty("id").GetGuid() == id);
+        var mine = await S.Owner.AllItems("/api/v1/ai-systems");
+        Assert.Contains(mine, s => s.GetProperty("id").GetGuid() == id);
+        var theirs = await S.OtherCompany.AllItems("/api/v1/ai-systems");
+        Assert.DoesNotContain(theirs, s => s.GetProperty("id").GetGuid() == id);
+        var all = await S.Regulator.AllItems("/api/v1/ai-systems");
+        Assert.Contains(all, s => s.GetProperty("id").GetGuid() == id);
     }
 
     [Fact]
@@ -60,28 +60,28 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         var id = await S.RegisterSystemAsync();
         var version = await S.ReleaseAsync(id, "1.0.0");
 
-        await Scenario.AssertProblem(await S.OtherCompany.GetAsync($"/api/v1/ai-systems/{id}"), HttpStatusCode.NotFound, "not-found");
-        await Scenario.AssertProblem(await S.OtherCompany.GetAsync($"/api/v1/ai-systems/{id}/history"), HttpStatusCode.NotFound);
-        await Scenario.AssertProblem(await S.OtherCompany.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions",
+        await Responses.AssertProblem(await S.OtherCompany.GetAsync($"/api/v1/ai-systems/{id}"), HttpStatusCode.NotFound, "not-found");
+        await Responses.AssertProblem(await S.OtherCompany.GetAsync($"/api/v1/ai-systems/{id}/history"), HttpStatusCode.NotFound);
+        await Responses.AssertProblem(await S.OtherCompany.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions",
             Scenario.VersionRequest("9.9.9")), HttpStatusCode.NotFound);
-        await Scenario.AssertProblem(await S.OtherCompany.PostAsync($"/api/v1/ai-systems/{id}/versions/{version}/deprecation", null),
+        await Responses.AssertProblem(await S.OtherCompany.PostAsync($"/api/v1/ai-systems/{id}/versions/{version}/deprecation", null),
             HttpStatusCode.NotFound);
-        await Scenario.AssertProblem(await S.OtherCompany.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions/{version}/recall",
+        await Responses.AssertProblem(await S.OtherCompany.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions/{version}/recall",
             new { reason = "x" }), HttpStatusCode.NotFound);
-        await Scenario.AssertProblem(await S.OtherCompany.PostAsJsonAsync($"/api/v1/ai-systems/{id}/withdrawal", new { reason = "x" }),
+        await Responses.AssertProblem(await S.OtherCompany.PostAsJsonAsync($"/api/v1/ai-systems/{id}/withdrawal", new { reason = "x" }),
             HttpStatusCode.NotFound);
-        await Scenario.AssertProblem(await S.Owner.GetAsync($"/api/v1/ai-systems/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await Responses.AssertProblem(await S.Owner.GetAsync($"/api/v1/ai-systems/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task Registration_is_for_applicants_only()
     {
-        await Scenario.AssertProblem(await S.Regulator.PostAsJsonAsync("/api/v1/ai-systems", Scenario.SystemRequest()), HttpStatusCode.Forbidden);
-        await Scenario.AssertProblem(await fixture.Host.Client(Tokens.Integration("gosuslugi"))
+        await Responses.AssertProblem(await S.Regulator.PostAsJsonAsync("/api/v1/ai-systems", Scenario.SystemRequest()), HttpStatusCode.Forbidden);
+        await Responses.AssertProblem(await fixture.Host.Client(Tokens.Integration("gosuslugi"))
             .PostAsJsonAsync("/api/v1/ai-systems", Scenario.SystemRequest()), HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.Unauthorized, (await S.Anonymous.PostAsJsonAsync("/api/v1/ai-systems", Scenario.SystemRequest())).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await S.Anonymous.GetAsync("/api/v1/ai-systems")).StatusCode);
-        await Scenario.AssertProblem(await fixture.Host.Client(Tokens.Integration("gosuslugi")).GetAsync("/api/v1/ai-systems"),
+        await Responses.AssertProblem(await fixture.Host.Client(Tokens.Integration("gosuslugi")).GetAsync("/api/v1/ai-systems"),
             HttpStatusCode.Forbidden);
     }
 
@@ -101,7 +101,7 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
             technique = "scoring",
         });
 
-        var problem = await Scenario.AssertProblem(response, HttpStatusCode.BadRequest, "validation-failed");
+        var problem = await Responses.AssertProblem(response, HttpStatusCode.BadRequest, "validation-failed");
         var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray();
         Assert.Equal(["developer.inn", "developer.ogrn", "name", "operatorName"], fields);
     }
@@ -114,7 +114,7 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
             name = "n", description = "d", intendedPurpose = "p", direction = "medicine",
             developer = new { name = "Dev" }, operatorName = "o", autonomyLevel = "humanInTheLoop", riskClass = "high", technique = "languageModel",
         });
-        var problem = await Scenario.AssertProblem(missing, HttpStatusCode.BadRequest);
+        var problem = await Responses.AssertProblem(missing, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("developer", out _));
 
         var foreign = await S.Owner.PostAsJsonAsync("/api/v1/ai-systems", new
@@ -137,7 +137,7 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         Assert.Equal("\"2\"", released.Headers.ETag?.Tag);
         var versionId = (await released.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("versionId").GetGuid();
         var again = await S.Owner.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions", Scenario.VersionRequest("1.0.0-rc.1+build.8", 'f'));
-        await Scenario.AssertProblem(again, HttpStatusCode.Conflict, "version-already-released");
+        await Responses.AssertProblem(again, HttpStatusCode.Conflict, "version-already-released");
         var view = await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/ai-systems/{id}");
         var v = Assert.Single(view.GetProperty("system").GetProperty("versions").EnumerateArray());
         Assert.Equal(versionId, v.GetProperty("id").GetGuid());
@@ -166,7 +166,7 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
 
         var response = await S.Owner.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions", Scenario.VersionRequest(version));
 
-        var problem = await Scenario.AssertProblem(response, HttpStatusCode.BadRequest, "validation-failed");
+        var problem = await Responses.AssertProblem(response, HttpStatusCode.BadRequest, "validation-failed");
         Assert.Equal([field], problem.GetProperty("errors").EnumerateObject().Select(p => p.Name));
     }
 
@@ -183,7 +183,7 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
             version = "1.0.0", artifactSha256 = sha, changeSummary = "c", trainingDataSummary = "t", evaluationSummary = "e",
         });
 
-        var problem = await Scenario.AssertProblem(response, HttpStatusCode.BadRequest, "validation-failed");
+        var problem = await Responses.AssertProblem(response, HttpStatusCode.BadRequest, "validation-failed");
         Assert.Equal(["artifactSha256"], problem.GetProperty("errors").EnumerateObject().Select(p => p.Name));
     }
 
@@ -194,25 +194,25 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         var version = await S.ReleaseAsync(id, "1.0.0");
         var other = await S.ReleaseAsync(id, "1.0.1", 'b');
 
-        await Scenario.AssertProblem(await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions", Scenario.VersionRequest("2.0.0")),
+        await Responses.AssertProblem(await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions", Scenario.VersionRequest("2.0.0")),
             HttpStatusCode.Forbidden);
-        await Scenario.AssertProblem(await S.Regulator.PostAsync($"/api/v1/ai-systems/{id}/versions/{version}/deprecation", null),
+        await Responses.AssertProblem(await S.Regulator.PostAsync($"/api/v1/ai-systems/{id}/versions/{version}/deprecation", null),
             HttpStatusCode.Forbidden);
-        await Scenario.AssertProblem(await S.Auditor.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions/{version}/recall",
+        await Responses.AssertProblem(await S.Auditor.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions/{version}/recall",
             new { reason = "x" }), HttpStatusCode.Forbidden);
 
         var deprecated = await S.Owner.PostAsync($"/api/v1/ai-systems/{id}/versions/{version}/deprecation", null);
         Assert.Equal(HttpStatusCode.OK, deprecated.StatusCode);
         Assert.Equal("\"4\"", deprecated.Headers.ETag?.Tag);
-        await Scenario.AssertProblem(await S.Owner.PostAsync($"/api/v1/ai-systems/{id}/versions/{version}/deprecation", null),
+        await Responses.AssertProblem(await S.Owner.PostAsync($"/api/v1/ai-systems/{id}/versions/{version}/deprecation", null),
             HttpStatusCode.Conflict, "version-deprecated");
         var recalled = await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions/{version}/recall", new { reason = "Unsafe at night" });
         Assert.Equal(HttpStatusCode.OK, recalled.StatusCode);
-        await Scenario.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions/{version}/recall",
+        await Responses.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions/{version}/recall",
             new { reason = "again" }), HttpStatusCode.Conflict, "version-recalled");
         Assert.Equal(HttpStatusCode.OK, (await S.Owner.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions/{other}/recall",
             new { reason = "Superseded by a fix" })).StatusCode);
-        await Scenario.AssertProblem(await S.Owner.PostAsync($"/api/v1/ai-systems/{id}/versions/{Guid.NewGuid()}/deprecation", null),
+        await Responses.AssertProblem(await S.Owner.PostAsync($"/api/v1/ai-systems/{id}/versions/{Guid.NewGuid()}/deprecation", null),
             HttpStatusCode.NotFound);
 
         var view = await S.Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/ai-systems/{id}");
@@ -228,9 +228,9 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
     {
         var id = await S.RegisterSystemAsync();
 
-        await Scenario.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/ai-systems/{id}/suspension", new { reason = "x" }),
+        await Responses.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/ai-systems/{id}/suspension", new { reason = "x" }),
             HttpStatusCode.Forbidden);
-        await Scenario.AssertProblem(await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/suspension", new { reason = "" }),
+        await Responses.AssertProblem(await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/suspension", new { reason = "" }),
             HttpStatusCode.BadRequest);
         var suspended = await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/suspension", new { reason = "Unreported incident" });
 
@@ -238,11 +238,11 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         var system = (await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/ai-systems/{id}")).GetProperty("system");
         Assert.Equal("suspended", system.GetProperty("status").GetString());
         Assert.Equal("Unreported incident", system.GetProperty("statusReason").GetString());
-        await Scenario.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions", Scenario.VersionRequest("1.0.0")),
+        await Responses.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions", Scenario.VersionRequest("1.0.0")),
             HttpStatusCode.Conflict, "ai-system-suspended");
-        await Scenario.AssertProblem(await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/suspension", new { reason = "again" }),
+        await Responses.AssertProblem(await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/suspension", new { reason = "again" }),
             HttpStatusCode.Conflict, "ai-system-suspended");
-        await Scenario.AssertProblem(await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{Guid.NewGuid()}/suspension", new { reason = "x" }),
+        await Responses.AssertProblem(await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{Guid.NewGuid()}/suspension", new { reason = "x" }),
             HttpStatusCode.NotFound);
     }
 
@@ -251,16 +251,16 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
     {
         var id = await S.RegisterSystemAsync();
 
-        await Scenario.AssertProblem(await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/withdrawal", new { reason = "x" }),
+        await Responses.AssertProblem(await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/withdrawal", new { reason = "x" }),
             HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.OK, (await S.Owner.PostAsJsonAsync($"/api/v1/ai-systems/{id}/withdrawal",
             new { reason = "Discontinued" })).StatusCode);
 
-        await Scenario.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/ai-systems/{id}/withdrawal", new { reason = "again" }),
+        await Responses.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/ai-systems/{id}/withdrawal", new { reason = "again" }),
             HttpStatusCode.Conflict, "ai-system-withdrawn");
-        await Scenario.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions", Scenario.VersionRequest("1.0.0")),
+        await Responses.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/ai-systems/{id}/versions", Scenario.VersionRequest("1.0.0")),
             HttpStatusCode.Conflict, "ai-system-withdrawn");
-        await Scenario.AssertProblem(await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/suspension", new { reason = "x" }),
+        await Responses.AssertProblem(await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/suspension", new { reason = "x" }),
             HttpStatusCode.Conflict, "ai-system-withdrawn");
     }
 
@@ -274,7 +274,7 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
             Content = JsonContent.Create(Scenario.VersionRequest("1.0.0")),
             Headers = { { "If-Match", "\"5\"" } },
         };
-        await Scenario.AssertProblem(await S.Owner.SendAsync(stale), HttpStatusCode.PreconditionFailed, "stale-version");
+        await Responses.AssertProblem(await S.Owner.SendAsync(stale), HttpStatusCode.PreconditionFailed, "stale-version");
         var current = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/ai-systems/{id}/versions")
         {
             Content = JsonContent.Create(Scenario.VersionRequest("1.0.0")),
@@ -286,7 +286,7 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
             Content = JsonContent.Create(new { reason = "x" }),
             Headers = { { "If-Match", "\"latest\"" } },
         };
-        await Scenario.AssertProblem(await S.Regulator.SendAsync(malformed), HttpStatusCode.BadRequest, "malformed-if-match");
+        await Responses.AssertProblem(await S.Regulator.SendAsync(malformed), HttpStatusCode.BadRequest, "malformed-if-match");
     }
 
     [Fact]
@@ -296,7 +296,7 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         await S.ReleaseAsync(id, "1.0.0");
         await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/suspension", new { reason = "Audit" });
 
-        var history = await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/ai-systems/{id}/history");
+        var history = (await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/ai-systems/{id}/history")).GetProperty("items");
 
         Assert.Equal(["ai_system_registered", "version_released", "ai_system_suspended"],
             history.EnumerateArray().Select(e => e.GetProperty("type").GetString()));
@@ -317,7 +317,7 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         await S.ReleaseAsync(id, "1.0.0");
         await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/suspension", new { reason = "Audit" });
 
-        await Scenario.AssertProblem(await S.Owner.GetAsync($"/api/v1/ai-systems/{id}{Scenario.AsOf(before)}"), HttpStatusCode.NotFound);
+        await Responses.AssertProblem(await S.Owner.GetAsync($"/api/v1/ai-systems/{id}{Scenario.AsOf(before)}"), HttpStatusCode.NotFound);
         var then = await S.Owner.GetAsync($"/api/v1/ai-systems/{id}{Scenario.AsOf(afterRegistering)}");
         Assert.Equal("\"1\"", then.Headers.ETag?.Tag);
         var view = await then.Content.ReadFromJsonAsync<JsonElement>();
@@ -336,7 +336,7 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
             Content = JsonContent.Create(new { reason = "x" }),
             Headers = { { "If-Match", "\"1\"" } },
         };
-        var onDeployment = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/deployments/{Guid.NewGuid()}/end")
+        var onDeployment = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/deployments/{Guid.NewGuid()}/ending")
         {
             Content = JsonContent.Create(new { reason = "x" }),
             Headers = { { "If-Match", "\"1\"" } },
@@ -360,8 +360,8 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
 
         async Task<JsonElement?> Listed(HttpClient client, string path, DateTimeOffset at)
         {
-            var list = await client.GetFromJsonAsync<JsonElement>($"{path}{Scenario.AsOf(at)}");
-            return list.EnumerateArray().Where(s => s.GetProperty("id").GetGuid() == id).Select(s => (JsonElement?)s).SingleOrDefault();
+            var list = await client.AllItems($"{path}{Scenario.AsOf(at)}");
+            return list.Where(s => s.GetProperty("id").GetGuid() == id).Select(s => (JsonElement?)s).SingleOrDefault();
         }
 
         Assert.Null(await Listed(S.Owner, "/api/v1/ai-systems", beforeRegistering));
@@ -380,10 +380,10 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
 
         var first = await S.Owner.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems?page=1&pageSize=1");
 
-        Assert.Equal(newest, Assert.Single(first.EnumerateArray()).GetProperty("id").GetGuid());
+        Assert.Equal(newest, Assert.Single(first.Items()).GetProperty("id").GetGuid());
         var second = await S.Owner.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems?page=2&pageSize=1");
-        Assert.NotEqual(newest, Assert.Single(second.EnumerateArray()).GetProperty("id").GetGuid());
-        await Scenario.AssertProblem(await S.Owner.GetAsync("/api/v1/ai-systems?pageSize=100000"), HttpStatusCode.BadRequest);
-        await Scenario.AssertProblem(await S.Anonymous.GetAsync("/api/v1/register/ai-systems?page=0"), HttpStatusCode.BadRequest);
+        Assert.NotEqual(newest, Assert.Single(second.Items()).GetProperty("id").GetGuid());
+        await Responses.AssertProblem(await S.Owner.GetAsync("/api/v1/ai-systems?pageSize=100000"), HttpStatusCode.BadRequest);
+        await Responses.AssertProblem(await S.Anonymous.GetAsync("/api/v1/register/ai-systems?page=0"), HttpStatusCode.BadRequest);
     }
 }

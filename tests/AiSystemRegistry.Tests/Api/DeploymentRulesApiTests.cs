@@ -28,7 +28,7 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
 
         var response = await S.Owner.PostAsJsonAsync("/api/v1/deployments", Scenario.DeployRequest(system, version, Guid.NewGuid()));
 
-        await Scenario.AssertProblem(response, HttpStatusCode.Conflict, "unknown-participation");
+        await Responses.AssertProblem(response, HttpStatusCode.Conflict, "unknown-participation");
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
 
         var response = await S.Owner.PostAsJsonAsync("/api/v1/deployments", Scenario.DeployRequest(system, version, theirs));
 
-        await Scenario.AssertProblem(response, HttpStatusCode.Conflict, "participation-of-another-company");
+        await Responses.AssertProblem(response, HttpStatusCode.Conflict, "participation-of-another-company");
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         var response = await S.Owner.PostAsJsonAsync("/api/v1/deployments",
             Scenario.DeployRequest(system, version, participation, ["77", "78"]));
 
-        var problem = await Scenario.AssertProblem(response, HttpStatusCode.Conflict, "territory-outside-participation");
+        var problem = await Responses.AssertProblem(response, HttpStatusCode.Conflict, "territory-outside-participation");
         Assert.Equal("The participation does not cover: 78.", problem.GetProperty("detail").GetString());
     }
 
@@ -65,7 +65,7 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         var response = await S.Owner.PostAsJsonAsync("/api/v1/deployments", Scenario.DeployRequest(system, version, participation, ["77"],
             DateTimeOffset.Parse(from), until is null ? null : DateTimeOffset.Parse(until)));
 
-        await Scenario.AssertProblem(response, HttpStatusCode.Conflict, "period-outside-participation-term");
+        await Responses.AssertProblem(response, HttpStatusCode.Conflict, "period-outside-participation-term");
     }
 
     [Fact]
@@ -87,11 +87,11 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{system}/versions/{recalled}/recall", new { reason = "Misreads stop signs" });
         await S.Owner.PostAsync($"/api/v1/ai-systems/{system}/versions/{deprecated}/deprecation", null);
 
-        await Scenario.AssertProblem(await S.Owner.PostAsJsonAsync("/api/v1/deployments",
+        await Responses.AssertProblem(await S.Owner.PostAsJsonAsync("/api/v1/deployments",
             Scenario.DeployRequest(system, recalled, participation)), HttpStatusCode.Conflict, "version-recalled");
-        await Scenario.AssertProblem(await S.Owner.PostAsJsonAsync("/api/v1/deployments",
+        await Responses.AssertProblem(await S.Owner.PostAsJsonAsync("/api/v1/deployments",
             Scenario.DeployRequest(system, deprecated, participation)), HttpStatusCode.Conflict, "version-deprecated");
-        await Scenario.AssertProblem(await S.Owner.PostAsJsonAsync("/api/v1/deployments",
+        await Responses.AssertProblem(await S.Owner.PostAsJsonAsync("/api/v1/deployments",
             Scenario.DeployRequest(system, Guid.NewGuid(), participation)), HttpStatusCode.Conflict, "unknown-version");
     }
 
@@ -103,7 +103,7 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
 
         var response = await S.Owner.PostAsJsonAsync("/api/v1/deployments", Scenario.DeployRequest(system, version, participation));
 
-        await Scenario.AssertProblem(response, HttpStatusCode.Conflict, "ai-system-suspended");
+        await Responses.AssertProblem(response, HttpStatusCode.Conflict, "ai-system-suspended");
     }
 
     [Fact]
@@ -113,8 +113,8 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
 
         var response = await S.OtherCompany.PostAsJsonAsync("/api/v1/deployments", Scenario.DeployRequest(system, version, participation));
 
-        await Scenario.AssertProblem(response, HttpStatusCode.NotFound, "not-found");
-        await Scenario.AssertProblem(await S.Owner.PostAsJsonAsync("/api/v1/deployments",
+        await Responses.AssertProblem(response, HttpStatusCode.NotFound, "not-found");
+        await Responses.AssertProblem(await S.Owner.PostAsJsonAsync("/api/v1/deployments",
             Scenario.DeployRequest(Guid.NewGuid(), version, participation)), HttpStatusCode.NotFound, "not-found");
     }
 
@@ -131,7 +131,7 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
             until = "2026-05-01T00:00:00Z",
         });
 
-        var problem = await Scenario.AssertProblem(response, HttpStatusCode.BadRequest, "validation-failed");
+        var problem = await Responses.AssertProblem(response, HttpStatusCode.BadRequest, "validation-failed");
         var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray();
         Assert.Equal(["territory[0]", "until", "versionId"], fields);
     }
@@ -141,12 +141,12 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
     {
         var response = await S.Owner.PostAsync("/api/v1/deployments", new StringContent(
             "{\"aiSystemId\":\"" + Guid.NewGuid() + "\",\"from\":\"next monday\"}", Encoding.UTF8, "application/json"));
-        await Scenario.AssertProblem(response, HttpStatusCode.BadRequest, "malformed-json");
+        await Responses.AssertProblem(response, HttpStatusCode.BadRequest, "malformed-json");
 
         var read = await S.Anonymous.GetAsync($"/api/v1/deployments/{Guid.NewGuid()}?asOf=yesterday");
         Assert.Equal(HttpStatusCode.BadRequest, read.StatusCode);
         var active = await S.Anonymous.GetAsync("/api/v1/deployments/active?region=Moscow");
-        var problem = await Scenario.AssertProblem(active, HttpStatusCode.BadRequest);
+        var problem = await Responses.AssertProblem(active, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("region", out _));
     }
 
@@ -166,7 +166,7 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         var response = await fixture.Host.Client(token).PostAsJsonAsync("/api/v1/deployments",
             Scenario.DeployRequest(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()));
 
-        await Scenario.AssertProblem(response, HttpStatusCode.Forbidden);
+        await Responses.AssertProblem(response, HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.Unauthorized, (await S.Anonymous.PostAsJsonAsync("/api/v1/deployments",
             Scenario.DeployRequest(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()))).StatusCode);
     }
@@ -178,29 +178,29 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         var byOwner = await S.DeployAsync(system, version, participation);
         var byRegulator = await S.DeployAsync(system, version, participation);
 
-        await Scenario.AssertProblem(await S.OtherCompany.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/end", new { reason = "x" }),
+        await Responses.AssertProblem(await S.OtherCompany.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/ending", new { reason = "x" }),
             HttpStatusCode.NotFound);
-        await Scenario.AssertProblem(await fixture.Host.Client(Tokens.Auditor()).PostAsJsonAsync($"/api/v1/deployments/{byOwner}/end",
+        await Responses.AssertProblem(await fixture.Host.Client(Tokens.Auditor()).PostAsJsonAsync($"/api/v1/deployments/{byOwner}/ending",
             new { reason = "x" }), HttpStatusCode.Forbidden);
-        await Scenario.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/end", new { reason = "" }),
+        await Responses.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/ending", new { reason = "" }),
             HttpStatusCode.BadRequest);
-        var stale = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/deployments/{byOwner}/end")
+        var stale = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/deployments/{byOwner}/ending")
         {
             Content = JsonContent.Create(new { reason = "x" }),
             Headers = { { "If-Match", "\"7\"" } },
         };
-        await Scenario.AssertProblem(await S.Owner.SendAsync(stale), HttpStatusCode.PreconditionFailed, "stale-version");
+        await Responses.AssertProblem(await S.Owner.SendAsync(stale), HttpStatusCode.PreconditionFailed, "stale-version");
 
-        var ended = await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/end", new { reason = "Pilot over" });
+        var ended = await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/ending", new { reason = "Pilot over" });
         Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
         Assert.Equal("\"2\"", ended.Headers.ETag?.Tag);
         Assert.Equal(2, (await ended.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64());
         var d = await S.DeploymentAsync(byOwner);
         Assert.Equal("ended", d.GetProperty("status").GetString());
         Assert.Equal("Pilot over", d.GetProperty("statusReason").GetString());
-        await Scenario.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/end", new { reason = "again" }),
+        await Responses.AssertProblem(await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{byOwner}/ending", new { reason = "again" }),
             HttpStatusCode.Conflict, "deployment-ended");
-        Assert.Equal(HttpStatusCode.OK, (await S.Regulator.PostAsJsonAsync($"/api/v1/deployments/{byRegulator}/end",
+        Assert.Equal(HttpStatusCode.OK, (await S.Regulator.PostAsJsonAsync($"/api/v1/deployments/{byRegulator}/ending",
             new { reason = "Unsafe" })).StatusCode);
     }
 
@@ -232,14 +232,14 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         var (participation, system, version) = await ReadyToDeploy();
         var id = await S.DeployAsync(system, version, participation);
 
-        var history = await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{id}/history");
+        var history = (await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{id}/history")).GetProperty("items");
 
         var entry = Assert.Single(history.EnumerateArray());
         Assert.Equal("ai_system_deployed", entry.GetProperty("type").GetString());
         Assert.Equal("acme-officer", entry.GetProperty("by").GetString());
         Assert.Equal("applicant", entry.GetProperty("role").GetString());
         Assert.Equal(HttpStatusCode.OK, (await S.Auditor.GetAsync($"/api/v1/deployments/{id}/history")).StatusCode);
-        await Scenario.AssertProblem(await S.OtherCompany.GetAsync($"/api/v1/deployments/{id}/history"), HttpStatusCode.NotFound);
+        await Responses.AssertProblem(await S.OtherCompany.GetAsync($"/api/v1/deployments/{id}/history"), HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.Unauthorized, (await S.Anonymous.GetAsync($"/api/v1/deployments/{id}/history")).StatusCode);
     }
 
@@ -266,7 +266,7 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         Assert.Equal("POL-2", known.GetProperty("insurance").GetProperty("policyNumber").GetString());
         Assert.Equal(0, known.GetProperty("responsiblePersons").GetArrayLength());
         Assert.Equal("active", known.GetProperty("status").GetString());
-        await Scenario.AssertProblem(await S.OtherCompany.GetAsync($"/api/v1/participations/{participation}"), HttpStatusCode.NotFound);
+        await Responses.AssertProblem(await S.OtherCompany.GetAsync($"/api/v1/participations/{participation}"), HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public class DeploymentsApiTests(ServiceFixture<ServiceMarker> fixture) : IClass
         var second = await S.DeployAsync(system, version, participation, ["50"]);
         var ended = await S.DeployAsync(system, version, participation, ["50"]);
         Assert.Equal(HttpStatusCode.OK,
-            (await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{ended}/end", new { reason = "Pilot over" })).StatusCode);
+            (await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{ended}/ending", new { reason = "Pilot over" })).StatusCode);
 
         await S.PublishAsync(new Published.ParticipationSuspended(S.Cite(participation, 2), participation,
             Published.SuspensionGrounds.InsuranceLapsed, "The policy expired", DateTimeOffset.UtcNow));
@@ -63,12 +63,12 @@ public class DeploymentsApiTests(ServiceFixture<ServiceMarker> fixture) : IClass
         Assert.Equal("The participation was suspended (insuranceLapsed): The policy expired", suspended.GetProperty("statusReason").GetString());
         await S.WaitForDeploymentStatus(second, "suspended");
         Assert.Equal("ended", (await S.DeploymentAsync(ended)).GetProperty("status").GetString());
-        var history = await S.Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{first}/history");
+        var history = (await S.Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{first}/history")).GetProperty("items");
         var automatic = history[1];
         Assert.Equal("deployment_suspended", automatic.GetProperty("type").GetString());
         Assert.Equal("service:ai-system-registry", automatic.GetProperty("data").GetProperty("suspendedBy").GetProperty("subject").GetString());
         var refused = await S.Owner.PostAsJsonAsync("/api/v1/deployments", Scenario.DeployRequest(system, version, participation));
-        await Scenario.AssertProblem(refused, HttpStatusCode.Conflict, "participation-not-active");
+        await Responses.AssertProblem(refused, HttpStatusCode.Conflict, "participation-not-active");
 
         await S.PublishAsync(new Published.ParticipationResumed(S.Cite(participation, 3), participation, DateTimeOffset.UtcNow));
 
@@ -107,7 +107,7 @@ public class DeploymentsApiTests(ServiceFixture<ServiceMarker> fixture) : IClass
         var whileOne = DateTimeOffset.UtcNow;
         var v11 = await S.ReleaseAsync(system, "1.1.0", 'c');
         Assert.Equal(HttpStatusCode.OK,
-            (await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{first}/end", new { reason = "Replaced by 1.1.0" })).StatusCode);
+            (await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{first}/ending", new { reason = "Replaced by 1.1.0" })).StatusCode);
         var second = await S.DeployAsync(system, v11, participation, ["77"]);
         var whileOneOne = DateTimeOffset.UtcNow;
 
@@ -141,9 +141,8 @@ public class DeploymentsApiTests(ServiceFixture<ServiceMarker> fixture) : IClass
 
     private async Task<IReadOnlyList<JsonElement>> Active(string region, DateTimeOffset at, Guid system)
     {
-        var all = await S.Anonymous.GetFromJsonAsync<JsonElement>(
-            $"/api/v1/deployments/active?region={region}&at={Uri.EscapeDataString(at.ToString("O"))}");
-        return all.EnumerateArray().Where(d => d.GetProperty("aiSystemId").GetGuid() == system).ToList();
+        var all = await S.Anonymous.AllItems($"/api/v1/deployments/active?region={region}&at={Uri.EscapeDataString(at.ToString("O"))}");
+        return all.Where(d => d.GetProperty("aiSystemId").GetGuid() == system).ToList();
     }
 
     [Fact]
@@ -157,7 +156,7 @@ public class DeploymentsApiTests(ServiceFixture<ServiceMarker> fixture) : IClass
         await S.PublishAsync(new Published.ParticipationSuspended(S.Cite(participation, 2), participation,
             Published.SuspensionGrounds.RegulatorDecision, "Inspection", DateTimeOffset.UtcNow));
         await S.WaitForDeploymentStatus(deployment, "suspended");
-        await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{deployment}/end", new { reason = "Over" });
+        await S.Owner.PostAsJsonAsync($"/api/v1/deployments/{deployment}/ending", new { reason = "Over" });
 
         foreach (var (stream, events) in new[] { (system, 3L), (deployment, 3L) })
         {
@@ -165,7 +164,7 @@ public class DeploymentsApiTests(ServiceFixture<ServiceMarker> fixture) : IClass
             Assert.True(verified.GetProperty("valid").GetBoolean(), verified.ToString());
             Assert.Equal(events, verified.GetProperty("eventsChecked").GetInt64());
         }
-        var history = await S.Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{deployment}/history");
+        var history = (await S.Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{deployment}/history")).GetProperty("items");
         Assert.Equal(history[0].GetProperty("hash").GetString(), history[1].GetProperty("previousHash").GetString());
     }
 }

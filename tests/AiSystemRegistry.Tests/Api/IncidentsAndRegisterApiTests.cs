@@ -53,14 +53,14 @@ public class IncidentsAndRegisterApiTests(ServiceFixture<ServiceMarker> fixture)
         Assert.Equal(["recallVersion", "suspendParticipation"], c.GetProperty("recommendations").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal(conclusion.Source.EventId, c.GetProperty("source").GetProperty("eventId").GetGuid());
         Assert.Equal("released", flagged.GetProperty("status").GetString()); // a recommendation, not a recall
-        var flaggedForRegulator = await S.Regulator.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems?recallRecommended=true");
-        Assert.Contains(flaggedForRegulator.EnumerateArray(), s => s.GetProperty("id").GetGuid() == system);
-        Assert.All(flaggedForRegulator.EnumerateArray(), s => Assert.Contains(s.GetProperty("versions").EnumerateArray(),
+        var flaggedForRegulator = await S.Regulator.AllItems("/api/v1/ai-systems?recallRecommended=true");
+        Assert.Contains(flaggedForRegulator, s => s.GetProperty("id").GetGuid() == system);
+        Assert.All(flaggedForRegulator, s => Assert.Contains(s.GetProperty("versions").EnumerateArray(),
             v => v.GetProperty("recallRecommended").GetBoolean()));
-        var flaggedForOwner = await S.Owner.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems?recallRecommended=true");
-        Assert.Contains(flaggedForOwner.EnumerateArray(), s => s.GetProperty("id").GetGuid() == system);
-        var flaggedForRival = await S.OtherCompany.GetFromJsonAsync<JsonElement>("/api/v1/ai-systems?recallRecommended=true");
-        Assert.DoesNotContain(flaggedForRival.EnumerateArray(), s => s.GetProperty("id").GetGuid() == system);
+        var flaggedForOwner = await S.Owner.AllItems("/api/v1/ai-systems?recallRecommended=true");
+        Assert.Contains(flaggedForOwner, s => s.GetProperty("id").GetGuid() == system);
+        var flaggedForRival = await S.OtherCompany.AllItems("/api/v1/ai-systems?recallRecommended=true");
+        Assert.DoesNotContain(flaggedForRival, s => s.GetProperty("id").GetGuid() == system);
         var owners = await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/ai-systems/{system}");
         Assert.True(owners.GetProperty("system").GetProperty("versions")[0].GetProperty("recallRecommended").GetBoolean());
 
@@ -97,11 +97,11 @@ public class IncidentsAndRegisterApiTests(ServiceFixture<ServiceMarker> fixture)
         var version = await S.ReleaseAsync(system, "1.0.0");
         var deployment = await S.DeployAsync(system, version, participation);
 
-        var list = await S.Anonymous.GetFromJsonAsync<JsonElement>("/api/v1/register/ai-systems");
-        Assert.DoesNotContain(list.EnumerateArray(), s => s.GetProperty("id").GetGuid() == draft);
-        var listed = Assert.Single(list.EnumerateArray(), s => s.GetProperty("id").GetGuid() == system);
+        var list = await S.Anonymous.AllItems("/api/v1/register/ai-systems");
+        Assert.DoesNotContain(list, s => s.GetProperty("id").GetGuid() == draft);
+        var listed = Assert.Single(list, s => s.GetProperty("id").GetGuid() == system);
         Assert.Equal(JsonValueKind.Null, listed.GetProperty("deployments").ValueKind);
-        await Scenario.AssertProblem(await S.Anonymous.GetAsync($"/api/v1/register/ai-systems/{draft}"), HttpStatusCode.NotFound);
+        await Responses.AssertProblem(await S.Anonymous.GetAsync($"/api/v1/register/ai-systems/{draft}"), HttpStatusCode.NotFound);
 
         var read = await S.Anonymous.GetAsync($"/api/v1/register/ai-systems/{system}");
         Assert.Equal("\"2\"", read.Headers.ETag?.Tag);

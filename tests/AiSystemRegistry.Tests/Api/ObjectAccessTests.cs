@@ -23,7 +23,7 @@ public class ObjectAccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         { "POST", "/api/v1/ai-systems/{system}/versions/{version}/recall", HttpStatusCode.NotFound },
         { "POST", "/api/v1/ai-systems/{system}/withdrawal", HttpStatusCode.NotFound },
         { "POST", "/api/v1/ai-systems/{system}/suspension", HttpStatusCode.Forbidden },
-        { "POST", "/api/v1/deployments/{deployment}/end", HttpStatusCode.NotFound },
+        { "POST", "/api/v1/deployments/{deployment}/ending", HttpStatusCode.NotFound },
         { "GET", "/api/v1/deployments/{deployment}/history", HttpStatusCode.NotFound },
         { "GET", "/api/v1/participations/{participation}", HttpStatusCode.NotFound },
     };
@@ -62,7 +62,7 @@ public class ObjectAccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
             Content = method == "POST" ? JsonContent.Create(BodyFor(path)) : null,
         });
 
-        await Scenario.AssertProblem(response, expected);
+        await Responses.AssertProblem(response, expected);
         Assert.Equal(before, (await S.Regulator.GetAsync($"/api/v1/ai-systems/{system}")).Headers.ETag?.Tag);
         Assert.Equal(deploymentBefore, (await S.Anonymous.GetAsync($"/api/v1/deployments/{deployment}")).Headers.ETag?.Tag);
     }
@@ -77,10 +77,10 @@ public class ObjectAccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         foreach (var url in new[]
                  {
                      $"/api/v1/ai-systems/{system}/versions/{version}/recall", $"/api/v1/ai-systems/{system}/withdrawal",
-                     $"/api/v1/ai-systems/{system}/suspension", $"/api/v1/deployments/{deployment}/end",
+                     $"/api/v1/ai-systems/{system}/suspension", $"/api/v1/deployments/{deployment}/ending",
                  })
-            await Scenario.AssertProblem(await client.PostAsJsonAsync(url, new { reason = "x" }), HttpStatusCode.Forbidden);
+            await Responses.AssertProblem(await client.PostAsJsonAsync(url, new { reason = "x" }), HttpStatusCode.Forbidden);
         if (role == "integration")
-            await Scenario.AssertProblem(await client.GetAsync($"/api/v1/ai-systems/{system}"), HttpStatusCode.Forbidden);
+            await Responses.AssertProblem(await client.GetAsync($"/api/v1/ai-systems/{system}"), HttpStatusCode.Forbidden);
     }
 }

@@ -96,12 +96,7 @@ public sealed class Scenario(ServiceHost<ServiceMarker> host)
     public async Task PublishAsync<T>(T message) where T : class, ICitedMessage
     {
         await BusReadyAsync();
-        var bus = host.Services.GetRequiredService<IBus>();
-        await bus.Publish(message, ctx =>
-        {
-            ctx.MessageId = message.Source.EventId;
-            ctx.Headers.Set(OutboxForwarder.StreamIdHeader, message.Source.StreamId.ToString());
-        });
+        await host.Services.GetRequiredService<IBus>().PublishAsTheOutboxWould(message);
     }
 
     /// <summary>
@@ -139,13 +134,4 @@ public sealed class Scenario(ServiceHost<ServiceMarker> host)
         }, because: $"deployment {id} should become {status}");
 
     public static string AsOf(DateTimeOffset? at) => at is { } t ? $"?asOf={Uri.EscapeDataString(t.ToString("O"))}" : "";
-
-    public static async Task<JsonElement> AssertProblem(HttpResponseMessage response, HttpStatusCode status, string? code = null)
-    {
-        Assert.True(status == response.StatusCode, $"expected {status}, got {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        if (code is not null) Assert.Equal(code, problem.GetProperty("code").GetString());
-        return problem;
-    }
 }

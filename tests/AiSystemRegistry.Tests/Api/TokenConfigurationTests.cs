@@ -17,9 +17,22 @@ public class TokenConfigurationTests : IAsyncLifetime
 
     public Task DisposeAsync() => _infrastructure.DropDatabaseAsync(_database);
 
-    private Task<ServiceHost<ServiceMarker>> Host(string environment, string? authority) =>
+    private static readonly string SigningKey = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i + 1)).ToArray());
+
+    private Task<ServiceHost<ServiceMarker>> Host(string environment, string? authority, string? signingKey = null) =>
         Task.FromResult(new ServiceHost<ServiceMarker>(_database, _infrastructure.RabbitMq,
-            new Dictionary<string, string?> { ["environment"] = environment, ["Auth:Authority"] = authority }));
+            new Dictionary<string, string?>
+            {
+                ["environment"] = environment, ["Auth:Authority"] = authority, ["Audit:SigningKey"] = signingKey ?? SigningKey,
+            }));
+
+    [Fact]
+    public async Task Outside_development_a_service_without_a_checkpoint_signing_key_refuses_to_start()
+    {
+        await using var host = await Host("Production", "https://127.0.0.1:1/realms/sandbox", signingKey: "");
+
+        Assert.Contains("Audit:SigningKey", Assert.Throws<InvalidOperationException>(() => host.Server).Message);
+    }
 
     [Fact]
     public async Task Outside_development_a_service_without_an_authority_refuses_to_start_even_with_a_development_key()

@@ -22,12 +22,8 @@ public class ReportedIncidentsTests(ServiceFixture<ServiceMarker> fixture) : ICl
             new DateTimeOffset(2026, 11, 20, 10, 5, 0, TimeSpan.Zero));
     }
 
-    private async Task Publish(HarmIncidentReported message) =>
-        await fixture.Host.Services.GetRequiredService<IBus>().Publish(message, ctx =>
-        {
-            ctx.MessageId = message.Source.EventId;
-            ctx.Headers.Set(OutboxForwarder.StreamIdHeader, message.Source.StreamId.ToString());
-        });
+    private Task Publish(HarmIncidentReported message) =>
+        fixture.Host.Services.GetRequiredService<IBus>().PublishAsTheOutboxWould(message);
 
     private async Task<IReadOnlyList<ProcessedMessage>> Processed(Guid messageId)
     {

@@ -111,7 +111,7 @@ public class IncidentIntakeTests(ServiceFixture<ServiceMarker> fixture) : IClass
 
         var response = await Post(Portal, Body(region: "78"), "reused-key");
 
-        var problem = await Problem(response, HttpStatusCode.Conflict);
+        var problem = await Responses.AssertProblem(response, HttpStatusCode.Conflict);
         Assert.Equal("idempotency-key-reused", problem.GetProperty("code").GetString());
     }
 
@@ -132,7 +132,7 @@ public class IncidentIntakeTests(ServiceFixture<ServiceMarker> fixture) : IClass
     {
         var response = await Post(Portal, Body(), key: null);
 
-        var problem = await Problem(response, HttpStatusCode.BadRequest);
+        var problem = await Responses.AssertProblem(response, HttpStatusCode.BadRequest);
         Assert.Equal("validation-failed", problem.GetProperty("code").GetString());
         Assert.True(problem.GetProperty("errors").TryGetProperty("Idempotency-Key", out _), problem.ToString());
     }
@@ -143,12 +143,12 @@ public class IncidentIntakeTests(ServiceFixture<ServiceMarker> fixture) : IClass
         var id = await File(Portal, Body());
 
         var response = await Insurer.GetAsync($"/api/v1/incidents/{id}/status");
-        var list = await Insurer.GetFromJsonAsync<JsonElement>("/api/v1/incidents");
+        var list = await Insurer.AllItems("/api/v1/incidents");
 
-        await Problem(response, HttpStatusCode.NotFound);
-        Assert.DoesNotContain(list.EnumerateArray(), i => i.GetProperty("id").GetGuid() == id);
-        Assert.Contains((await Portal.GetFromJsonAsync<JsonElement>("/api/v1/incidents")).EnumerateArray(), i => i.GetProperty("id").GetGuid() == id);
-        await Problem(await Portal.GetAsync($"/api/v1/incidents/{Guid.NewGuid()}/status"), HttpStatusCode.NotFound);
+        await Responses.AssertProblem(response, HttpStatusCode.NotFound);
+        Assert.DoesNotContain(list, i => i.GetProperty("id").GetGuid() == id);
+        Assert.Contains(await Portal.AllItems("/api/v1/incidents"), i => i.GetProperty("id").GetGuid() == id);
+        await Responses.AssertProblem(await Portal.GetAsync($"/api/v1/incidents/{Guid.NewGuid()}/status"), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public class IncidentIntakeTests(ServiceFixture<ServiceMarker> fixture) : IClass
 
         var response = await Post(Portal, body, Guid.NewGuid().ToString());
 
-        var problem = await Problem(response, HttpStatusCode.BadRequest);
+        var problem = await Responses.AssertProblem(response, HttpStatusCode.BadRequest);
         Assert.Equal("validation-failed", problem.GetProperty("code").GetString());
         Assert.True(problem.GetProperty("errors").TryGetProperty(error, out _), $"errors should name {error}: {problem}");
     }
@@ -222,7 +222,7 @@ public class IncidentIntakeTests(ServiceFixture<ServiceMarker> fixture) : IClass
 
         var response = await Post(Portal, body, Guid.NewGuid().ToString());
 
-        var problem = await Problem(response, HttpStatusCode.BadRequest);
+        var problem = await Responses.AssertProblem(response, HttpStatusCode.BadRequest);
         Assert.Equal("malformed-json", problem.GetProperty("code").GetString());
         Assert.True(problem.GetProperty("errors").TryGetProperty("harms[0].type", out _), problem.ToString());
     }
@@ -236,7 +236,7 @@ public class IncidentIntakeTests(ServiceFixture<ServiceMarker> fixture) : IClass
         };
         request.Headers.Add("Idempotency-Key", "broken");
 
-        await Problem(await Portal.SendAsync(request), HttpStatusCode.BadRequest);
+        await Responses.AssertProblem(await Portal.SendAsync(request), HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -248,7 +248,7 @@ public class IncidentIntakeTests(ServiceFixture<ServiceMarker> fixture) : IClass
         var post = paths.GetProperty("/api/v1/incidents").GetProperty("post");
         Assert.Contains(post.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key");
         foreach (var path in new[] { "/api/v1/incidents/{id}/dossier", "/api/v1/incidents/{id}/link", "/api/v1/incidents/deadlines",
-                     "/api/v1/incidents/{id}/commission/conclusion/sign", "/api/v1/incidents/{id}/insurance-claim/pay" })
+                     "/api/v1/incidents/{id}/commission/conclusion/signature", "/api/v1/incidents/{id}/insurance-claim/payment" })
             Assert.True(paths.TryGetProperty(path, out _), path);
     }
 }

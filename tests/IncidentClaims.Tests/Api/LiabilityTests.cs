@@ -49,11 +49,11 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
             recommendations = new[] { "suspendParticipation" },
             dissents = new[] { new { member = "Pavel Orlov", text = "The link is likely, not established." } },
         }));
-        await Ok(await Regulator.PostAsync($"/api/v1/incidents/{id}/commission/conclusion/sign", null));
+        await Ok(await Regulator.PostAsync($"/api/v1/incidents/{id}/commission/conclusion/signature", null));
         await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim", new { claimed = new { amount = 150_000m, currency = "RUB" } }));
-        await Ok(await Regulator.PostAsync($"/api/v1/incidents/{id}/insurance-claim/notify", null));
-        await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim/pay", new { amount = new { amount = 150_000m, currency = "RUB" } }));
-        var closed = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/close", new { outcome = "liabilityEstablished", summary = "Paid in full." });
+        await Ok(await Regulator.PostAsync($"/api/v1/incidents/{id}/insurance-claim/insurer-notification", null));
+        await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim/payment", new { amount = new { amount = 150_000m, currency = "RUB" } }));
+        var closed = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/closure", new { outcome = "liabilityEstablished", summary = "Paid in full." });
 
         await Ok(closed);
         Assert.Equal("\"9\"", closed.Headers.ETag?.Tag);
@@ -83,6 +83,8 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         Assert.Equal("liabilityEstablished", dossier.GetProperty("closure").GetProperty("outcome").GetString());
         Assert.Equal(seeded.Version10.VersionId, dossier.GetProperty("version").GetProperty("versionId").GetGuid());
         Assert.All(dossier.GetProperty("clocks").EnumerateArray(), c => Assert.NotEqual(JsonValueKind.Null, c.GetProperty("metAt").ValueKind));
+        Assert.Equal([("report", false), ("commission", false), ("conclusion", false)], dossier.GetProperty("clocks").EnumerateArray()
+            .Select(c => (c.GetProperty("name").GetString(), c.GetProperty("metLate").GetBoolean())));
 
         var issued = await published.One<Out.CommissionConclusionIssued>(m => m.IncidentId == id);
         Assert.Equal(seeded.Participation.ParticipationId, issued.ParticipationId);
@@ -113,7 +115,7 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         Assert.DoesNotContain("ivan.petrov", text);
         Assert.Equal(HttpStatusCode.Forbidden, integration.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, applicant.StatusCode);
-        await Problem(await Regulator.GetAsync($"/api/v1/incidents/{Guid.NewGuid()}/dossier"), HttpStatusCode.NotFound);
+        await Responses.AssertProblem(await Regulator.GetAsync($"/api/v1/incidents/{Guid.NewGuid()}/dossier"), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -129,7 +131,7 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
             recommendations = new[] { "none" },
         });
 
-        Assert.Equal("unknown-responsible-party", (await Problem(response, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("unknown-responsible-party", (await Responses.AssertProblem(response, HttpStatusCode.Conflict)).GetProperty("code").GetString());
     }
 
     [Fact]
@@ -138,14 +140,14 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         var id = await File(Portal, Body());
 
         var convene = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/commission", Commission);
-        var sign = await Regulator.PostAsync($"/api/v1/incidents/{id}/commission/conclusion/sign", null);
+        var sign = await Regulator.PostAsync($"/api/v1/incidents/{id}/commission/conclusion/signature", null);
         var claim = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim", new { });
-        var close = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/close", new { outcome = "withdrawn" });
+        var close = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/closure", new { outcome = "withdrawn" });
 
-        Assert.Equal("incident-not-linked", (await Problem(convene, HttpStatusCode.Conflict)).GetProperty("code").GetString());
-        Assert.Equal("no-conclusion", (await Problem(sign, HttpStatusCode.Conflict)).GetProperty("code").GetString());
-        Assert.Equal("incident-not-linked", (await Problem(claim, HttpStatusCode.Conflict)).GetProperty("code").GetString());
-        Assert.Equal("not-triaged", (await Problem(close, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("incident-not-linked", (await Responses.AssertProblem(convene, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("no-conclusion", (await Responses.AssertProblem(sign, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("incident-not-linked", (await Responses.AssertProblem(claim, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("not-triaged", (await Responses.AssertProblem(close, HttpStatusCode.Conflict)).GetProperty("code").GetString());
     }
 
     [Fact]
@@ -164,17 +166,17 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         {
             damageAssessed = new { amount = -1m, currency = "RUB" },
         });
-        var pay = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim/pay", new { amount = new { amount = 0m, currency = "RUB" } });
-        var close = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/close", new { });
+        var pay = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim/payment", new { amount = new { amount = 0m, currency = "RUB" } });
+        var close = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/closure", new { });
 
-        var conveneErrors = (await Problem(convene, HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
+        var conveneErrors = (await Responses.AssertProblem(convene, HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
         Assert.Equal(["chair.fullName", "chair.position", "meetingDate", "members"], conveneErrors);
-        var concludeErrors = (await Problem(conclude, HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
+        var concludeErrors = (await Responses.AssertProblem(conclude, HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order();
         Assert.Equal(["causalLink", "damageAssessed.currency", "recommendations"], concludeErrors);
         Assert.Equal(["damageAssessed.amount"],
-            (await Problem(negative, HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(p => p.Name));
-        Assert.True((await Problem(pay, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("amount.amount", out _));
-        Assert.True((await Problem(close, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("outcome", out _));
+            (await Responses.AssertProblem(negative, HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(p => p.Name));
+        Assert.True((await Responses.AssertProblem(pay, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("amount.amount", out _));
+        Assert.True((await Responses.AssertProblem(close, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("outcome", out _));
     }
 
     [Fact]
@@ -188,17 +190,17 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         var fresh = await File(Portal, Body(occurredAt: world.Now.AddHours(-3)));
         var minor = await File(Portal, Body(harmType: "damageToPersonProperty", severity: "minor"));
 
-        var all = await Regulator.GetFromJsonAsync<JsonElement>("/api/v1/incidents/deadlines");
-        var late = await Regulator.GetFromJsonAsync<JsonElement>("/api/v1/incidents/deadlines?overdueOnly=true");
+        var all = await Regulator.AllItems("/api/v1/incidents/deadlines");
+        var late = await Regulator.AllItems("/api/v1/incidents/deadlines?overdueOnly=true");
 
-        var overdueEntry = all.EnumerateArray().Single(e => e.GetProperty("incidentId").GetGuid() == overdue);
+        var overdueEntry = all.Single(e => e.GetProperty("incidentId").GetGuid() == overdue);
         Assert.Equal("report", overdueEntry.GetProperty("clock").GetString());
         Assert.True(overdueEntry.GetProperty("overdue").GetBoolean());
-        var freshEntry = all.EnumerateArray().Single(e => e.GetProperty("incidentId").GetGuid() == fresh);
+        var freshEntry = all.Single(e => e.GetProperty("incidentId").GetGuid() == fresh);
         Assert.False(freshEntry.GetProperty("overdue").GetBoolean());
-        Assert.DoesNotContain(all.EnumerateArray(), e => e.GetProperty("incidentId").GetGuid() == minor); // not serious: no report clock
-        Assert.Contains(late.EnumerateArray(), e => e.GetProperty("incidentId").GetGuid() == overdue);
-        Assert.DoesNotContain(late.EnumerateArray(), e => e.GetProperty("incidentId").GetGuid() == fresh);
+        Assert.DoesNotContain(all, e => e.GetProperty("incidentId").GetGuid() == minor); // not serious: no report clock
+        Assert.Contains(late, e => e.GetProperty("incidentId").GetGuid() == overdue);
+        Assert.DoesNotContain(late, e => e.GetProperty("incidentId").GetGuid() == fresh);
         Assert.Equal(HttpStatusCode.Forbidden, (await Portal.GetAsync("/api/v1/incidents/deadlines")).StatusCode);
     }
 
@@ -207,9 +209,9 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
     {
         var (id, _) = await LinkedIncident("36");
 
-        var all = await Regulator.GetFromJsonAsync<JsonElement>("/api/v1/incidents/deadlines");
+        var all = await Regulator.AllItems("/api/v1/incidents/deadlines");
 
-        var entry = all.EnumerateArray().Single(e => e.GetProperty("incidentId").GetGuid() == id);
+        var entry = all.Single(e => e.GetProperty("incidentId").GetGuid() == id);
         Assert.Equal("commission", entry.GetProperty("clock").GetString());
         Assert.False(entry.GetProperty("overdue").GetBoolean());
         var due = entry.GetProperty("dueBy").GetDateTimeOffset();

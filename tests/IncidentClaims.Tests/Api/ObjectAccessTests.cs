@@ -20,17 +20,17 @@ public class ObjectAccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         { "GET", "/api/v1/incidents/{id}/dossier", "integration applicant" },
         { "GET", "/api/v1/incidents/{id}/status", "applicant" },
         { "POST", "/api/v1/incidents/{id}/link", "integration auditor applicant" },
-        { "POST", "/api/v1/incidents/{id}/link-explicitly", "integration auditor applicant" },
-        { "POST", "/api/v1/incidents/{id}/not-ai-related", "integration auditor applicant" },
+        { "POST", "/api/v1/incidents/{id}/explicit-link", "integration auditor applicant" },
+        { "POST", "/api/v1/incidents/{id}/not-ai-related-finding", "integration auditor applicant" },
         { "POST", "/api/v1/incidents/{id}/duplicate", "integration auditor applicant" },
         { "POST", "/api/v1/incidents/{id}/commission", "integration auditor applicant" },
         { "PUT", "/api/v1/incidents/{id}/commission/conclusion", "integration auditor applicant" },
-        { "POST", "/api/v1/incidents/{id}/commission/conclusion/sign", "integration auditor applicant" },
+        { "POST", "/api/v1/incidents/{id}/commission/conclusion/signature", "integration auditor applicant" },
         { "POST", "/api/v1/incidents/{id}/insurance-claim", "integration auditor applicant" },
-        { "POST", "/api/v1/incidents/{id}/insurance-claim/notify", "integration auditor applicant" },
-        { "POST", "/api/v1/incidents/{id}/insurance-claim/pay", "integration auditor applicant" },
-        { "POST", "/api/v1/incidents/{id}/insurance-claim/deny", "integration auditor applicant" },
-        { "POST", "/api/v1/incidents/{id}/close", "integration auditor applicant" },
+        { "POST", "/api/v1/incidents/{id}/insurance-claim/insurer-notification", "integration auditor applicant" },
+        { "POST", "/api/v1/incidents/{id}/insurance-claim/payment", "integration auditor applicant" },
+        { "POST", "/api/v1/incidents/{id}/insurance-claim/denial", "integration auditor applicant" },
+        { "POST", "/api/v1/incidents/{id}/closure", "integration auditor applicant" },
         { "POST", "/api/v1/incidents/{id}/reporter/erasure", "integration auditor applicant" },
         { "GET", "/api/v1/known/ai-systems/{id}", "integration applicant" },
         { "GET", "/api/v1/known/deployments/{id}", "integration applicant" },
@@ -60,7 +60,7 @@ public class ObjectAccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
                 Content = method == "GET" ? null : JsonContent.Create(new { legalGround = "x" }),
             });
             Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{role} {method} {url}: {(int)response.StatusCode}");
-            await Problem(response, HttpStatusCode.Forbidden);
+            await Responses.AssertProblem(response, HttpStatusCode.Forbidden);
         }
     }
 
@@ -70,9 +70,9 @@ public class ObjectAccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         var id = await Incident();
         var other = fixture.Host.Client(Tokens.Integration("insurer-portal"));
 
-        await Problem(await other.GetAsync($"/api/v1/incidents/{id}/status"), HttpStatusCode.NotFound);
-        var list = await other.GetFromJsonAsync<JsonElement>("/api/v1/incidents");
-        Assert.DoesNotContain(list.EnumerateArray(), i => i.GetProperty("id").GetGuid() == id);
+        await Responses.AssertProblem(await other.GetAsync($"/api/v1/incidents/{id}/status"), HttpStatusCode.NotFound);
+        var list = await other.AllItems("/api/v1/incidents");
+        Assert.DoesNotContain(list, i => i.GetProperty("id").GetGuid() == id);
         var own = await fixture.Host.Client(Tokens.Integration(Filer)).GetAsync($"/api/v1/incidents/{id}/status");
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         // The filer's own view carries no personal data and no triage detail either.
@@ -92,6 +92,6 @@ public class ObjectAccessTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         var text = await regimes.Content.ReadAsStringAsync();
         Assert.DoesNotContain("Ivan Petrov", text);
         Assert.DoesNotContain("ivan.petrov", text);
-        await Problem(await anonymous.GetAsync("/api/v1/incidents"), HttpStatusCode.Unauthorized);
+        await Responses.AssertProblem(await anonymous.GetAsync("/api/v1/incidents"), HttpStatusCode.Unauthorized);
     }
 }

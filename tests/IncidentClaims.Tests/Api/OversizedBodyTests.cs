@@ -45,7 +45,7 @@ public sealed class OversizedBodyTests : IAsyncLifetime
 
         // Minimal APIs swallow the body-read error (an IOException), so the problem document comes from the status code
         // pages middleware: right status and media type, but without the "code" extension the exception mapping adds.
-        var problem = await Reports.Problem(response, HttpStatusCode.RequestEntityTooLarge);
+        var problem = await Responses.AssertProblem(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal("/api/v1/incidents", problem.GetProperty("instance").GetString());
     }
 }

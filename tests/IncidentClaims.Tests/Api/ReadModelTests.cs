@@ -94,10 +94,10 @@ public class ReadModelTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         Assert.Equal(ended.Source.EventId, known.GetProperty("endSource").GetProperty("eventId").GetGuid());
         var active = await auditor.GetFromJsonAsync<JsonElement>(
             $"/api/v1/known/deployments?region=77&at={Uri.EscapeDataString(world.Now.AddDays(-2).ToString("O"))}");
-        Assert.Contains(active.EnumerateArray(), d => d.GetProperty("id").GetGuid() == deploymentId);
+        Assert.Contains(active.Items(), d => d.GetProperty("id").GetGuid() == deploymentId);
         var later = await auditor.GetFromJsonAsync<JsonElement>(
             $"/api/v1/known/deployments?region=77&at={Uri.EscapeDataString(world.Now.ToString("O"))}");
-        Assert.DoesNotContain(later.EnumerateArray(), d => d.GetProperty("id").GetGuid() == deploymentId);
+        Assert.DoesNotContain(later.Items(), d => d.GetProperty("id").GetGuid() == deploymentId);
         Assert.Equal(System.Net.HttpStatusCode.Forbidden,
             (await fixture.Host.Client(Tokens.Integration("gosuslugi")).GetAsync($"/api/v1/known/deployments/{deploymentId}")).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await auditor.GetAsync($"/api/v1/known/participations/{Guid.NewGuid()}")).StatusCode);

@@ -64,9 +64,9 @@ public class ReporterErasureTests(ServiceFixture<ServiceMarker> fixture) : IClas
             (await fixture.Host.Client(Tokens.Auditor()).PostAsJsonAsync(path, new { legalGround = Ground })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden,
             (await fixture.Host.Client(Tokens.Applicant(World.Ogrn)).PostAsJsonAsync(path, new { legalGround = Ground })).StatusCode);
-        var invalid = await Problem(await Regulator.PostAsJsonAsync(path, new { legalGround = " " }), HttpStatusCode.BadRequest);
+        var invalid = await Responses.AssertProblem(await Regulator.PostAsJsonAsync(path, new { legalGround = " " }), HttpStatusCode.BadRequest);
         Assert.True(invalid.GetProperty("errors").TryGetProperty("legalGround", out _));
-        await Problem(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{Guid.NewGuid()}/reporter/erasure", new { legalGround = Ground }),
+        await Responses.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{Guid.NewGuid()}/reporter/erasure", new { legalGround = Ground }),
             HttpStatusCode.NotFound);
 
         Assert.Equal("Ivan Petrov", (await Reporter(id)).GetProperty("fullName").GetString());

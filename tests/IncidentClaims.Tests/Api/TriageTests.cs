@@ -110,9 +110,9 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
 
         var refused = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/link", new { });
 
-        Assert.Equal("no-deployment-at-occurrence", (await Problem(refused, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("no-deployment-at-occurrence", (await Responses.AssertProblem(refused, HttpStatusCode.Conflict)).GetProperty("code").GetString());
 
-        var linked = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/link-explicitly", new
+        var linked = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/explicit-link", new
         {
             versionId = seeded.Version10.VersionId,
             participationId = seeded.Participation.ParticipationId,
@@ -133,11 +133,11 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
     {
         var id = await File(Portal, Body());
 
-        var noReason = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/link-explicitly", new { versionId = Guid.NewGuid(), reason = "" });
-        var unknown = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/link-explicitly", new { versionId = Guid.NewGuid(), reason = "x" });
+        var noReason = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/explicit-link", new { versionId = Guid.NewGuid(), reason = "" });
+        var unknown = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/explicit-link", new { versionId = Guid.NewGuid(), reason = "x" });
 
-        Assert.True((await Problem(noReason, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("reason", out _));
-        Assert.Equal("unknown-version", (await Problem(unknown, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.True((await Responses.AssertProblem(noReason, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("reason", out _));
+        Assert.Equal("unknown-version", (await Responses.AssertProblem(unknown, HttpStatusCode.Conflict)).GetProperty("code").GetString());
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
         var refused = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{during}/link", new { });
         var linked = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{after}/link", new { });
 
-        Assert.Equal("no-deployment-at-occurrence", (await Problem(refused, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("no-deployment-at-occurrence", (await Responses.AssertProblem(refused, HttpStatusCode.Conflict)).GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.OK, linked.StatusCode);
     }
 
@@ -170,12 +170,12 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
         var human = await File(Portal, Body());
 
         var marked = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{duplicate}/duplicate", new { duplicateOf = original, reason = "same event" });
-        var dismissed = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{human}/not-ai-related", new { reason = "a human pilot flew it" });
+        var dismissed = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{human}/not-ai-related-finding", new { reason = "a human pilot flew it" });
         var self = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{original}/duplicate", new { duplicateOf = original });
 
         Assert.Equal(HttpStatusCode.OK, marked.StatusCode);
         Assert.Equal(HttpStatusCode.OK, dismissed.StatusCode);
-        Assert.Equal("duplicate-of-itself", (await Problem(self, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("duplicate-of-itself", (await Responses.AssertProblem(self, HttpStatusCode.Conflict)).GetProperty("code").GetString());
         var duplicateDossier = await Dossier(duplicate);
         Assert.Equal("duplicate", duplicateDossier.GetProperty("status").GetString());
         Assert.Equal(original, duplicateDossier.GetProperty("triage").GetProperty("duplicateOf").GetGuid());
@@ -183,18 +183,18 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
         Assert.Equal("notAiRelated", (await Dossier(human)).GetProperty("triage").GetProperty("outcome").GetString());
         var status = await Portal.GetFromJsonAsync<JsonElement>($"/api/v1/incidents/{duplicate}/status");
         Assert.Equal("duplicate", status.GetProperty("status").GetString());
-        var duplicates = await Regulator.GetFromJsonAsync<JsonElement>("/api/v1/incidents?status=duplicate");
-        Assert.Contains(duplicates.EnumerateArray(), i => i.GetProperty("id").GetGuid() == duplicate);
-        Assert.All(duplicates.EnumerateArray(), i => Assert.Equal("duplicate", i.GetProperty("status").GetString()));
+        var duplicates = await Regulator.AllItems("/api/v1/incidents?status=duplicate");
+        Assert.Contains(duplicates, i => i.GetProperty("id").GetGuid() == duplicate);
+        Assert.All(duplicates, i => Assert.Equal("duplicate", i.GetProperty("status").GetString()));
         var unknown = await Regulator.GetAsync("/api/v1/incidents?status=lost");
-        Assert.True((await Problem(unknown, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("status", out _));
+        Assert.True((await Responses.AssertProblem(unknown, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("status", out _));
     }
 
     [Fact]
     public async Task A_stale_if_match_is_a_412()
     {
         var id = await File(Portal, Body());
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/incidents/{id}/not-ai-related")
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/incidents/{id}/not-ai-related-finding")
         {
             Content = JsonContent.Create(new { reason = "x" }),
         };
@@ -202,14 +202,14 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
 
         var response = await Regulator.SendAsync(request);
 
-        Assert.Equal("stale-version", (await Problem(response, HttpStatusCode.PreconditionFailed)).GetProperty("code").GetString());
+        Assert.Equal("stale-version", (await Responses.AssertProblem(response, HttpStatusCode.PreconditionFailed)).GetProperty("code").GetString());
     }
 
     [Fact]
     public async Task A_current_if_match_is_accepted()
     {
         var id = await File(Portal, Body());
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/incidents/{id}/not-ai-related")
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/incidents/{id}/not-ai-related-finding")
         {
             Content = JsonContent.Create(new { reason = "x" }),
         };
@@ -235,7 +235,7 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
             _ => Tokens.Applicant(World.Ogrn),
         };
 
-        var response = await fixture.Host.Client(token).PostAsJsonAsync($"/api/v1/incidents/{id}/not-ai-related", new { reason = "x" });
+        var response = await fixture.Host.Client(token).PostAsJsonAsync($"/api/v1/incidents/{id}/not-ai-related-finding", new { reason = "x" });
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
@@ -243,8 +243,8 @@ public class TriageTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<
     [Fact]
     public async Task Triage_of_an_unknown_incident_is_a_404()
     {
-        var response = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{Guid.NewGuid()}/not-ai-related", new { reason = "x" });
+        var response = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{Guid.NewGuid()}/not-ai-related-finding", new { reason = "x" });
 
-        await Problem(response, HttpStatusCode.NotFound);
+        await Responses.AssertProblem(response, HttpStatusCode.NotFound);
     }
 }

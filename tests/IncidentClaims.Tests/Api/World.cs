@@ -37,15 +37,8 @@ public sealed class World(ServiceHost<ServiceMarker> host)
             because: "the service's bus should be ready");
     }
 
-    public async Task Publish<T>(T message) where T : class, ICitedMessage
-    {
-        var bus = host.Services.GetRequiredService<IBus>();
-        await bus.Publish(message, ctx =>
-        {
-            ctx.MessageId = message.Source.EventId;
-            ctx.Headers.Set(OutboxForwarder.StreamIdHeader, message.Source.StreamId.ToString());
-        });
-    }
+    public Task Publish<T>(T message) where T : class, ICitedMessage =>
+        host.Services.GetRequiredService<IBus>().PublishAsTheOutboxWould(message);
 
     public async Task<T> Eventually<T>(Func<IQuerySession, Task<T?>> probe, string because) where T : class =>
         await Testing.Eventually.Until(async () =>

@@ -126,4 +126,34 @@ public class ClocksTests
 
         Assert.Empty(Clocks.Open(closed, Now.AddYears(1)));
     }
+
+    [Fact]
+    public void A_met_clock_says_whether_it_was_met_late_and_a_running_one_says_nothing()
+    {
+        var incident = State(Reported(Request(new HarmRequest(HarmType.Death, Severity.Critical, 1, null))));
+        var due = incident.Clocks.Single().DueBy;
+
+        Assert.Equal([new Clock(Incident.ReportClock, due, null)], incident.Clocks);
+        Assert.Null(incident.Clocks.Single().MetLate);
+
+        var onTime = Incident.When(incident, Linked(incident) with { LinkedAt = due })!.Clocks.Single(c => c.Name == Incident.ReportClock);
+        Assert.Equal(new Clock(Incident.ReportClock, due, due), onTime);
+        Assert.False(onTime.MetLate);
+
+        var late = Incident.When(incident, Linked(incident) with { LinkedAt = due.AddTicks(1) })!.Clocks.Single(c => c.Name == Incident.ReportClock);
+        Assert.Equal(new Clock(Incident.ReportClock, due, due.AddTicks(1)), late);
+        Assert.True(late.MetLate);
+    }
+
+    [Fact]
+    public void A_clock_shows_its_lateness_in_json()
+    {
+        var due = new DateTimeOffset(2026, 3, 19, 23, 59, 59, TimeSpan.Zero);
+        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+
+        Assert.Equal("""{"name":"conclusion","dueBy":"2026-03-19T23:59:59+00:00","metAt":"2026-03-20T09:00:00+00:00","metLate":true}""",
+            System.Text.Json.JsonSerializer.Serialize(new Clock(Incident.ConclusionClock, due, due.AddHours(9).AddSeconds(1)), options));
+        Assert.Equal("""{"name":"conclusion","dueBy":"2026-03-19T23:59:59+00:00","metAt":null,"metLate":null}""",
+            System.Text.Json.JsonSerializer.Serialize(new Clock(Incident.ConclusionClock, due, null), options));
+    }
 }

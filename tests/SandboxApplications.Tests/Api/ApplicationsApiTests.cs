@@ -86,7 +86,7 @@ public class ApplicationsApiTests(ServiceFixture<ServiceMarker> fixture) : IClas
         Assert.Equal("2026-05-01", participation.GetProperty("term").GetProperty("startsOn").GetString());
         Assert.Equal(id, participation.GetProperty("applicationId").GetGuid());
 
-        var history = await Applicant.GetFromJsonAsync<JsonElement>($"/api/v1/applications/{id}/history");
+        var history = (await Applicant.GetFromJsonAsync<JsonElement>($"/api/v1/applications/{id}/history")).GetProperty("items");
         Assert.Equal(["application_submitted", "reviewer_assigned", "information_requested", "information_provided", "application_approved"],
             history.EnumerateArray().Select(e => e.GetProperty("type").GetString()));
         Assert.Equal("regulator", history[1].GetProperty("role").GetString());
@@ -250,7 +250,7 @@ public class ApplicationsApiTests(ServiceFixture<ServiceMarker> fixture) : IClas
 
         var byRegime = await (await Regulator.GetAsync($"/api/v1/applications?regimeId={regime}&pageSize=1&page=2")).Body(HttpStatusCode.OK);
         Assert.Equal(2, byRegime.GetProperty("total").GetInt64());
-        Assert.Equal((2, 1), (byRegime.GetProperty("pageNumber").GetInt32(), byRegime.GetProperty("pageSize").GetInt32()));
+        Assert.Equal((2, 1), (byRegime.GetProperty("page").GetInt32(), byRegime.GetProperty("pageSize").GetInt32()));
         Assert.Single(byRegime.GetProperty("items").EnumerateArray());
 
         var byReviewer = await (await Regulator.GetAsync($"/api/v1/applications?reviewer=reviewer-list&status=underReview")).Body(HttpStatusCode.OK);

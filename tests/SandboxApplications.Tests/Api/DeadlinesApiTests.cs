@@ -25,7 +25,7 @@ public class DeadlinesApiTests(ClockedFixture fixture) : IClassFixture<ClockedFi
     private Task<JsonElement> HistoryWith(Guid id, string type, string kind = "applications") =>
         Eventually.Until(async () =>
         {
-            var history = await Read($"/api/v1/{kind}/{id}/history");
+            var history = (await Read($"/api/v1/{kind}/{id}/history")).GetProperty("items");
             return history.EnumerateArray().Any(e => e.GetProperty("type").GetString() == type) ? history : (JsonElement?)null;
         }, because: $"{id} should record {type}");
 
@@ -79,7 +79,7 @@ public class DeadlinesApiTests(ClockedFixture fixture) : IClassFixture<ClockedFi
         var later = await Submit(regime, "1037739010891");
         fixture.Clock.Set(new DateTimeOffset(2027, 3, 15, 9, 0, 0, TimeSpan.Zero));
         await HistoryWith(later, "review_deadline_missed");
-        var history = await Read($"/api/v1/applications/{late}/history");
+        var history = (await Read($"/api/v1/applications/{late}/history")).GetProperty("items");
         Assert.Single(history.EnumerateArray(), e => e.GetProperty("type").GetString() == "review_deadline_missed");
     }
 

@@ -58,7 +58,7 @@ public class ParticipationsApiTests(ServiceFixture<ServiceMarker> fixture) : ICl
         await (await Regulator.PostAsync($"/api/v1/participations/{id}/resumption", null))
             .AssertProblem(HttpStatusCode.Conflict, "participation-closed");
 
-        var history = await Host.Client(Tokens.Auditor()).GetFromJsonAsync<JsonElement>($"/api/v1/participations/{id}/history");
+        var history = (await Host.Client(Tokens.Auditor()).GetFromJsonAsync<JsonElement>($"/api/v1/participations/{id}/history")).GetProperty("items");
         Assert.Equal(["participation_granted", "participation_suspended", "participation_resumed", "participation_terminated"],
             history.EnumerateArray().Select(e => e.GetProperty("type").GetString()));
     }

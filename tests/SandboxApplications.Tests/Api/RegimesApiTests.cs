@@ -54,7 +54,7 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
         var created = await fixture.Host.Client(Tokens.Regulator("reg-ivanova")).PostAsJsonAsync("/api/v1/regimes", ValidRegime);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
-        var history = await fixture.Host.Client(Tokens.Auditor()).GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history");
+        var history = (await fixture.Host.Client(Tokens.Auditor()).GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history")).GetProperty("items");
 
         var entry = Assert.Single(history.EnumerateArray());
         Assert.Equal(1, entry.GetProperty("position").GetInt64());
@@ -75,7 +75,7 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
     {
         var response = await fixture.Host.Client().PostAsJsonAsync("/api/v1/regimes", ValidRegime);
 
-        await AssertProblem(response, HttpStatusCode.Unauthorized);
+        await Responses.AssertProblem(response, HttpStatusCode.Unauthorized);
     }
 
     [Theory]
@@ -93,7 +93,7 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
 
         var response = await fixture.Host.Client(token).PostAsJsonAsync("/api/v1/regimes", ValidRegime);
 
-        await AssertProblem(response, HttpStatusCode.Forbidden);
+        await Responses.AssertProblem(response, HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
     {
         var response = await Regulator.PostAsync("/api/v1/regimes", new StringContent(json, Encoding.UTF8, "application/json"));
 
-        var problem = await AssertProblem(response, HttpStatusCode.BadRequest);
+        var problem = await Responses.AssertProblem(response, HttpStatusCode.BadRequest);
         Assert.Equal("malformed-json", problem.GetProperty("code").GetString());
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {problem}");
     }
@@ -133,7 +133,7 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
             insurance = new { minimumSumInsured = new { amount = 0m, currency = "RUR" }, requiredRisks = Array.Empty<string>() },
         });
 
-        var problem = await AssertProblem(response, HttpStatusCode.BadRequest);
+        var problem = await Responses.AssertProblem(response, HttpStatusCode.BadRequest);
         var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray();
         Assert.Equal(["endsOn", "insurance.minimumSumInsured.amount", "insurance.minimumSumInsured.currency", "insurance.requiredRisks",
             "legalBasis.actNumber", "territory[0]", "title"], fields);
@@ -144,7 +144,7 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
     {
         var response = await Regulator.PostAsJsonAsync("/api/v1/regimes", Scenario.RegimeBody("Too long", endsOn: "2030-01-01"));
 
-        var problem = await AssertProblem(response, HttpStatusCode.Conflict);
+        var problem = await Responses.AssertProblem(response, HttpStatusCode.Conflict);
         Assert.Equal("regime-term-too-long", problem.GetProperty("code").GetString());
     }
 
@@ -153,7 +153,7 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
     {
         var response = await fixture.Host.Client().GetAsync($"/api/v1/regimes/{Guid.NewGuid()}");
 
-        await AssertProblem(response, HttpStatusCode.NotFound);
+        await Responses.AssertProblem(response, HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -179,15 +179,6 @@ public class RegimesApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixt
         Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("postgres").GetString());
         Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("masstransit-bus").GetString());
     }
-
-    private static async Task<JsonElement> AssertProblem(HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        return problem;
-    }
 }
 
 public class RegimeLifecycleApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<ServiceFixture<ServiceMarker>>
@@ -202,7 +193,7 @@ public class RegimeLifecycleApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         var amended = await Regulator.SendAsync(Api.Scenario.Post($"/api/v1/regimes/{id}/amendments",
             new { reason = "Commission advice", programme = Api.Scenario.RegimeBody("Autonomous shuttles, phase 2", minimum: 20_000_000m) }, 1));
 
-        var body = await Api.Scenario.Body(amended, HttpStatusCode.OK);
+        var body = await Responses.Body(amended, HttpStatusCode.OK);
         Assert.Equal((2L, 2), (body.GetProperty("version").GetInt64(), body.GetProperty("programmeVersion").GetInt32()));
         Assert.Equal("\"2\"", amended.Headers.ETag?.Tag);
         var current = await fixture.Host.Client().GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}");
@@ -213,7 +204,7 @@ public class RegimeLifecycleApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         var versions = await fixture.Host.Client().GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/programmes");
         Assert.Equal([1, 2], versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
         Assert.Equal("Commission advice", versions[1].GetProperty("reason").GetString());
-        await Api.Scenario.AssertProblem(await fixture.Host.Client().GetAsync($"/api/v1/regimes/{id}/programmes/3"), HttpStatusCode.NotFound);
+        await Responses.AssertProblem(await fixture.Host.Client().GetAsync($"/api/v1/regimes/{id}/programmes/3"), HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -221,19 +212,19 @@ public class RegimeLifecycleApiTests(ServiceFixture<ServiceMarker> fixture) : IC
     {
         var id = await Api.Scenario.EstablishRegime(fixture.Host);
 
-        await Api.Scenario.Body(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "Audit" }), HttpStatusCode.OK);
+        await Responses.Body(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "Audit" }), HttpStatusCode.OK);
         var suspended = await fixture.Host.Client().GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}");
         Assert.Equal(("suspended", "Audit"), (suspended.GetProperty("status").GetString(), suspended.GetProperty("statusReason").GetString()));
-        await Api.Scenario.AssertProblem(await fixture.Host.Client(Tokens.Applicant(Api.Scenario.Company)).PostAsJsonAsync(
+        await Responses.AssertProblem(await fixture.Host.Client(Tokens.Applicant(Api.Scenario.Company)).PostAsJsonAsync(
             "/api/v1/applications", Api.Scenario.ApplicationBody(id)), HttpStatusCode.Conflict, "regime-not-active");
-        await Api.Scenario.Body(await Regulator.PostAsync($"/api/v1/regimes/{id}/resumption", null), HttpStatusCode.OK);
-        await Api.Scenario.AssertProblem(await Regulator.PostAsync($"/api/v1/regimes/{id}/resumption", null), HttpStatusCode.Conflict,
+        await Responses.Body(await Regulator.PostAsync($"/api/v1/regimes/{id}/resumption", null), HttpStatusCode.OK);
+        await Responses.AssertProblem(await Regulator.PostAsync($"/api/v1/regimes/{id}/resumption", null), HttpStatusCode.Conflict,
             "regime-not-suspended");
-        await Api.Scenario.Body(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/termination", new { reason = "Done" }), HttpStatusCode.OK);
+        await Responses.Body(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/termination", new { reason = "Done" }), HttpStatusCode.OK);
 
-        await Api.Scenario.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/amendments",
+        await Responses.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/amendments",
             new { reason = "x", programme = Api.Scenario.RegimeBody() }), HttpStatusCode.Conflict, "regime-closed");
-        var history = await Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history");
+        var history = (await Regulator.GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}/history")).GetProperty("items");
         Assert.Equal(["regime_established", "regime_suspended", "regime_resumed", "regime_terminated"],
             history.EnumerateArray().Select(e => e.GetProperty("type").GetString()));
     }
@@ -243,16 +234,16 @@ public class RegimeLifecycleApiTests(ServiceFixture<ServiceMarker> fixture) : IC
     {
         var id = await Api.Scenario.EstablishRegime(fixture.Host);
 
-        await Api.Scenario.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "" }), HttpStatusCode.BadRequest);
-        await Api.Scenario.AssertProblem(await fixture.Host.Client().PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "x" }),
+        await Responses.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "" }), HttpStatusCode.BadRequest);
+        await Responses.AssertProblem(await fixture.Host.Client().PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "x" }),
             HttpStatusCode.Unauthorized);
-        await Api.Scenario.AssertProblem(await fixture.Host.Client(Tokens.Auditor()).PostAsJsonAsync($"/api/v1/regimes/{id}/termination",
+        await Responses.AssertProblem(await fixture.Host.Client(Tokens.Auditor()).PostAsJsonAsync($"/api/v1/regimes/{id}/termination",
             new { reason = "x" }), HttpStatusCode.Forbidden);
-        await Api.Scenario.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{Guid.NewGuid()}/suspension", new { reason = "x" }),
+        await Responses.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{Guid.NewGuid()}/suspension", new { reason = "x" }),
             HttpStatusCode.NotFound);
-        await Api.Scenario.AssertProblem(await Regulator.SendAsync(Api.Scenario.Post($"/api/v1/regimes/{id}/termination", new { reason = "x" }, 4)),
+        await Responses.AssertProblem(await Regulator.SendAsync(Api.Scenario.Post($"/api/v1/regimes/{id}/termination", new { reason = "x" }, 4)),
             HttpStatusCode.PreconditionFailed, "stale-version");
-        await Api.Scenario.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/amendments",
+        await Responses.AssertProblem(await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/amendments",
             new { reason = "x", programme = new { title = "" } }), HttpStatusCode.BadRequest);
     }
 
@@ -262,10 +253,10 @@ public class RegimeLifecycleApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         var id = await Api.Scenario.EstablishRegime(fixture.Host, Api.Scenario.RegimeBody("Zeppelin delivery"));
         await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/suspension", new { reason = "Audit" });
 
-        var list = await Api.Scenario.Body(await fixture.Host.Client().GetAsync("/api/v1/regimes?status=suspended&pageSize=50"), HttpStatusCode.OK);
+        var list = await Responses.Body(await fixture.Host.Client().GetAsync("/api/v1/regimes?status=suspended&pageSize=50"), HttpStatusCode.OK);
 
         Assert.Contains(list.GetProperty("items").EnumerateArray(), r => r.GetProperty("id").GetGuid() == id);
         Assert.All(list.GetProperty("items").EnumerateArray(), r => Assert.Equal("suspended", r.GetProperty("status").GetString()));
-        await Api.Scenario.AssertProblem(await fixture.Host.Client().GetAsync("/api/v1/regimes?page=0"), HttpStatusCode.BadRequest);
+        await Responses.AssertProblem(await fixture.Host.Client().GetAsync("/api/v1/regimes?page=0"), HttpStatusCode.BadRequest);
     }
 }

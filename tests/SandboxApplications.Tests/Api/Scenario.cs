@@ -62,13 +62,6 @@ public static class Scenario
         },
     };
 
-    public static async Task<JsonElement> Body(this HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"expected {expected}, got {response.StatusCode}: {text}");
-        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-    }
-
     public static async Task<Guid> EstablishRegime(ServiceHost<ServiceMarker> host, object? body = null) =>
         (await (await host.Client(Tokens.Regulator()).PostAsJsonAsync("/api/v1/regimes", body ?? RegimeBody()))
             .Body(HttpStatusCode.Created)).GetProperty("id").GetGuid();
@@ -93,15 +86,6 @@ public static class Scenario
         var application = await Submit(host, regime, ogrn);
         await AssignReviewer(host, application);
         return (regime, application, await Approve(host, application));
-    }
-
-    public static async Task<JsonElement> AssertProblem(this HttpResponseMessage response, HttpStatusCode status, string? code = null)
-    {
-        var problem = await response.Body(status);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
-        if (code is not null) Assert.Equal(code, problem.GetProperty("code").GetString());
-        return problem;
     }
 
     public static HttpRequestMessage Post(string url, object body, long ifMatch) => new(HttpMethod.Post, url)

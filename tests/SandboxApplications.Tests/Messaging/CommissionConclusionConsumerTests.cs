@@ -21,20 +21,13 @@ public class CommissionConclusionConsumerTests(ServiceFixture<ServiceMarker> fix
             participationId, "established", recommendations, new Money(1_500_000m, "RUB"), DateTimeOffset.UtcNow);
     }
 
-    private async Task Publish(Incidents.CommissionConclusionIssued message)
-    {
-        var bus = fixture.Host.Services.GetRequiredService<IBus>();
-        await bus.Publish(message, ctx =>
-        {
-            ctx.MessageId = message.Source.EventId;
-            ctx.Headers.Set(OutboxForwarder.StreamIdHeader, message.Source.StreamId.ToString());
-        });
-    }
+    private Task Publish(Incidents.CommissionConclusionIssued message) =>
+        fixture.Host.Services.GetRequiredService<IBus>().PublishAsTheOutboxWould(message);
 
     private Task<JsonElement> History(Guid participationId, int events) =>
         Eventually.Until(async () =>
         {
-            var history = await fixture.Host.Client(Tokens.Regulator()).GetFromJsonAsync<JsonElement>($"/api/v1/participations/{participationId}/history");
+            var history = (await fixture.Host.Client(Tokens.Regulator()).GetFromJsonAsync<JsonElement>($"/api/v1/participations/{participationId}/history")).GetProperty("items");
             return history.GetArrayLength() >= events ? history : (JsonElement?)null;
         }, because: $"participation {participationId} should have {events} events");
 

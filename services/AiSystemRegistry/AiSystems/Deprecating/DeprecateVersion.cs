@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Marten;
 
@@ -18,19 +19,7 @@ public static class DeprecateVersion
         };
     }
 
-    public static void MapDeprecateVersion(this RouteGroupBuilder systems) =>
-        systems.MapPost("/{id:guid}/versions/{versionId:guid}/deprecation", async (Guid id, Guid versionId, IDocumentSession session,
-                TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var by = Actor.From(user);
-                var stream = await AiSystemsModule.FetchForWritingAsync(session, http.Request, id, by, ct);
-                stream.AppendOne(Decide(stream.Aggregate!, versionId, by, clock.GetUtcNow()));
-                await session.SaveChangesAsync(ct);
-                return AiSystemsModule.Changed(http.Response, id, (stream.StartingVersion ?? 0) + 1);
-            })
-            .RequireAuthorization(Policies.Applicant)
-            .WithName("DeprecateVersion")
-            .Produces<Changed>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+    public static Task<Ok<Changed>> Handle(Guid id, Guid versionId, IDocumentSession session, TimeProvider clock, HttpContext http,
+        CancellationToken ct) =>
+        session.Decide<AiSystem>(id, http, s => Decide(s, versionId, Actor.From(http.User), clock.GetUtcNow()), ct);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using JasperFx.Events;
 using Marten;
@@ -39,8 +40,10 @@ public sealed record AiSystemDetails(
     string? StatusReason,
     DateTimeOffset RegisteredAt,
     DateTimeOffset? StatusChangedAt,
-    IReadOnlyList<VersionDetails> Versions)
+    IReadOnlyList<VersionDetails> Versions) : IOwned
 {
+    ResourceOwner IOwned.Owner => ResourceOwner.Company(OwnerOgrn);
+
     public long StreamVersion { get; init; }
 
     /// <summary>A system enters the public register with its first released version; until then it is its owner's draft.</summary>
@@ -135,55 +138,39 @@ public static class GetAiSystemDetails
         return then;
     }
 
-    public static void MapGetAiSystemDetails(this RouteGroupBuilder systems)
+    /// <summary>
+    /// The caller's systems (all, for officials), newest first; recallRecommended=true: those with a version the harm
+    /// commission recommended recalling. With asOf each is shown as it stood then; the total counts the systems as they are now.
+    /// </summary>
+    public static async Task<Ok<ListPage<AiSystemDetails>>> List(DateTimeOffset? asOf, bool? recallRecommended, int? page, int? pageSize,
+        IQuerySession session, HttpContext http, CancellationToken ct)
     {
-        // recallRecommended=true: the systems with a version the harm commission recommended recalling, for owner and regulator.
-        systems.MapGet("/", async (DateTimeOffset? asOf, bool? recallRecommended, int? page, int? pageSize, IQuerySession session,
-                ClaimsPrincipal user, CancellationToken ct) =>
-            {
-                var paging = Paging.From(page, pageSize);
-                var query = session.Query<AiSystemDetails>().AsQueryable();
-                if (!Access.IsOfficial(user))
-                {
-                    var org = user.FindFirstValue(Roles.OrgClaim);
-                    query = query.Where(s => s.OwnerOgrn == org);
-                }
-                if (recallRecommended == true) query = query.Where(s => s.Versions.Any(v => v.RecallRecommended));
-                var list = await query.OrderByDescending(s => s.RegisteredAt).ThenBy(s => s.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-                var then = await AsOfAsync(session, list, asOf, ct);
-                return Results.Ok(recallRecommended is { } flag
-                    ? then.Where(s => s.Versions.Any(v => v.RecallRecommended) == flag).ToList()
-                    : then);
-            })
-            .RequireRateLimiting(RateLimits.Lists)
-            .RequireAuthorization(Access.OwnerOrOfficialPolicy)
-            .WithName("ListAiSystems")
-            .Produces<IReadOnlyList<AiSystemDetails>>();
+        var paging = Paging.From(page, pageSize);
+        var query = session.Query<AiSystemDetails>().AsQueryable().VisibleTo(Actor.From(http.User), OwnerKind.Company, s => s.OwnerOgrn);
+        if (recallRecommended == true) query = query.Where(s => s.Versions.Any(v => v.RecallRecommended));
+        var current = await query.OrderByDescending(s => s.RegisteredAt).ThenBy(s => s.Id).ToPageAsync(paging, ct);
+        var then = await AsOfAsync(session, current.Items, asOf, ct);
+        return TypedResults.Ok(current with
+        {
+            Items = recallRecommended is { } flag ? then.Where(s => s.Versions.Any(v => v.RecallRecommended) == flag).ToList() : then,
+        });
+    }
 
-        systems.MapGet("/{id:guid}", async (Guid id, DateTimeOffset? asOf, IQuerySession session, ClaimsPrincipal user,
-                TimeProvider clock, HttpContext http, CancellationToken ct) =>
-            {
-                var current = await session.LoadAsync<AiSystemDetails>(id, ct);
-                if (current is null || !Access.MaySeePrivate(user, current.OwnerOgrn)) throw new ResourceNotFound("No such AI system.");
-                var view = await LoadWithDeploymentsAsync(session, id, asOf, clock, ct)
-                    ?? throw new ResourceNotFound("The AI system was not registered yet at that instant.");
-                http.Response.SetStreamVersion(view.System.StreamVersion);
-                return Results.Ok(view);
-            })
-            .RequireAuthorization(Access.OwnerOrOfficialPolicy)
-            .WithName("GetAiSystem")
-            .Produces<AiSystemAsOf>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+    public static async Task<Ok<AiSystemAsOf>> Get(Guid id, DateTimeOffset? asOf, IQuerySession session, TimeProvider clock,
+        HttpContext http, CancellationToken ct)
+    {
+        (await session.LoadAsync<AiSystemDetails>(id, ct)).VisibleOrNotFound(Actor.From(http.User), "No such AI system.");
+        var view = await LoadWithDeploymentsAsync(session, id, asOf, clock, ct)
+            ?? throw new ResourceNotFound("The AI system was not registered yet at that instant.");
+        http.Response.SetStreamVersion(view.System.StreamVersion);
+        return TypedResults.Ok(view);
+    }
 
-        systems.MapGet("/{id:guid}/history", async (Guid id, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
-            {
-                var current = await session.LoadAsync<AiSystemDetails>(id, ct);
-                if (current is null || !Access.MaySeePrivate(user, current.OwnerOgrn)) throw new ResourceNotFound("No such AI system.");
-                return Results.Ok(await StreamHistory.ReadAsync(session, id, ct));
-            })
-            .RequireAuthorization(Access.OwnerOrOfficialPolicy)
-            .WithName("GetAiSystemHistory")
-            .Produces<IReadOnlyList<HistoryEntry>>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+    public static async Task<Ok<ListPage<HistoryEntry>>> History(Guid id, int? page, int? pageSize, IQuerySession session,
+        HttpContext http, CancellationToken ct)
+    {
+        var paging = Paging.From(page, pageSize);
+        (await session.LoadAsync<AiSystemDetails>(id, ct)).VisibleOrNotFound(Actor.From(http.User), "No such AI system.");
+        return TypedResults.Ok((await StreamHistory.ReadAsync(session, id, ct)).ToPage(paging));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Marten;
 using SandboxRegistry.AiSystemRegistry.AiSystems.GettingDetails;
 using SandboxRegistry.AiSystemRegistry.Deployments.GettingDetails;
@@ -48,33 +49,27 @@ public sealed record PublicAiSystem(
 
 public static class PublicRegisterEndpoints
 {
-    public static IEndpointRouteBuilder MapPublicRegister(this IEndpointRouteBuilder app)
+    /// <summary>
+    /// Systems with at least one released version, newest first; with asOf each as it stood then (one not yet public then is
+    /// left out of its page). The total counts the systems as they are now.
+    /// </summary>
+    public static async Task<Ok<ListPage<PublicAiSystem>>> List(DateTimeOffset? asOf, int? page, int? pageSize, IQuerySession session,
+        CancellationToken ct)
     {
-        var register = app.MapGroup("/api/v1/register/ai-systems").WithTags("Public register").AllowAnonymous();
+        var paging = Paging.From(page, pageSize);
+        var current = await session.Query<AiSystemDetails>().Where(s => s.Versions.Any()).OrderByDescending(s => s.RegisteredAt)
+            .ThenBy(s => s.Id).ToPageAsync(paging, ct);
+        var then = await GetAiSystemDetails.AsOfAsync(session, current.Items, asOf, ct);
+        return TypedResults.Ok(new ListPage<PublicAiSystem>(then.Where(s => s.IsPublic).Select(s => PublicAiSystem.From(s, null)).ToList(),
+            current.Page, current.PageSize, current.Total));
+    }
 
-        register.MapGet("/", async (DateTimeOffset? asOf, int? page, int? pageSize, IQuerySession session, CancellationToken ct) =>
-            {
-                var paging = Paging.From(page, pageSize);
-                var systems = await session.Query<AiSystemDetails>().Where(s => s.Versions.Any()).OrderByDescending(s => s.RegisteredAt)
-                    .ThenBy(s => s.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-                var then = await GetAiSystemDetails.AsOfAsync(session, systems, asOf, ct);
-                return Results.Ok(then.Where(s => s.IsPublic).Select(s => PublicAiSystem.From(s, null)).ToList());
-            })
-            .RequireRateLimiting(RateLimits.Lists)
-            .WithName("ListPublicAiSystems")
-            .Produces<IReadOnlyList<PublicAiSystem>>();
-
-        register.MapGet("/{id:guid}", async (Guid id, DateTimeOffset? asOf, IQuerySession session, TimeProvider clock,
-                HttpContext http, CancellationToken ct) =>
-            {
-                var view = await GetAiSystemDetails.LoadWithDeploymentsAsync(session, id, asOf, clock, ct);
-                if (view is null || !view.System.IsPublic) throw new ResourceNotFound("No such AI system in the public register.");
-                http.Response.SetStreamVersion(view.System.StreamVersion);
-                return Results.Ok(PublicAiSystem.From(view.System, view.Deployments));
-            })
-            .WithName("GetPublicAiSystem")
-            .Produces<PublicAiSystem>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        return app;
+    public static async Task<Ok<PublicAiSystem>> Get(Guid id, DateTimeOffset? asOf, IQuerySession session, TimeProvider clock,
+        HttpContext http, CancellationToken ct)
+    {
+        var view = await GetAiSystemDetails.LoadWithDeploymentsAsync(session, id, asOf, clock, ct);
+        if (view is null || !view.System.IsPublic) throw new ResourceNotFound("No such AI system in the public register.");
+        http.Response.SetStreamVersion(view.System.StreamVersion);
+        return TypedResults.Ok(PublicAiSystem.From(view.System, view.Deployments));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -24,24 +25,14 @@ public static class RecallVersion
     }
 
     /// <summary>A recalled version's deployments end in the same transaction as the recall.</summary>
-    public static void MapRecallVersion(this RouteGroupBuilder systems) =>
-        systems.MapPost("/{id:guid}/versions/{versionId:guid}/recall", async (Guid id, Guid versionId, RecallVersionRequest request,
-                IDocumentSession session, TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var by = Actor.From(user);
-                var now = clock.GetUtcNow();
-                var stream = await AiSystemsModule.FetchForWritingAsync(session, http.Request, id, by, ct);
-                var recalled = Decide(stream.Aggregate!, versionId, request, by, now);
-                stream.AppendOne(recalled);
-                await DeploymentsModule.CascadeAsync(session, d => d.VersionId == versionId,
-                    d => Deployment.EndOnItsOwn(d, $"Version {recalled.Version} was recalled: {recalled.Reason}", null, now), ct);
-                await session.SaveChangesAsync(ct);
-                return AiSystemsModule.Changed(http.Response, id, (stream.StartingVersion ?? 0) + 1);
-            })
-            .RequireAuthorization(Access.OwnerOrRegulatorPolicy)
-            .WithValidation()
-            .WithName("RecallVersion")
-            .Produces<Changed>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+    public static Task<Ok<Changed>> Handle(Guid id, Guid versionId, RecallVersionRequest request, IDocumentSession session,
+        TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        session.Decide<AiSystem>(id, http, async system =>
+        {
+            var now = clock.GetUtcNow();
+            var recalled = Decide(system, versionId, request, Actor.From(http.User), now);
+            await DeploymentsModule.CascadeAsync(session, d => d.VersionId == versionId,
+                d => Deployment.EndOnItsOwn(d, $"Version {recalled.Version} was recalled: {recalled.Reason}", null, now), ct);
+            return (object)recalled;
+        }, ct);
 }

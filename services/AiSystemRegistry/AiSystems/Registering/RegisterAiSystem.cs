@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -53,18 +54,12 @@ public static class RegisterAiSystem
                 r.OperatorName.Trim(), r.AutonomyLevel, r.RiskClass, r.Technique),
             by, now);
 
-    public static void MapRegisterAiSystem(this RouteGroupBuilder systems) =>
-        systems.MapPost("/", async (RegisterAiSystemRequest request, IDocumentSession session, TimeProvider clock, ClaimsPrincipal user,
-                HttpContext http, CancellationToken ct) =>
-            {
-                var id = Guid.CreateVersion7();
-                session.Events.StartStream<AiSystem>(id, Decide(id, request, Actor.From(user), clock.GetUtcNow()));
-                await session.SaveChangesAsync(ct);
-                http.Response.SetStreamVersion(1);
-                return Results.Created($"/api/v1/ai-systems/{id}", new Changed(id, 1));
-            })
-            .RequireAuthorization(Policies.Applicant)
-            .WithValidation()
-            .WithName("RegisterAiSystem")
-            .Produces<Changed>(StatusCodes.Status201Created);
+    public static async Task<Created<Changed>> Handle(RegisterAiSystemRequest request, IDocumentSession session, TimeProvider clock,
+        HttpContext http, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7();
+        session.Events.StartStream<AiSystem>(id, Decide(id, request, Actor.From(http.User), clock.GetUtcNow()));
+        await session.SaveChangesAsync(ct);
+        return Commands.Started(http.Response, $"/api/v1/ai-systems/{id}", id);
+    }
 }

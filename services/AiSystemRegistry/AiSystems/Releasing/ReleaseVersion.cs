@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -40,23 +41,12 @@ public static class ReleaseVersion
             r.TrainingDataSummary.Trim(), r.EvaluationSummary.Trim(), by, now);
     }
 
-    public static void MapReleaseVersion(this RouteGroupBuilder systems) =>
-        systems.MapPost("/{id:guid}/versions", async (Guid id, ReleaseVersionRequest request, IDocumentSession session,
-                TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var by = Actor.From(user);
-                var stream = await AiSystemsModule.FetchForWritingAsync(session, http.Request, id, by, ct);
-                var versionId = Guid.CreateVersion7();
-                stream.AppendOne(Decide(stream.Aggregate!, versionId, request, by, clock.GetUtcNow()));
-                await session.SaveChangesAsync(ct);
-                var version = (stream.StartingVersion ?? 0) + 1;
-                http.Response.SetStreamVersion(version);
-                return Results.Created($"/api/v1/ai-systems/{id}", new VersionCreated(id, versionId, version));
-            })
-            .RequireAuthorization(Policies.Applicant)
-            .WithValidation()
-            .WithName("ReleaseVersion")
-            .Produces<VersionCreated>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+    public static async Task<Created<VersionCreated>> Handle(Guid id, ReleaseVersionRequest request, IDocumentSession session,
+        TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var versionId = Guid.CreateVersion7();
+        var (_, changed) = await session.Decided<AiSystem, VersionReleased>(id, http,
+            s => Task.FromResult(Decide(s, versionId, request, Actor.From(http.User), clock.GetUtcNow())), ct);
+        return TypedResults.Created($"/api/v1/ai-systems/{id}", new VersionCreated(id, versionId, changed.Version));
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -22,20 +23,7 @@ public static class SuspendAiSystem
         return new AiSystemSuspended(system.Id, r.Reason.Trim(), by, now);
     }
 
-    public static void MapSuspendAiSystem(this RouteGroupBuilder systems) =>
-        systems.MapPost("/{id:guid}/suspension", async (Guid id, SuspendAiSystemRequest request, IDocumentSession session,
-                TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var by = Actor.From(user);
-                var stream = await AiSystemsModule.FetchForWritingAsync(session, http.Request, id, by, ct);
-                stream.AppendOne(Decide(stream.Aggregate!, request, by, clock.GetUtcNow()));
-                await session.SaveChangesAsync(ct);
-                return AiSystemsModule.Changed(http.Response, id, (stream.StartingVersion ?? 0) + 1);
-            })
-            .RequireAuthorization(Policies.Regulator)
-            .WithValidation()
-            .WithName("SuspendAiSystem")
-            .Produces<Changed>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+    public static Task<Ok<Changed>> Handle(Guid id, SuspendAiSystemRequest request, IDocumentSession session, TimeProvider clock,
+        HttpContext http, CancellationToken ct) =>
+        session.Decide<AiSystem>(id, http, s => Decide(s, request, Actor.From(http.User), clock.GetUtcNow()), ct);
 }

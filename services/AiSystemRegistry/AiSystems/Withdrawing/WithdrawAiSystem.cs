@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -21,24 +22,14 @@ public static class WithdrawAiSystem
     }
 
     /// <summary>Withdrawing is final: the system's deployments end with it.</summary>
-    public static void MapWithdrawAiSystem(this RouteGroupBuilder systems) =>
-        systems.MapPost("/{id:guid}/withdrawal", async (Guid id, WithdrawAiSystemRequest request, IDocumentSession session,
-                TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var by = Actor.From(user);
-                var now = clock.GetUtcNow();
-                var stream = await AiSystemsModule.FetchForWritingAsync(session, http.Request, id, by, ct);
-                var withdrawn = Decide(stream.Aggregate!, request, by, now);
-                stream.AppendOne(withdrawn);
-                await DeploymentsModule.CascadeAsync(session, d => d.AiSystemId == id,
-                    d => Deployment.EndOnItsOwn(d, $"The AI system was withdrawn: {withdrawn.Reason}", null, now), ct);
-                await session.SaveChangesAsync(ct);
-                return AiSystemsModule.Changed(http.Response, id, (stream.StartingVersion ?? 0) + 1);
-            })
-            .RequireAuthorization(Policies.Applicant)
-            .WithValidation()
-            .WithName("WithdrawAiSystem")
-            .Produces<Changed>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+    public static Task<Ok<Changed>> Handle(Guid id, WithdrawAiSystemRequest request, IDocumentSession session, TimeProvider clock,
+        HttpContext http, CancellationToken ct) =>
+        session.Decide<AiSystem>(id, http, async system =>
+        {
+            var now = clock.GetUtcNow();
+            var withdrawn = Decide(system, request, Actor.From(http.User), now);
+            await DeploymentsModule.CascadeAsync(session, d => d.AiSystemId == id,
+                d => Deployment.EndOnItsOwn(d, $"The AI system was withdrawn: {withdrawn.Reason}", null, now), ct);
+            return (object)withdrawn;
+        }, ct);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -29,8 +30,6 @@ public sealed class DeployValidator : AbstractValidator<DeployRequest>
             .WithMessage("'Until' must be after 'From'.");
     }
 }
-
-public sealed record DeploymentCreated(Guid Id, long Version);
 
 public static class Deploy
 {
@@ -69,28 +68,20 @@ public static class Deploy
             system.OwnerOgrn, r.Territory.Distinct().ToList(), r.From, r.Until, by, now);
     }
 
-    public static void MapDeploy(this RouteGroupBuilder deployments) =>
-        deployments.MapPost("/", async (DeployRequest request, IDocumentSession session, TimeProvider clock, ClaimsPrincipal user,
-                HttpContext http, CancellationToken ct) =>
-            {
-                var systemStream = await session.Events.FetchForWriting<AiSystem>(request.AiSystemId, ct);
-                var system = systemStream.Aggregate ?? throw new ResourceNotFound("No such AI system.");
-                // Nothing is appended to the system, but a recall or suspension committed meanwhile must fail this save.
-                systemStream.AlwaysEnforceConsistency = true;
-                var participation = await session.LoadAsync<KnownParticipation>(request.ParticipationId, ct);
-                var id = Guid.CreateVersion7();
-                session.Events.StartStream<Deployment>(id, Decide(id, system, participation, request, Actor.From(user), clock.GetUtcNow()));
-                // Stored unchanged at the version read: if a participation message changed it meanwhile, this save fails
-                // (412) instead of adding a deployment the message's cascade did not see.
-                session.Store(participation!);
-                await session.SaveChangesAsync(ct);
-                http.Response.SetStreamVersion(1);
-                return Results.Created($"/api/v1/deployments/{id}", new DeploymentCreated(id, 1));
-            })
-            .RequireAuthorization(Policies.Applicant)
-            .WithValidation()
-            .WithName("Deploy")
-            .Produces<DeploymentCreated>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+    public static async Task<Created<Changed>> Handle(DeployRequest request, IDocumentSession session, TimeProvider clock,
+        HttpContext http, CancellationToken ct)
+    {
+        var systemStream = await session.Events.FetchForWriting<AiSystem>(request.AiSystemId, ct);
+        var system = systemStream.Aggregate ?? throw new ResourceNotFound("No such AI system.");
+        // Nothing is appended to the system, but a recall or suspension committed meanwhile must fail this save.
+        systemStream.AlwaysEnforceConsistency = true;
+        var participation = await session.LoadAsync<KnownParticipation>(request.ParticipationId, ct);
+        var id = Guid.CreateVersion7();
+        session.Events.StartStream<Deployment>(id, Decide(id, system, participation, request, Actor.From(http.User), clock.GetUtcNow()));
+        // Stored unchanged at the version read: if a participation message changed it meanwhile, this save fails
+        // (412) instead of adding a deployment the message's cascade did not see.
+        session.Store(participation!);
+        await session.SaveChangesAsync(ct);
+        return Commands.Started(http.Response, $"/api/v1/deployments/{id}", id);
+    }
 }

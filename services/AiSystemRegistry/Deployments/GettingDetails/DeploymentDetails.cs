@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using JasperFx.Events;
 using Marten;
@@ -83,45 +84,33 @@ public sealed record ActiveDeployment(
 
 public static class GetDeploymentDetails
 {
-    public static void MapGetDeploymentDetails(this RouteGroupBuilder deployments)
+    public static async Task<Ok<DeploymentDetails>> Get(Guid id, DateTimeOffset? asOf, IQuerySession session, HttpContext http,
+        CancellationToken ct)
     {
-        deployments.MapGet("/{id:guid}", async (Guid id, DateTimeOffset? asOf, IQuerySession session, HttpContext http,
-                CancellationToken ct) =>
-            {
-                var deployment = await DeploymentDetails.LoadAsync(session, id, asOf, ct) ?? throw new ResourceNotFound("No such deployment.");
-                http.Response.SetStreamVersion(deployment.StreamVersion);
-                return Results.Ok(deployment);
-            })
-            .AllowAnonymous() // the public register: company data, no persons
-            .WithName("GetDeployment")
-            .Produces<DeploymentDetails>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var deployment = await DeploymentDetails.LoadAsync(session, id, asOf, ct) ?? throw new ResourceNotFound("No such deployment.");
+        http.Response.SetStreamVersion(deployment.StreamVersion);
+        return TypedResults.Ok(deployment);
+    }
 
-        deployments.MapGet("/active", async (string region, DateTimeOffset? at, IQuerySession session, TimeProvider clock,
-                CancellationToken ct) =>
-            {
-                if (!Identifiers.IsRegionCode(region))
-                    return Results.ValidationProblem(new Dictionary<string, string[]>
-                        { ["region"] = ["'region' must be a Russian region code (01-89) or an ISO 3166-2 code."] },
-                        extensions: new Dictionary<string, object?> { ["code"] = "validation-failed" });
-                return Results.Ok(await ActiveAsync(session, region, at ?? clock.GetUtcNow(), ct));
-            })
-            .AllowAnonymous()
-            .RequireRateLimiting(RateLimits.Lists)
-            .WithName("GetActiveDeployments")
-            .Produces<IReadOnlyList<ActiveDeployment>>()
-            .ProducesValidationProblem();
+    public static async Task<Results<Ok<ListPage<ActiveDeployment>>, ValidationProblem>> ListActive(string region, DateTimeOffset? at,
+        int? page, int? pageSize, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    {
+        var paging = Paging.From(page, pageSize);
+        if (!Identifiers.IsRegionCode(region))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                { ["region"] = ["'region' must be a Russian region code (01-89) or an ISO 3166-2 code."] },
+                extensions: new Dictionary<string, object?> { ["code"] = "validation-failed" });
+        return TypedResults.Ok((await ActiveAsync(session, region, at ?? clock.GetUtcNow(), ct)).ToPage(paging));
+    }
 
-        deployments.MapGet("/{id:guid}/history", async (Guid id, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
-            {
-                var deployment = await session.LoadAsync<DeploymentDetails>(id, ct);
-                if (deployment is null || !Access.MaySeePrivate(user, deployment.OwnerOgrn)) throw new ResourceNotFound("No such deployment.");
-                return Results.Ok(await StreamHistory.ReadAsync(session, id, ct));
-            })
-            .RequireAuthorization(Access.OwnerOrOfficialPolicy)
-            .WithName("GetDeploymentHistory")
-            .Produces<IReadOnlyList<HistoryEntry>>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+    public static async Task<Ok<ListPage<HistoryEntry>>> History(Guid id, int? page, int? pageSize, IQuerySession session,
+        HttpContext http, CancellationToken ct)
+    {
+        var paging = Paging.From(page, pageSize);
+        var deployment = await session.LoadAsync<DeploymentDetails>(id, ct);
+        if (deployment is null || !Actor.From(http.User).Sees(ResourceOwner.Company(deployment.OwnerOgrn)))
+            throw new ResourceNotFound("No such deployment.");
+        return TypedResults.Ok((await StreamHistory.ReadAsync(session, id, ct)).ToPage(paging));
     }
 
     /// <summary>
@@ -143,6 +132,6 @@ public static class GetDeploymentDetails
             result.Add(new ActiveDeployment(then.Id, then.AiSystemId, system?.Description.Name ?? "", then.VersionId, then.Version,
                 then.ArtifactSha256, then.ParticipationId, then.OwnerOgrn, then.Territory, then.From, then.Until, then.StreamVersion));
         }
-        return result.OrderBy(d => d.AiSystemName).ThenBy(d => d.From).ToList();
+        return result.OrderBy(d => d.AiSystemName).ThenBy(d => d.From).ThenBy(d => d.DeploymentId).ToList();
     }
 }

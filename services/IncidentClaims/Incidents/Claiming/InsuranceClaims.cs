@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -79,28 +80,20 @@ public static class InsuranceClaims
         return incident.Claim.Status == expected ? incident.Claim : throw new DomainRuleViolation(code, message);
     }
 
-    public static void MapInsuranceClaims(this RouteGroupBuilder incidents)
-    {
-        incidents.MapPost("/{id:guid}/insurance-claim", (Guid id, OpenClaimRequest? request, IDocumentSession session, TimeProvider clock,
-                ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-                IncidentStreams.Append(id, http, session,
-                    i => Open(i, Guid.CreateVersion7(), request ?? new OpenClaimRequest(null), Actor.From(user), clock.GetUtcNow()), ct))
-            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("OpenInsuranceClaim")
-            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        incidents.MapPost("/{id:guid}/insurance-claim/notify", (Guid id, IDocumentSession session, TimeProvider clock,
-                ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-                IncidentStreams.Append(id, http, session, i => Notify(i, Actor.From(user), clock.GetUtcNow()), ct))
-            .RequireAuthorization(Policies.Regulator).WithName("NotifyInsurer")
-            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        incidents.MapPost("/{id:guid}/insurance-claim/pay", (Guid id, PayClaimRequest request, IDocumentSession session, TimeProvider clock,
-                ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-                IncidentStreams.Append(id, http, session, i => Pay(i, request.Amount, Actor.From(user), clock.GetUtcNow()), ct))
-            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("RecordClaimPaid")
-            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        incidents.MapPost("/{id:guid}/insurance-claim/deny", (Guid id, DenyClaimRequest request, IDocumentSession session, TimeProvider clock,
-                ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-                IncidentStreams.Append(id, http, session, i => Deny(i, request.Reason, Actor.From(user), clock.GetUtcNow()), ct))
-            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("RecordClaimDenied")
-            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-    }
+    public static Task<Ok<Changed>> OpenClaim(Guid id, OpenClaimRequest? request, IDocumentSession session, TimeProvider clock,
+        HttpContext http, CancellationToken ct) =>
+        session.Decide<Incident>(id, http,
+            i => Open(i, Guid.CreateVersion7(), request ?? new OpenClaimRequest(null), Actor.From(http.User), clock.GetUtcNow()), ct);
+
+    public static Task<Ok<Changed>> NotifyInsurer(Guid id, IDocumentSession session, TimeProvider clock, HttpContext http,
+        CancellationToken ct) =>
+        session.Decide<Incident>(id, http, i => Notify(i, Actor.From(http.User), clock.GetUtcNow()), ct);
+
+    public static Task<Ok<Changed>> RecordPayment(Guid id, PayClaimRequest request, IDocumentSession session, TimeProvider clock,
+        HttpContext http, CancellationToken ct) =>
+        session.Decide<Incident>(id, http, i => Pay(i, request.Amount, Actor.From(http.User), clock.GetUtcNow()), ct);
+
+    public static Task<Ok<Changed>> RecordDenial(Guid id, DenyClaimRequest request, IDocumentSession session, TimeProvider clock,
+        HttpContext http, CancellationToken ct) =>
+        session.Decide<Incident>(id, http, i => Deny(i, request.Reason, Actor.From(http.User), clock.GetUtcNow()), ct);
 }

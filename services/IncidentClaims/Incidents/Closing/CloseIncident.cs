@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -29,10 +30,7 @@ public static class CloseIncident
         return new IncidentClosed(incident.Id, request.Outcome!.Value, request.Summary?.Trim(), by, now);
     }
 
-    public static void MapCloseIncident(this RouteGroupBuilder incidents) =>
-        incidents.MapPost("/{id:guid}/close", (Guid id, CloseIncidentRequest request, IDocumentSession session, TimeProvider clock,
-                ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-                IncidentStreams.Append(id, http, session, i => Decide(i, request, Actor.From(user), clock.GetUtcNow()), ct))
-            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("CloseIncident")
-            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    public static Task<Ok<Changed>> Handle(Guid id, CloseIncidentRequest request, IDocumentSession session, TimeProvider clock,
+        HttpContext http, CancellationToken ct) =>
+        session.Decide<Incident>(id, http, i => Decide(i, request, Actor.From(http.User), clock.GetUtcNow()), ct);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -78,17 +79,11 @@ public static class Conclusions
             resolution?.Participation?.ParticipationId, incident.Commission[0].FullName, due is { } d && now > d, by, now);
     }
 
-    public static void MapConclusion(this RouteGroupBuilder incidents)
-    {
-        incidents.MapPut("/{id:guid}/commission/conclusion", (Guid id, RecordConclusionRequest request, IDocumentSession session,
-                TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-                IncidentStreams.Append(id, http, session, i => Record(i, request, Actor.From(user), clock.GetUtcNow()), ct))
-            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("RecordConclusion")
-            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        incidents.MapPost("/{id:guid}/commission/conclusion/sign", (Guid id, IDocumentSession session, TimeProvider clock,
-                ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-                IncidentStreams.Append(id, http, session, i => Sign(i, Actor.From(user), clock.GetUtcNow()), ct))
-            .RequireAuthorization(Policies.Regulator).WithName("SignConclusion")
-            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-    }
+    public static Task<Ok<Changed>> RecordConclusion(Guid id, RecordConclusionRequest request, IDocumentSession session,
+        TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        session.Decide<Incident>(id, http, i => Record(i, request, Actor.From(http.User), clock.GetUtcNow()), ct);
+
+    public static Task<Ok<Changed>> SignConclusion(Guid id, IDocumentSession session, TimeProvider clock, HttpContext http,
+        CancellationToken ct) =>
+        session.Decide<Incident>(id, http, i => Sign(i, Actor.From(http.User), clock.GetUtcNow()), ct);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -45,10 +46,7 @@ public static class ConveneCommission
         return new CommissionConvened(incident.Id, request.Chair, request.Members, meeting, Clocks.ConclusionDueBy(meeting, profile), by, now);
     }
 
-    public static void MapConveneCommission(this RouteGroupBuilder incidents) =>
-        incidents.MapPost("/{id:guid}/commission", (Guid id, ConveneCommissionRequest request, IDocumentSession session, TimeProvider clock,
-                IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-                IncidentStreams.Append(id, http, session, i => Decide(i, request, profile.Value, Actor.From(user), clock.GetUtcNow()), ct))
-            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("ConveneCommission")
-            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    public static Task<Ok<Changed>> Handle(Guid id, ConveneCommissionRequest request, IDocumentSession session, TimeProvider clock,
+        IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct) =>
+        session.Decide<Incident>(id, http, i => Decide(i, request, profile.Value, Actor.From(http.User), clock.GetUtcNow()), ct);
 }

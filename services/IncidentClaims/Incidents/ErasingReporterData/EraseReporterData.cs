@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -32,24 +33,21 @@ public static class EraseReporterData
             _ => throw new ResourceNotFound("No such incident."),
         };
 
-    public static void MapEraseReporterData(this RouteGroupBuilder incidents) =>
-        incidents.MapPost("/{id:guid}/reporter/erasure", async (Guid id, EraseReporterDataRequest request, IDocumentSession session,
-                PersonalDataVault vault, TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var events = await session.Events.FetchStreamAsync(id, token: ct);
-                var actor = Actor.From(user);
-                if (Decide(events.Select(e => e.Data).ToList(), request, actor, clock.GetUtcNow()) is { } erased)
-                {
-                    await vault.EraseAsync(session, erased.KeyId, erased.LegalGround, actor, ct);
-                    session.Events.Append(id, events[^1].Version + 1, erased);
-                    await session.SaveChangesAsync(ct);
-                    http.Response.SetStreamVersion(events[^1].Version + 1);
-                    return Results.Ok(new ReporterDataErasure(id, erased.LegalGround, actor.Subject, erased.ErasedAt, events[^1].Version + 1));
-                }
-                var first = events.Select(e => e.Data).OfType<ReporterDataErased>().First();
-                http.Response.SetStreamVersion(events[^1].Version);
-                return Results.Ok(new ReporterDataErasure(id, first.LegalGround, first.ErasedBy.Subject, first.ErasedAt, events[^1].Version));
-            })
-            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("EraseReporterData")
-            .Produces<ReporterDataErasure>().ProducesProblem(StatusCodes.Status404NotFound);
+    public static async Task<Ok<ReporterDataErasure>> Handle(Guid id, EraseReporterDataRequest request, IDocumentSession session,
+        PersonalDataVault vault, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(id, token: ct);
+        var actor = Actor.From(http.User);
+        if (Decide(events.Select(e => e.Data).ToList(), request, actor, clock.GetUtcNow()) is { } erased)
+        {
+            await vault.EraseAsync(session, erased.KeyId, erased.LegalGround, actor, ct);
+            session.Events.Append(id, events[^1].Version + 1, erased);
+            await session.SaveChangesAsync(ct);
+            http.Response.SetStreamVersion(events[^1].Version + 1);
+            return TypedResults.Ok(new ReporterDataErasure(id, erased.LegalGround, actor.Subject, erased.ErasedAt, events[^1].Version + 1));
+        }
+        var first = events.Select(e => e.Data).OfType<ReporterDataErased>().First();
+        http.Response.SetStreamVersion(events[^1].Version);
+        return TypedResults.Ok(new ReporterDataErasure(id, first.LegalGround, first.ErasedBy.Subject, first.ErasedAt, events[^1].Version));
+    }
 }

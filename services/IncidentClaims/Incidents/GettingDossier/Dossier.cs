@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using JasperFx.Events;
 using Marten;
@@ -122,32 +123,21 @@ public sealed record DossierVerification(Guid IncidentId, bool Verified, IReadOn
 
 public static class GetDossier
 {
-    public static void MapGetDossier(this RouteGroupBuilder incidents) =>
-        incidents.MapGet("/{id:guid}/dossier", async (Guid id, IQuerySession session, PersonalDataVault vault, ClaimsPrincipal user,
-                HttpContext http, CancellationToken ct) =>
-            {
-                var (dossier, version) = await Load(id, session, Actor.From(user).ReadsPersonalData() ? vault : null, ct);
-                http.Response.SetStreamVersion(version);
-                return Results.Ok(dossier);
-            })
-            .RequireAuthorization(Policies.RegulatorOrAuditor)
-            .WithName("GetIncidentDossier")
-            .Produces<Dossier>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+    public static async Task<Ok<Dossier>> Get(Guid id, IQuerySession session, PersonalDataVault vault, HttpContext http,
+        CancellationToken ct)
+    {
+        var (dossier, version) = await Load(id, session, Actor.From(http.User).ReadsPersonalData() ? vault : null, ct);
+        http.Response.SetStreamVersion(version);
+        return TypedResults.Ok(dossier);
+    }
 
     /// <summary>Checks every citation of the dossier against the hash chain of the service it cites.</summary>
-    public static void MapVerifyDossier(this RouteGroupBuilder incidents) =>
-        incidents.MapGet("/{id:guid}/dossier/verification", async (Guid id, IQuerySession session, CitationVerifier verifier,
-                CancellationToken ct) =>
-            {
-                var (dossier, _) = await Load(id, session, null, ct);
-                var checks = await verifier.CheckAsync(Citations.In(dossier), ct);
-                return Results.Ok(new DossierVerification(id, checks.All(c => c.Status == "verified"), checks));
-            })
-            .RequireAuthorization(Policies.RegulatorOrAuditor)
-            .WithName("VerifyIncidentDossier")
-            .Produces<DossierVerification>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+    public static async Task<Ok<DossierVerification>> Verify(Guid id, IQuerySession session, CitationVerifier verifier, CancellationToken ct)
+    {
+        var (dossier, _) = await Load(id, session, null, ct);
+        var checks = await verifier.CheckAsync(Citations.In(dossier), ct);
+        return TypedResults.Ok(new DossierVerification(id, checks.All(c => c.Status == "verified"), checks));
+    }
 
     /// <param name="vault">Given only for those who may read the reporter's personal data (regulators).</param>
     private static async Task<(Dossier Dossier, long Version)> Load(Guid id, IQuerySession session, PersonalDataVault? vault, CancellationToken ct)

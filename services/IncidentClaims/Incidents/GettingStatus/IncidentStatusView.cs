@@ -1,7 +1,7 @@
-using System.Security.Claims;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Aggregation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace SandboxRegistry.IncidentClaims.Incidents.GettingStatus;
 
@@ -25,40 +25,30 @@ public sealed record IncidentStatusView(Guid Id, string TrackingCode, string Tit
 
 public static class GetIncidentStatus
 {
-    public static void MapGetIncidentStatus(this RouteGroupBuilder incidents)
+    public static async Task<Ok<IncidentStatusView>> Get(Guid id, IQuerySession session, HttpContext http, CancellationToken ct)
     {
-        incidents.MapGet("/{id:guid}/status", async (Guid id, IQuerySession session, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var incident = (await session.LoadAsync<Incident>(id, ct)).VisibleOrNotFound(Actor.From(user));
-                var state = await session.Events.FetchStreamStateAsync(id, ct);
-                http.Response.SetStreamVersion(state?.Version ?? 1);
-                return Results.Ok(IncidentStatusView.From(incident));
-            })
-            .RequireAuthorization(p => p.RequireRole(Roles.Integration, Roles.Regulator, Roles.Auditor))
-            .WithName("GetIncidentStatus")
-            .Produces<IncidentStatusView>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var incident = (await session.LoadAsync<Incident>(id, ct)).VisibleOrNotFound(Actor.From(http.User), "No such incident.");
+        var state = await session.Events.FetchStreamStateAsync(id, ct);
+        http.Response.SetStreamVersion(state?.Version ?? 1);
+        return TypedResults.Ok(IncidentStatusView.From(incident));
+    }
 
-        incidents.MapGet("/", async (string? status, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
-            {
-                // Statuses read as the JSON shows them (camelCase); the default enum binding would want "Duplicate".
-                IncidentStatus? wanted = null;
-                if (status is not null)
-                {
-                    if (!Enum.TryParse<IncidentStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
-                        return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Unknown incident status."] },
-                            title: "The request has invalid fields.", extensions: new Dictionary<string, object?> { ["code"] = "validation-failed" });
-                    wanted = parsed;
-                }
-                var query = session.Query<Incident>().AsQueryable().VisibleTo(Actor.From(user));
-                if (wanted is { } s) query = query.Where(i => i.Status == s);
-                var incidents = await query.OrderByDescending(i => i.ReportedAt).Take(500).ToListAsync(ct);
-                return Results.Ok(incidents.Select(IncidentStatusView.From).ToList());
-            })
-            .RequireAuthorization(p => p.RequireRole(Roles.Integration, Roles.Regulator, Roles.Auditor))
-            .RequireRateLimiting(RateLimits.Lists)
-            .WithName("ListIncidents")
-            .Produces<IReadOnlyList<IncidentStatusView>>()
-            .ProducesValidationProblem();
+    public static async Task<Results<Ok<ListPage<IncidentStatusView>>, ValidationProblem>> List(string? status, int? page, int? pageSize,
+        IQuerySession session, HttpContext http, CancellationToken ct)
+    {
+        var paging = Paging.From(page, pageSize);
+        // Statuses read as the JSON shows them (camelCase); the default enum binding would want "Duplicate".
+        IncidentStatus? wanted = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<IncidentStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Unknown incident status."] },
+                    title: "The request has invalid fields.", extensions: new Dictionary<string, object?> { ["code"] = "validation-failed" });
+            wanted = parsed;
+        }
+        var query = session.Query<Incident>().AsQueryable().VisibleTo(Actor.From(http.User));
+        if (wanted is { } s) query = query.Where(i => i.Status == s);
+        var incidents = await query.OrderByDescending(i => i.ReportedAt).ThenBy(i => i.Id).ToPageAsync(paging, ct);
+        return TypedResults.Ok(incidents.Select(IncidentStatusView.From));
     }
 }

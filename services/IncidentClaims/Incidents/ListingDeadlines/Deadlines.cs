@@ -1,4 +1,5 @@
 using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace SandboxRegistry.IncidentClaims.Incidents.ListingDeadlines;
 
@@ -13,16 +14,31 @@ public static class Deadlines
                 c.Clock.DueBy, c.Overdue)))
             .Where(d => !overdueOnly || d.Overdue)
             .OrderBy(d => d.DueBy)
+            .ThenBy(d => d.IncidentId)
             .ToList();
 
-    public static void MapDeadlines(this RouteGroupBuilder incidents) =>
-        incidents.MapGet("/deadlines", async (bool? overdueOnly, IQuerySession session, TimeProvider clock, CancellationToken ct) =>
-            {
-                var open = await session.Query<Incident>().Where(i => i.Status != IncidentStatus.Closed).ToListAsync(ct);
-                return Results.Ok(Due(open, clock.GetUtcNow(), overdueOnly == true));
-            })
-            .RequireAuthorization(Policies.Regulator)
-            .RequireRateLimiting(RateLimits.Lists)
-            .WithName("ListDeadlines")
-            .Produces<IReadOnlyList<DeadlineEntry>>();
+    /// <summary>
+    /// The open clocks of every open incident, soonest first, one page at a time. The clocks are computed from the incidents'
+    /// state (working days, the jurisdiction's time zone), so the page is cut after computing them.
+    /// </summary>
+    public static async Task<Ok<ListPage<DeadlineEntry>>> List(bool? overdueOnly, int? page, int? pageSize, IQuerySession session,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var paging = Paging.From(page, pageSize);
+        var open = await session.Query<Incident>().Where(i => i.Status != IncidentStatus.Closed).ToListAsync(ct);
+        return TypedResults.Ok(Due(open, clock.GetUtcNow(), overdueOnly == true).ToPage(paging));
+    }
+}
+
+/// <summary>The report, commission and conclusion clocks of every incident not closed, for the clock gauges.</summary>
+public sealed class IncidentClocks : IStatutoryClocks
+{
+    public async Task<IReadOnlyList<ClockCount>> CountAsync(IQuerySession session, DateTimeOffset now, CancellationToken ct)
+    {
+        var open = await session.Query<Incident>().Where(i => i.Status != IncidentStatus.Closed).ToListAsync(ct);
+        var running = Deadlines.Due(open, now, overdueOnly: false);
+        return new[] { Incident.ReportClock, Incident.CommissionClock, Incident.ConclusionClock }
+            .Select(name => new ClockCount(name, running.Count(d => d.Clock == name),
+            running.Count(d => d.Clock == name && d.Overdue))).ToList();
+    }
 }

@@ -123,17 +123,7 @@ public static class ReportIncident
         return $"IC-{code[..4]}-{code[4..]}";
     }
 
-    public static void MapReportIncident(this RouteGroupBuilder incidents) =>
-        incidents.MapPost("/", Handle)
-            .RequireAuthorization(Policies.Integration)
-            .RequireRateLimiting(RateLimits.Intake)
-            .WithValidation()
-            .WithName("ReportIncident")
-            .Produces<IncidentReceipt>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-
-    private static async Task<IResult> Handle(ReportIncidentRequest request,
+    public static async Task<IResult> Handle(ReportIncidentRequest request,
         [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, IDocumentStore store, GroupCommit commit,
         TimeProvider clock, IOptions<JurisdictionProfile> profile, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
         PersonalDataVault vault, ClaimsPrincipal user, HttpContext http, CancellationToken ct)

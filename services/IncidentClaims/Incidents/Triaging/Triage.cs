@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -132,56 +133,43 @@ public static class Triage
         return new IncidentMarkedDuplicate(incident.Id, original.Id, request.Reason?.Trim(), by, now);
     }
 
-    public static void MapTriage(this RouteGroupBuilder incidents)
-    {
-        incidents.MapPost("/{id:guid}/link", LinkByDeployment)
-            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("LinkIncident")
-            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        incidents.MapPost("/{id:guid}/link-explicitly", LinkExplicitly)
-            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("LinkIncidentExplicitly")
-            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        incidents.MapPost("/{id:guid}/not-ai-related", (Guid id, NotAiRelatedRequest request, IDocumentSession session, TimeProvider clock,
-                ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-                IncidentStreams.Append(id, http, session, i => NotAiRelated(i, request.Reason, Actor.From(user), clock.GetUtcNow()), ct))
-            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("FindIncidentNotAiRelated")
-            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        incidents.MapPost("/{id:guid}/duplicate", async (Guid id, MarkDuplicateRequest request, IDocumentSession session, TimeProvider clock,
-                ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var original = await session.LoadAsync<Incident>(request.DuplicateOf, ct);
-                return await IncidentStreams.Append(id, http, session,
-                    i => MarkDuplicate(i, original, request, Actor.From(user), clock.GetUtcNow()), ct);
-            })
-            .RequireAuthorization(Policies.Regulator).WithValidation().WithName("MarkIncidentDuplicate")
-            .Produces<IncidentChanged>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-    }
+    /// <summary>Links to the deployment that was active at the incident's place and time, from this service's copies.</summary>
+    public static Task<Ok<Changed>> LinkByDeployment(Guid id, LinkRequest? request, IDocumentSession session, TimeProvider clock,
+        IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct) =>
+        session.Decide<Incident>(id, http, async incident =>
+        {
+            Untriaged(incident);
+            var candidates = await session.Query<KnownDeployment>().Where(d => d.From <= incident.OccurredAt).ToListAsync(ct);
+            var deployment = ChooseDeployment(candidates, incident.OccurredAt, incident.RegionCode, request ?? new LinkRequest(null, null),
+                incident.ClaimedAiSystemId);
+            var resolution = await ResolveAsync(session, incident.OccurredAt, deployment, deployment.VersionId, deployment.ParticipationId, ct);
+            return (object)Link(incident, resolution, false, null, profile.Value, Actor.From(http.User), clock.GetUtcNow());
+        }, ct);
 
-    private static async Task<IResult> LinkByDeployment(Guid id, LinkRequest? request, IDocumentSession session, TimeProvider clock,
-        IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
-    {
-        var incident = await session.LoadAsync<Incident>(id, ct) ?? throw new ResourceNotFound("No such incident.");
-        Untriaged(incident);
-        var candidates = await session.Query<KnownDeployment>().Where(d => d.From <= incident.OccurredAt).ToListAsync(ct);
-        var deployment = ChooseDeployment(candidates, incident.OccurredAt, incident.RegionCode, request ?? new LinkRequest(null, null),
-            incident.ClaimedAiSystemId);
-        var resolution = await ResolveAsync(session, incident.OccurredAt, deployment, deployment.VersionId, deployment.ParticipationId, ct);
-        return await IncidentStreams.Append(id, http, session,
-            i => Link(i, resolution, false, null, profile.Value, Actor.From(user), clock.GetUtcNow()), ct);
-    }
+    public static Task<Ok<Changed>> LinkExplicitly(Guid id, LinkExplicitlyRequest request, IDocumentSession session, TimeProvider clock,
+        IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct) =>
+        session.Decide<Incident>(id, http, async incident =>
+        {
+            Untriaged(incident);
+            if (await session.LoadAsync<KnownVersion>(request.VersionId, ct) is null)
+                throw new DomainRuleViolation("unknown-version", "This service has not learnt of that version from AiSystemRegistry.");
+            if (request.ParticipationId is { } pid && await session.LoadAsync<KnownParticipation>(pid, ct) is null)
+                throw new DomainRuleViolation("unknown-participation", "This service has not learnt of that participation from SandboxApplications.");
+            var resolution = await ResolveAsync(session, incident.OccurredAt, null, request.VersionId, request.ParticipationId, ct);
+            return (object)Link(incident, resolution, true, request.Reason, profile.Value, Actor.From(http.User), clock.GetUtcNow());
+        }, ct);
 
-    private static async Task<IResult> LinkExplicitly(Guid id, LinkExplicitlyRequest request, IDocumentSession session, TimeProvider clock,
-        IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
-    {
-        var incident = await session.LoadAsync<Incident>(id, ct) ?? throw new ResourceNotFound("No such incident.");
-        Untriaged(incident);
-        if (await session.LoadAsync<KnownVersion>(request.VersionId, ct) is null)
-            throw new DomainRuleViolation("unknown-version", "This service has not learnt of that version from AiSystemRegistry.");
-        if (request.ParticipationId is { } pid && await session.LoadAsync<KnownParticipation>(pid, ct) is null)
-            throw new DomainRuleViolation("unknown-participation", "This service has not learnt of that participation from SandboxApplications.");
-        var resolution = await ResolveAsync(session, incident.OccurredAt, null, request.VersionId, request.ParticipationId, ct);
-        return await IncidentStreams.Append(id, http, session,
-            i => Link(i, resolution, true, request.Reason, profile.Value, Actor.From(user), clock.GetUtcNow()), ct);
-    }
+    public static Task<Ok<Changed>> FindNotAiRelated(Guid id, NotAiRelatedRequest request, IDocumentSession session, TimeProvider clock,
+        HttpContext http, CancellationToken ct) =>
+        session.Decide<Incident>(id, http, i => NotAiRelated(i, request.Reason, Actor.From(http.User), clock.GetUtcNow()), ct);
+
+    public static Task<Ok<Changed>> MarkAsDuplicate(Guid id, MarkDuplicateRequest request, IDocumentSession session, TimeProvider clock,
+        HttpContext http, CancellationToken ct) =>
+        session.Decide<Incident>(id, http, async incident =>
+        {
+            var original = await session.LoadAsync<Incident>(request.DuplicateOf, ct);
+            return (object)MarkDuplicate(incident, original, request, Actor.From(http.User), clock.GetUtcNow());
+        }, ct);
 
     private static async Task<Resolution> ResolveAsync(IQuerySession session, DateTimeOffset occurredAt, KnownDeployment? deployment,
         Guid versionId, Guid? participationId, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -56,27 +57,21 @@ public static class ApproveApplication
                 term, conditions, form.Insurance, register, by, now));
     }
 
-    public static void MapApproveApplication(this RouteGroupBuilder applications) =>
-        applications.MapPost("/{id:guid}/approval", async (Guid id, ApproveApplicationRequest request, IDocumentSession session,
-                TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var stream = await session.FetchAsync<Application>(id, http.Request, ct);
-                var regime = await session.Events.AggregateStreamAsync<Regime>(stream.Aggregate!.RegimeId, token: ct)
-                    ?? throw new ResourceNotFound("No such regime.");
-                var participationId = Guid.CreateVersion7();
-                var (approved, granted) = Decide(stream.Aggregate!, regime, request, participationId, Actor.From(user), clock.GetUtcNow());
-                // Both streams commit in one transaction: there is never an approval without its participation.
-                session.Events.StartStream<Participation>(participationId, granted);
-                var version = await session.AppendAsync(stream, [approved], http.Response, ct);
-                return Results.Ok(new ApplicationApprovedResponse(id, version, participationId));
-            })
-            .RequireAuthorization(Policies.Regulator)
-            .WithValidation()
-            .WithName("ApproveApplication")
-            .Produces<ApplicationApprovedResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    public static async Task<Ok<ApplicationApprovedResponse>> Handle(Guid id, ApproveApplicationRequest request, IDocumentSession session,
+        TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var participationId = Guid.CreateVersion7();
+        var (_, changed) = await session.Decided<Application, ApplicationApproved>(id, http, async application =>
+        {
+            var regime = await session.Events.AggregateStreamAsync<Regime>(application.RegimeId, token: ct)
+                ?? throw new ResourceNotFound("No such regime.");
+            var (approved, granted) = Decide(application, regime, request, participationId, Actor.From(http.User), clock.GetUtcNow());
+            // Both streams commit in one transaction: there is never an approval without its participation.
+            session.Events.StartStream<Participation>(participationId, granted);
+            return approved;
+        }, ct);
+        return TypedResults.Ok(new ApplicationApprovedResponse(id, changed.Version, participationId));
+    }
 }
 
 public sealed record ApplicationApprovedResponse(Guid Id, long Version, Guid ParticipationId);

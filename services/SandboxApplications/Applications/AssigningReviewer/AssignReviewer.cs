@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -22,20 +23,7 @@ public static class AssignReviewer
         return new ReviewerAssigned(application.Id, reviewer.Trim(), by, now);
     }
 
-    public static void MapAssignReviewer(this RouteGroupBuilder applications) =>
-        applications.MapPost("/{id:guid}/reviewer", async (Guid id, AssignReviewerRequest request, IDocumentSession session,
-                TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var stream = await session.FetchAsync<Application>(id, http.Request, ct);
-                var version = await session.AppendAsync(stream,
-                    [Decide(stream.Aggregate!, request.Reviewer, Actor.From(user), clock.GetUtcNow())], http.Response, ct);
-                return Results.Ok(new CommandAccepted(id, version));
-            })
-            .RequireAuthorization(Policies.Regulator)
-            .WithValidation()
-            .WithName("AssignReviewer")
-            .Produces<CommandAccepted>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    public static Task<Ok<Changed>> Handle(Guid id, AssignReviewerRequest request, IDocumentSession session, TimeProvider clock,
+        HttpContext http, CancellationToken ct) =>
+        session.Decide<Application>(id, http, a => Decide(a, request.Reviewer, Actor.From(http.User), clock.GetUtcNow()), ct);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -130,50 +131,35 @@ public sealed class ApplicationListQueryValidator : AbstractValidator<Applicatio
 
 public static class GetApplicationDetails
 {
-    public static void MapApplicationReads(this RouteGroupBuilder applications)
+    public static async Task<IResult> List([AsParameters] ApplicationListQuery query, IQuerySession session, TimeProvider clock,
+        IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct)
     {
-        applications.MapGet("/", async ([AsParameters] ApplicationListQuery query, IQuerySession session, TimeProvider clock,
-                IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var actor = Actor.From(user);
-                var today = profile.Value.DateOf(clock.GetUtcNow());
-                var list = session.Query<ApplicationDetails>().AsQueryable().VisibleTo(actor);
-                if (QueryEnums.Parse<ApplicationStatus>(query.Status) is { } status) list = list.Where(a => a.Status == status);
-                if (query.RegimeId is { } regimeId) list = list.Where(a => a.RegimeId == regimeId);
-                if (query.Reviewer is { } reviewer) list = list.Where(a => a.Reviewer == reviewer);
-                if (query.Overdue is true)
-                    list = list.Where(a => a.DueOn < today &&
-                        (a.Status == ApplicationStatus.Submitted || a.Status == ApplicationStatus.UnderReview));
-                var page = await list.OrderBy(a => a.DueOn).ThenBy(a => a.Id).ToPageAsync(query, ct);
-                return await http.Revealed(session, page with { Items = page.Items.Select(a => a.AsOf(today)).ToList() }, ct);
-            })
-            .RequireAuthorization(Access.Readers)
-            .RequireRateLimiting(RateLimits.Lists)
-            .WithValidation()
-            .WithName("ListApplications")
-            .Produces<Page<ApplicationDetails>>();
+        var today = profile.Value.DateOf(clock.GetUtcNow());
+        var list = session.Query<ApplicationDetails>().AsQueryable().VisibleTo(Actor.From(http.User), OwnerKind.Company, a => a.CompanyOgrn);
+        if (QueryEnums.Parse<ApplicationStatus>(query.Status) is { } status) list = list.Where(a => a.Status == status);
+        if (query.RegimeId is { } regimeId) list = list.Where(a => a.RegimeId == regimeId);
+        if (query.Reviewer is { } reviewer) list = list.Where(a => a.Reviewer == reviewer);
+        if (query.Overdue is true)
+            list = list.Where(a => a.DueOn < today &&
+                (a.Status == ApplicationStatus.Submitted || a.Status == ApplicationStatus.UnderReview));
+        var page = await list.OrderBy(a => a.DueOn).ThenBy(a => a.Id).ToPageAsync(query, ct);
+        return await http.Revealed(session, page.Select(a => a.AsOf(today)), ct);
+    }
 
-        applications.MapGet("/{id:guid}", async (Guid id, IQuerySession session, TimeProvider clock, IOptions<JurisdictionProfile> profile,
-                ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var application = await Visible(session, id, user, ct);
-                http.Response.SetStreamVersion(application.Version);
-                return await http.Revealed(session, application.AsOf(profile.Value.DateOf(clock.GetUtcNow())), ct);
-            })
-            .RequireAuthorization(Access.Readers)
-            .WithName("GetApplication")
-            .Produces<ApplicationDetails>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+    public static async Task<IResult> Get(Guid id, IQuerySession session, TimeProvider clock, IOptions<JurisdictionProfile> profile,
+        HttpContext http, CancellationToken ct)
+    {
+        var application = await Visible(session, id, http.User, ct);
+        http.Response.SetStreamVersion(application.Version);
+        return await http.Revealed(session, application.AsOf(profile.Value.DateOf(clock.GetUtcNow())), ct);
+    }
 
-        applications.MapGet("/{id:guid}/history", async (Guid id, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
-            {
-                await Visible(session, id, user, ct);
-                return Results.Ok(await StreamHistory.ReadAsync(session, id, ct));
-            })
-            .RequireAuthorization(Access.Readers)
-            .WithName("GetApplicationHistory")
-            .Produces<IReadOnlyList<HistoryEntry>>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+    public static async Task<Ok<ListPage<HistoryEntry>>> History(Guid id, int? page, int? pageSize, IQuerySession session,
+        HttpContext http, CancellationToken ct)
+    {
+        var paging = Paging.From(page, pageSize);
+        await Visible(session, id, http.User, ct);
+        return TypedResults.Ok((await StreamHistory.ReadAsync(session, id, ct)).ToPage(paging));
     }
 
     private static async Task<ApplicationDetails> Visible(IQuerySession session, Guid id, ClaimsPrincipal user, CancellationToken ct) =>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -52,24 +53,12 @@ public static class ProvideInformation
         return new InformationProvided(application.Id, request.Answer.Trim(), corrections, form, dueOn, by, now);
     }
 
-    public static void MapProvideInformation(this RouteGroupBuilder applications) =>
-        applications.MapPost("/{id:guid}/information", async (Guid id, ProvideInformationRequest request, IDocumentSession session,
-                TimeProvider clock, IOptions<JurisdictionProfile> profile, PersonalDataVault vault, ClaimsPrincipal user, HttpContext http,
-                CancellationToken ct) =>
-            {
-                var by = Actor.From(user);
-                var stream = await session.FetchAsync<Application>(id, http.Request, ct);
-                var regime = await session.Events.AggregateStreamAsync<Regime>(stream.Aggregate!.RegimeId, token: ct)
-                    ?? throw new ResourceNotFound("No such regime.");
-                var version = await session.AppendAsync(stream,
-                    [Decide(stream.Aggregate!, regime, request, vault.Sealer(session), profile.Value, by, clock.GetUtcNow())], http.Response, ct);
-                return Results.Ok(new CommandAccepted(id, version));
-            })
-            .RequireAuthorization(Policies.Applicant)
-            .WithValidation()
-            .WithName("ProvideInformation")
-            .Produces<CommandAccepted>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    public static Task<Ok<Changed>> Handle(Guid id, ProvideInformationRequest request, IDocumentSession session, TimeProvider clock,
+        IOptions<JurisdictionProfile> profile, PersonalDataVault vault, HttpContext http, CancellationToken ct) =>
+        session.Decide<Application>(id, http, async application =>
+        {
+            var regime = await session.Events.AggregateStreamAsync<Regime>(application.RegimeId, token: ct)
+                ?? throw new ResourceNotFound("No such regime.");
+            return (object)Decide(application, regime, request, vault.Sealer(session), profile.Value, Actor.From(http.User), clock.GetUtcNow());
+        }, ct);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -31,20 +32,7 @@ public static class RejectApplication
             request.Reasons.Select(r => r.Trim()).ToList(), by, now);
     }
 
-    public static void MapRejectApplication(this RouteGroupBuilder applications) =>
-        applications.MapPost("/{id:guid}/rejection", async (Guid id, RejectApplicationRequest request, IDocumentSession session,
-                TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var stream = await session.FetchAsync<Application>(id, http.Request, ct);
-                var version = await session.AppendAsync(stream, [Decide(stream.Aggregate!, request, Actor.From(user), clock.GetUtcNow())],
-                    http.Response, ct);
-                return Results.Ok(new CommandAccepted(id, version));
-            })
-            .RequireAuthorization(Policies.Regulator)
-            .WithValidation()
-            .WithName("RejectApplication")
-            .Produces<CommandAccepted>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    public static Task<Ok<Changed>> Handle(Guid id, RejectApplicationRequest request, IDocumentSession session, TimeProvider clock,
+        HttpContext http, CancellationToken ct) =>
+        session.Decide<Application>(id, http, a => Decide(a, request, Actor.From(http.User), clock.GetUtcNow()), ct);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -32,22 +33,10 @@ public static class RequestInformation
         };
     }
 
-    public static void MapRequestInformation(this RouteGroupBuilder applications) =>
-        applications.MapPost("/{id:guid}/information-requests", async (Guid id, RequestInformationRequest request,
-                IDocumentSession session, TimeProvider clock, IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http,
-                CancellationToken ct) =>
-            {
-                var stream = await session.FetchAsync<Application>(id, http.Request, ct);
-                var now = clock.GetUtcNow();
-                var version = await session.AppendAsync(stream,
-                    [Decide(stream.Aggregate!, request.Questions, profile.Value.DateOf(now), Actor.From(user), now)], http.Response, ct);
-                return Results.Ok(new CommandAccepted(id, version));
-            })
-            .RequireAuthorization(Policies.Regulator)
-            .WithValidation()
-            .WithName("RequestInformation")
-            .Produces<CommandAccepted>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    public static Task<Ok<Changed>> Handle(Guid id, RequestInformationRequest request, IDocumentSession session, TimeProvider clock,
+        IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return session.Decide<Application>(id, http, a => Decide(a, request.Questions, profile.Value.DateOf(now), Actor.From(http.User), now), ct);
+    }
 }

@@ -66,20 +66,10 @@ public static class SubmitApplication
         return new ApplicationSubmitted(applicationId, regime.Id, regime.ProgrammeVersion, form, dueOn, by, now);
     }
 
-    public static void MapSubmitApplication(this RouteGroupBuilder applications) =>
-        applications.MapPost("/", Handle)
-            .RequireAuthorization(Policies.Applicant)
-            .WithValidation()
-            .WithName("SubmitApplication")
-            .Produces<CommandAccepted>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
-
-    private static async Task<IResult> Handle(SubmitApplicationRequest request, IDocumentSession session, TimeProvider clock,
-        IOptions<JurisdictionProfile> profile, PersonalDataVault vault, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+    public static async Task<IResult> Handle(SubmitApplicationRequest request, IDocumentSession session, TimeProvider clock,
+        IOptions<JurisdictionProfile> profile, PersonalDataVault vault, HttpContext http, CancellationToken ct)
     {
-        var by = Actor.From(user);
+        var by = Actor.From(http.User);
         // The company applies for itself only: the OGRN in the body must be the one the token was issued to.
         if (!string.Equals(by.Org, request.Company.Ogrn, StringComparison.Ordinal))
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not your company.",
@@ -101,8 +91,7 @@ public static class SubmitApplication
         var id = Guid.CreateVersion7();
         session.Events.StartStream<Application>(id, Decide(id, regime, request, vault.Sealer(session), profile.Value, by, clock.GetUtcNow()));
         await session.SaveChangesAsync(ct);
-        http.Response.SetStreamVersion(1);
-        return Results.Created($"/api/v1/applications/{id}", new CommandAccepted(id, 1));
+        return Commands.Started(http.Response, $"/api/v1/applications/{id}", id);
     }
 }
 

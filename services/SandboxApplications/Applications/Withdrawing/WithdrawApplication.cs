@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -19,21 +20,7 @@ public static class WithdrawApplication
         return new ApplicationWithdrawn(application.Id, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim(), by, now);
     }
 
-    public static void MapWithdrawApplication(this RouteGroupBuilder applications) =>
-        applications.MapPost("/{id:guid}/withdrawal", async (Guid id, WithdrawApplicationRequest? request, IDocumentSession session,
-                TimeProvider clock, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var by = Actor.From(user);
-                var stream = await session.FetchAsync<Application>(id, http.Request, ct);
-                var version = await session.AppendAsync(stream, [Decide(stream.Aggregate!, request?.Reason, by, clock.GetUtcNow())],
-                    http.Response, ct);
-                return Results.Ok(new CommandAccepted(id, version));
-            })
-            .RequireAuthorization(Policies.Applicant)
-            .WithValidation()
-            .WithName("WithdrawApplication")
-            .Produces<CommandAccepted>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    public static Task<Ok<Changed>> Handle(Guid id, WithdrawApplicationRequest? request, IDocumentSession session, TimeProvider clock,
+        HttpContext http, CancellationToken ct) =>
+        session.Decide<Application>(id, http, a => Decide(a, request?.Reason, Actor.From(http.User), clock.GetUtcNow()), ct);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -96,74 +97,47 @@ public sealed record RegisterEntry(
 
 public static class GetParticipationDetails
 {
-    public static void MapParticipationReads(this RouteGroupBuilder participations)
+    public static async Task<IResult> List([AsParameters] ParticipationListQuery query, IQuerySession session, HttpContext http,
+        CancellationToken ct)
     {
-        participations.MapGet("/", async ([AsParameters] ParticipationListQuery query, IQuerySession session, ClaimsPrincipal user,
-                HttpContext http, CancellationToken ct) =>
-            {
-                var actor = Actor.From(user);
-                var list = Filter(session, query).VisibleTo(actor);
-                return await http.Revealed(session, await list.OrderBy(p => p.GrantedAt).ThenBy(p => p.Id).ToPageAsync(query, ct), ct);
-            })
-            .RequireAuthorization(Access.Readers)
-            .RequireRateLimiting(RateLimits.Lists)
-            .WithValidation()
-            .WithName("ListParticipations")
-            .Produces<Page<ParticipationDetails>>();
-
-        participations.MapGet("/{id:guid}", async (Guid id, IQuerySession session, ClaimsPrincipal user, HttpContext http,
-                CancellationToken ct) =>
-            {
-                var participation = await Visible(session, id, user, ct);
-                http.Response.SetStreamVersion(participation.Version);
-                return await http.Revealed(session, participation, ct);
-            })
-            .RequireAuthorization(Access.Readers)
-            .WithName("GetParticipation")
-            .Produces<ParticipationDetails>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-
-        participations.MapGet("/{id:guid}/history", async (Guid id, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
-            {
-                await Visible(session, id, user, ct);
-                return Results.Ok(await StreamHistory.ReadAsync(session, id, ct));
-            })
-            .RequireAuthorization(Access.Readers)
-            .WithName("GetParticipationHistory")
-            .Produces<IReadOnlyList<HistoryEntry>>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-
-        // "Who was responsible on date X": entries whose validity includes that day (today when no date is given).
-        participations.MapGet("/{id:guid}/responsible-persons", async (Guid id, [FromQuery] DateOnly? on, IQuerySession session,
-                TimeProvider clock, IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var participation = await Visible(session, id, user, ct);
-                var day = on ?? profile.Value.DateOf(clock.GetUtcNow());
-                return await http.Revealed(session, new ResponsibleOn(day, participation.ResponsiblePersons.Where(p => p.ResponsibleOn(day)).ToList()), ct);
-            })
-            .RequireAuthorization(Access.Readers)
-            .WithName("GetResponsiblePersons")
-            .Produces<ResponsibleOn>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var list = Filter(session, query).VisibleTo(Actor.From(http.User), OwnerKind.Company, p => p.CompanyOgrn);
+        return await http.Revealed(session, await list.OrderBy(p => p.GrantedAt).ThenBy(p => p.Id).ToPageAsync(query, ct), ct);
     }
 
-    public static void MapPublicRegister(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/register/participations", async ([AsParameters] ParticipationListQuery query, IQuerySession session,
-                CancellationToken ct) =>
-            {
-                var page = await Filter(session, query).OrderBy(p => p.Company.LegalName).ThenBy(p => p.Id).ToPageAsync(query, ct);
-                var regimes = (await session.LoadManyAsync<RegimeDetails>(ct, page.Items.Select(p => p.RegimeId).Distinct()))
-                    .ToDictionary(r => r.Id, r => r.Title);
-                var items = page.Items.Select(p => new RegisterEntry(p.Id, p.Company.LegalName, p.CompanyOgrn, p.RegimeId,
-                    regimes.GetValueOrDefault(p.RegimeId), p.Status, p.Term.StartsOn, p.Term.EndsOn)).ToList();
-                return Results.Ok(new Page<RegisterEntry>(items, page.PageNumber, page.PageSize, page.Total));
-            })
-            .AllowAnonymous() // the public register of subjects (258-FZ art. 11); no personal data
-            .RequireRateLimiting(RateLimits.Lists)
-            .WithValidation()
-            .WithTags("Register")
-            .WithName("PublicRegister")
-            .Produces<Page<RegisterEntry>>();
+    public static async Task<IResult> Get(Guid id, IQuerySession session, HttpContext http, CancellationToken ct)
+    {
+        var participation = await Visible(session, id, http.User, ct);
+        http.Response.SetStreamVersion(participation.Version);
+        return await http.Revealed(session, participation, ct);
+    }
+
+    public static async Task<Ok<ListPage<HistoryEntry>>> History(Guid id, int? page, int? pageSize, IQuerySession session,
+        HttpContext http, CancellationToken ct)
+    {
+        var paging = Paging.From(page, pageSize);
+        await Visible(session, id, http.User, ct);
+        return TypedResults.Ok((await StreamHistory.ReadAsync(session, id, ct)).ToPage(paging));
+    }
+
+    /// <summary>"Who was responsible on date X": entries whose validity includes that day (today when no date is given).</summary>
+    public static async Task<IResult> ResponsiblePersons(Guid id, [FromQuery] DateOnly? on, IQuerySession session, TimeProvider clock,
+        IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct)
+    {
+        var participation = await Visible(session, id, http.User, ct);
+        var day = on ?? profile.Value.DateOf(clock.GetUtcNow());
+        return await http.Revealed(session, new ResponsibleOn(day, participation.ResponsiblePersons.Where(p => p.ResponsibleOn(day)).ToList()), ct);
+    }
+
+    /// <summary>The public register of subjects (258-FZ art. 11): no personal data.</summary>
+    public static async Task<Ok<ListPage<RegisterEntry>>> Register([AsParameters] ParticipationListQuery query, IQuerySession session,
+        CancellationToken ct)
+    {
+        var page = await Filter(session, query).OrderBy(p => p.Company.LegalName).ThenBy(p => p.Id).ToPageAsync(query, ct);
+        var regimes = (await session.LoadManyAsync<RegimeDetails>(ct, page.Items.Select(p => p.RegimeId).Distinct()))
+            .ToDictionary(r => r.Id, r => r.Title);
+        return TypedResults.Ok(page.Select(p => new RegisterEntry(p.Id, p.Company.LegalName, p.CompanyOgrn, p.RegimeId,
+            regimes.GetValueOrDefault(p.RegimeId), p.Status, p.Term.StartsOn, p.Term.EndsOn)));
+    }
 
     private static IQueryable<ParticipationDetails> Filter(IQuerySession session, ParticipationListQuery query)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -57,45 +58,18 @@ public static class KeepRegister
         return new ResponsiblePersonRemoved(participation.Id, entryId, validTo, register, by, now);
     }
 
-    public static void MapKeepRegister(this RouteGroupBuilder participations)
+    public static async Task<Created<ResponsiblePersonAddedResponse>> AddPerson(Guid id, AddResponsiblePersonRequest request,
+        IDocumentSession session, PersonalDataVault vault, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        participations.MapPost("/{id:guid}/responsible-persons", async (Guid id, AddResponsiblePersonRequest request,
-                IDocumentSession session, PersonalDataVault vault, TimeProvider clock, ClaimsPrincipal user, HttpContext http,
-                CancellationToken ct) =>
-            {
-                var by = Actor.From(user);
-                var stream = await session.FetchAsync<Participation>(id, http.Request, ct);
-                var added = Add(stream.Aggregate!, Guid.CreateVersion7(), request, vault.Sealer(session), by, clock.GetUtcNow());
-                var version = await session.AppendAsync(stream, [added], http.Response, ct);
-                return Results.Created($"/api/v1/participations/{id}/responsible-persons/{added.Entry.EntryId}",
-                    new ResponsiblePersonAddedResponse(id, version, added.Entry.EntryId));
-            })
-            .RequireAuthorization(Policies.Applicant)
-            .WithValidation()
-            .WithName("AddResponsiblePerson")
-            .Produces<ResponsiblePersonAddedResponse>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-
-        participations.MapPost("/{id:guid}/responsible-persons/{entryId:guid}/removal", async (Guid id, Guid entryId,
-                RemoveResponsiblePersonRequest request, IDocumentSession session, TimeProvider clock, ClaimsPrincipal user, HttpContext http,
-                CancellationToken ct) =>
-            {
-                var by = Actor.From(user);
-                var stream = await session.FetchAsync<Participation>(id, http.Request, ct);
-                var version = await session.AppendAsync(stream,
-                    [Remove(stream.Aggregate!, entryId, request.ValidTo, by, clock.GetUtcNow())], http.Response, ct);
-                return Results.Ok(new CommandAccepted(id, version));
-            })
-            .RequireAuthorization(Policies.Applicant)
-            .WithValidation()
-            .WithName("RemoveResponsiblePerson")
-            .Produces<CommandAccepted>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        var (added, changed) = await session.Decided<Participation, ResponsiblePersonAdded>(id, http,
+            p => Task.FromResult(Add(p, Guid.CreateVersion7(), request, vault.Sealer(session), Actor.From(http.User), clock.GetUtcNow())), ct);
+        return TypedResults.Created($"/api/v1/participations/{id}/responsible-persons/{added.Entry.EntryId}",
+            new ResponsiblePersonAddedResponse(id, changed.Version, added.Entry.EntryId));
     }
+
+    public static Task<Ok<Changed>> RemovePerson(Guid id, Guid entryId, RemoveResponsiblePersonRequest request, IDocumentSession session,
+        TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        session.Decide<Participation>(id, http, p => Remove(p, entryId, request.ValidTo, Actor.From(http.User), clock.GetUtcNow()), ct);
 }
 
 public sealed record ResponsiblePersonAddedResponse(Guid Id, long Version, Guid EntryId);

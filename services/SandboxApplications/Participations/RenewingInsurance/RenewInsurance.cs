@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -18,24 +19,13 @@ public static class RenewInsurance
         return new InsuranceRenewed(participation.Id, policy, by, now);
     }
 
-    public static void MapRenewInsurance(this RouteGroupBuilder participations) =>
-        participations.MapPost("/{id:guid}/insurance", async (Guid id, InsurancePolicy policy, IDocumentSession session, TimeProvider clock,
-                IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var by = Actor.From(user);
-                var stream = await session.FetchAsync<Participation>(id, http.Request, ct);
-                var regime = await session.Events.AggregateStreamAsync<Regime>(stream.Aggregate!.RegimeId, token: ct)
-                    ?? throw new ResourceNotFound("No such regime.");
-                var now = clock.GetUtcNow();
-                var version = await session.AppendAsync(stream,
-                    [Decide(stream.Aggregate!, regime, policy, profile.Value.DateOf(now), by, now)], http.Response, ct);
-                return Results.Ok(new CommandAccepted(id, version));
-            })
-            .RequireAuthorization(Policies.Applicant)
-            .WithValidation()
-            .WithName("RenewInsurance")
-            .Produces<CommandAccepted>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    public static Task<Ok<Changed>> Handle(Guid id, InsurancePolicy policy, IDocumentSession session, TimeProvider clock,
+        IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct) =>
+        session.Decide<Participation>(id, http, async participation =>
+        {
+            var regime = await session.Events.AggregateStreamAsync<Regime>(participation.RegimeId, token: ct)
+                ?? throw new ResourceNotFound("No such regime.");
+            var now = clock.GetUtcNow();
+            return (object)Decide(participation, regime, policy, profile.Value.DateOf(now), Actor.From(http.User), now);
+        }, ct);
 }

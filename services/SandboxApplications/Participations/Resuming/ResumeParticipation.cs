@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -16,20 +17,10 @@ public static class ResumeParticipation
         return new ParticipationResumed(participation.Id, by, now);
     }
 
-    public static void MapResumeParticipation(this RouteGroupBuilder participations) =>
-        participations.MapPost("/{id:guid}/resumption", async (Guid id, IDocumentSession session, TimeProvider clock,
-                IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var stream = await session.FetchAsync<Participation>(id, http.Request, ct);
-                var now = clock.GetUtcNow();
-                var version = await session.AppendAsync(stream,
-                    [Decide(stream.Aggregate!, profile.Value.DateOf(now), Actor.From(user), now)], http.Response, ct);
-                return Results.Ok(new CommandAccepted(id, version));
-            })
-            .RequireAuthorization(Policies.Regulator)
-            .WithName("ResumeParticipation")
-            .Produces<CommandAccepted>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    public static Task<Ok<Changed>> Handle(Guid id, IDocumentSession session, TimeProvider clock, IOptions<JurisdictionProfile> profile,
+        HttpContext http, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return session.Decide<Participation>(id, http, p => Decide(p, profile.Value.DateOf(now), Actor.From(http.User), now), ct);
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Marten;
 using SandboxRegistry.SandboxApplications.Regimes.Suspending;
@@ -19,20 +20,7 @@ public static class SuspendParticipation
         return new ParticipationSuspended(participation.Id, ground, reason.Trim(), by, now);
     }
 
-    public static void MapSuspendParticipation(this RouteGroupBuilder participations) =>
-        participations.MapPost("/{id:guid}/suspension", async (Guid id, ReasonRequest request, IDocumentSession session, TimeProvider clock,
-                ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var stream = await session.FetchAsync<Participation>(id, http.Request, ct);
-                var suspended = Decide(stream.Aggregate!, SuspensionGround.RegulatorDecision, request.Reason, Actor.From(user), clock.GetUtcNow());
-                var version = await session.AppendAsync(stream, [suspended], http.Response, ct);
-                return Results.Ok(new CommandAccepted(id, version));
-            })
-            .RequireAuthorization(Policies.Regulator)
-            .WithValidation()
-            .WithName("SuspendParticipation")
-            .Produces<CommandAccepted>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    public static Task<Ok<Changed>> Handle(Guid id, ReasonRequest request, IDocumentSession session, TimeProvider clock, HttpContext http,
+        CancellationToken ct) =>
+        session.Decide<Participation>(id, http, p => Decide(p, SuspensionGround.RegulatorDecision, request.Reason, Actor.From(http.User), clock.GetUtcNow()), ct);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Marten;
 using SandboxRegistry.SandboxApplications.Regimes.Suspending;
@@ -13,20 +14,7 @@ public static class TerminateParticipation
         return new ParticipationTerminated(participation.Id, reason.Trim(), by, now);
     }
 
-    public static void MapTerminateParticipation(this RouteGroupBuilder participations) =>
-        participations.MapPost("/{id:guid}/termination", async (Guid id, ReasonRequest request, IDocumentSession session, TimeProvider clock,
-                ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var stream = await session.FetchAsync<Participation>(id, http.Request, ct);
-                var version = await session.AppendAsync(stream,
-                    [Decide(stream.Aggregate!, request.Reason, Actor.From(user), clock.GetUtcNow())], http.Response, ct);
-                return Results.Ok(new CommandAccepted(id, version));
-            })
-            .RequireAuthorization(Policies.Regulator)
-            .WithValidation()
-            .WithName("TerminateParticipation")
-            .Produces<CommandAccepted>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    public static Task<Ok<Changed>> Handle(Guid id, ReasonRequest request, IDocumentSession session, TimeProvider clock, HttpContext http,
+        CancellationToken ct) =>
+        session.Decide<Participation>(id, http, p => Decide(p, request.Reason, Actor.From(http.User), clock.GetUtcNow()), ct);
 }

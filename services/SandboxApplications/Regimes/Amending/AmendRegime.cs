@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -29,22 +30,13 @@ public static class AmendRegime
         return new RegimeAmended(regime.Id, regime.ProgrammeVersion + 1, programme, request.Reason.Trim(), by, now);
     }
 
-    public static void MapAmendRegime(this RouteGroupBuilder regimes) =>
-        regimes.MapPost("/{id:guid}/amendments", async (Guid id, AmendRegimeRequest request, IDocumentSession session,
-                TimeProvider clock, IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var stream = await session.FetchAsync<Regime>(id, http.Request, ct);
-                var amended = Decide(stream.Aggregate!, request, profile.Value, Actor.From(user), clock.GetUtcNow());
-                var version = await session.AppendAsync(stream, [amended], http.Response, ct);
-                return Results.Ok(new RegimeAmendedResponse(id, version, amended.ProgrammeVersion));
-            })
-            .RequireAuthorization(Policies.Regulator)
-            .WithValidation()
-            .WithName("AmendRegime")
-            .Produces<RegimeAmendedResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    public static async Task<Ok<RegimeAmendedResponse>> Handle(Guid id, AmendRegimeRequest request, IDocumentSession session,
+        TimeProvider clock, IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct)
+    {
+        var (amended, changed) = await session.Decided<Regime, RegimeAmended>(id, http,
+            r => Task.FromResult(Decide(r, request, profile.Value, Actor.From(http.User), clock.GetUtcNow())), ct);
+        return TypedResults.Ok(new RegimeAmendedResponse(id, changed.Version, amended.ProgrammeVersion));
+    }
 }
 
 public sealed record RegimeAmendedResponse(Guid Id, long Version, int ProgrammeVersion);

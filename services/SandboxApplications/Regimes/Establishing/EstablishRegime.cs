@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
 using Marten;
@@ -70,25 +71,14 @@ public static class EstablishRegime
                 request.Insurance.AiHarmCoverRequired));
     }
 
-    public static void MapEstablishRegime(this RouteGroupBuilder regimes) =>
-        regimes.MapPost("/", Handle)
-            .RequireAuthorization(Policies.Regulator)
-            .WithValidation()
-            .WithName("EstablishRegime")
-            .Produces<RegimeCreated>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status409Conflict);
-
-    private static async Task<IResult> Handle(EstablishRegimeRequest request, IDocumentSession session, TimeProvider clock,
-        IOptions<JurisdictionProfile> profile, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
+    public static async Task<Created<Changed>> Handle(EstablishRegimeRequest request, IDocumentSession session, TimeProvider clock,
+        IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct)
     {
         var regimeId = Guid.CreateVersion7();
-        var established = Decide(regimeId, request, profile.Value, Actor.From(user), clock.GetUtcNow());
+        var established = Decide(regimeId, request, profile.Value, Actor.From(http.User), clock.GetUtcNow());
         session.Events.StartStream<Regime>(regimeId, established);
         await session.SaveChangesAsync(ct);
 
-        http.Response.SetStreamVersion(1);
-        return Results.Created($"/api/v1/regimes/{regimeId}", new RegimeCreated(regimeId, 1));
+        return Commands.Started(http.Response, $"/api/v1/regimes/{regimeId}", regimeId);
     }
 }
-
-public sealed record RegimeCreated(Guid Id, long Version);

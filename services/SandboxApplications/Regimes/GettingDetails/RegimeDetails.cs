@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Marten;
 using Marten.Events.Aggregation;
 using Microsoft.AspNetCore.Mvc;
@@ -73,48 +74,29 @@ public sealed class RegimeListQueryValidator : AbstractValidator<RegimeListQuery
 
 public static class GetRegimeDetails
 {
-    public static void MapGetRegimeDetails(this RouteGroupBuilder regimes)
+    public static async Task<Ok<ListPage<RegimeDetails>>> List([AsParameters] RegimeListQuery query, IQuerySession session,
+        CancellationToken ct)
     {
-        regimes.MapGet("/", async ([AsParameters] RegimeListQuery query, IQuerySession session, CancellationToken ct) =>
-            {
-                var regimes = session.Query<RegimeDetails>().AsQueryable();
-                if (QueryEnums.Parse<RegimeStatus>(query.Status) is { } status) regimes = regimes.Where(r => r.Status == status);
-                if (QueryEnums.Parse<Direction>(query.Direction) is { } direction) regimes = regimes.Where(r => r.Direction == direction);
-                return Results.Ok(await regimes.OrderBy(r => r.Title).ThenBy(r => r.Id).ToPageAsync(query, ct));
-            })
-            .AllowAnonymous() // the public register
-            .RequireRateLimiting(RateLimits.Lists)
-            .WithValidation()
-            .WithName("ListRegimes")
-            .Produces<Page<RegimeDetails>>();
-
-        regimes.MapGet("/{id:guid}", async (Guid id, IQuerySession session, HttpContext http, CancellationToken ct) =>
-            {
-                var regime = await session.LoadAsync<RegimeDetails>(id, ct) ?? throw new ResourceNotFound("No such regime.");
-                http.Response.SetStreamVersion(regime.Version);
-                return Results.Ok(regime);
-            })
-            .AllowAnonymous() // the public register
-            .WithName("GetRegimeDetails")
-            .Produces<RegimeDetails>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-
-        regimes.MapGet("/{id:guid}/programmes", async (Guid id, IQuerySession session, CancellationToken ct) =>
-                Results.Ok(await ProgrammeVersions(session, id, ct)))
-            .AllowAnonymous()
-            .WithName("ListProgrammeVersions")
-            .Produces<IReadOnlyList<ProgrammeVersion>>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
-
-        regimes.MapGet("/{id:guid}/programmes/{version:int}", async (Guid id, int version, IQuerySession session, CancellationToken ct) =>
-                (await ProgrammeVersions(session, id, ct)).FirstOrDefault(p => p.Version == version) is { } found
-                    ? Results.Ok(found)
-                    : throw new ResourceNotFound("No such programme version."))
-            .AllowAnonymous()
-            .WithName("GetProgrammeVersion")
-            .Produces<ProgrammeVersion>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        var regimes = session.Query<RegimeDetails>().AsQueryable();
+        if (QueryEnums.Parse<RegimeStatus>(query.Status) is { } status) regimes = regimes.Where(r => r.Status == status);
+        if (QueryEnums.Parse<Direction>(query.Direction) is { } direction) regimes = regimes.Where(r => r.Direction == direction);
+        return TypedResults.Ok(await regimes.OrderBy(r => r.Title).ThenBy(r => r.Id).ToPageAsync(query, ct));
     }
+
+    public static async Task<Ok<RegimeDetails>> Get(Guid id, IQuerySession session, HttpContext http, CancellationToken ct)
+    {
+        var regime = await session.LoadAsync<RegimeDetails>(id, ct) ?? throw new ResourceNotFound("No such regime.");
+        http.Response.SetStreamVersion(regime.Version);
+        return TypedResults.Ok(regime);
+    }
+
+    /// <summary>Every programme version of the regime, oldest first: few (one per amendment), so answered whole.</summary>
+    public static async Task<Ok<IReadOnlyList<ProgrammeVersion>>> Programmes(Guid id, IQuerySession session, CancellationToken ct) =>
+        TypedResults.Ok(await ProgrammeVersions(session, id, ct));
+
+    public static async Task<Ok<ProgrammeVersion>> Programme(Guid id, int version, IQuerySession session, CancellationToken ct) =>
+        TypedResults.Ok((await ProgrammeVersions(session, id, ct)).FirstOrDefault(p => p.Version == version)
+            ?? throw new ResourceNotFound("No such programme version."));
 
     private static async Task<IReadOnlyList<ProgrammeVersion>> ProgrammeVersions(IQuerySession session, Guid id, CancellationToken ct)
     {
@@ -130,16 +112,13 @@ public static class GetRegimeDetails
         return versions.Count > 0 ? versions : throw new ResourceNotFound("No such regime.");
     }
 
-    public static void MapGetRegimeHistory(this RouteGroupBuilder regimes) =>
-        regimes.MapGet("/{id:guid}/history", async (Guid id, IQuerySession session, CancellationToken ct) =>
-            {
-                var history = await StreamHistory.ReadAsync(session, id, ct);
-                return history.Count > 0 && history[0].Data is RegimeEstablished
-                    ? Results.Ok(history)
-                    : throw new ResourceNotFound("No such regime.");
-            })
-            .RequireAuthorization(Policies.RegulatorOrAuditor)
-            .WithName("GetRegimeHistory")
-            .Produces<IReadOnlyList<HistoryEntry>>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+    public static async Task<Ok<ListPage<HistoryEntry>>> History(Guid id, int? page, int? pageSize, IQuerySession session,
+        CancellationToken ct)
+    {
+        var paging = Paging.From(page, pageSize);
+        var history = await StreamHistory.ReadAsync(session, id, ct);
+        return history.Count > 0 && history[0].Data is RegimeEstablished
+            ? TypedResults.Ok(history.ToPage(paging))
+            : throw new ResourceNotFound("No such regime.");
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Marten;
 
@@ -12,19 +13,6 @@ public static class ResumeRegime
         _ => throw new DomainRuleViolation("regime-closed", "The regime has ended."),
     };
 
-    public static void MapResumeRegime(this RouteGroupBuilder regimes) =>
-        regimes.MapPost("/{id:guid}/resumption", async (Guid id, IDocumentSession session, TimeProvider clock, ClaimsPrincipal user,
-                HttpContext http, CancellationToken ct) =>
-            {
-                var stream = await session.FetchAsync<Regime>(id, http.Request, ct);
-                var version = await session.AppendAsync(stream, [Decide(stream.Aggregate!, Actor.From(user), clock.GetUtcNow())],
-                    http.Response, ct);
-                return Results.Ok(new CommandAccepted(id, version));
-            })
-            .RequireAuthorization(Policies.Regulator)
-            .WithName("ResumeRegime")
-            .Produces<CommandAccepted>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    public static Task<Ok<Changed>> Handle(Guid id, IDocumentSession session, TimeProvider clock, HttpContext http, CancellationToken ct) =>
+        session.Decide<Regime>(id, http, r => Decide(r, Actor.From(http.User), clock.GetUtcNow()), ct);
 }

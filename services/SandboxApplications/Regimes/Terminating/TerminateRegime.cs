@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Marten;
 using SandboxRegistry.SandboxApplications.Regimes.Suspending;
@@ -12,20 +13,7 @@ public static class TerminateRegime
             ? throw new DomainRuleViolation("regime-closed", "The regime has already ended.")
             : new RegimeTerminated(regime.Id, reason.Trim(), by, now);
 
-    public static void MapTerminateRegime(this RouteGroupBuilder regimes) =>
-        regimes.MapPost("/{id:guid}/termination", async (Guid id, ReasonRequest request, IDocumentSession session, TimeProvider clock,
-                ClaimsPrincipal user, HttpContext http, CancellationToken ct) =>
-            {
-                var stream = await session.FetchAsync<Regime>(id, http.Request, ct);
-                var version = await session.AppendAsync(stream, [Decide(stream.Aggregate!, request.Reason, Actor.From(user), clock.GetUtcNow())],
-                    http.Response, ct);
-                return Results.Ok(new CommandAccepted(id, version));
-            })
-            .RequireAuthorization(Policies.Regulator)
-            .WithValidation()
-            .WithName("TerminateRegime")
-            .Produces<CommandAccepted>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+    public static Task<Ok<Changed>> Handle(Guid id, ReasonRequest request, IDocumentSession session, TimeProvider clock, HttpContext http,
+        CancellationToken ct) =>
+        session.Decide<Regime>(id, http, r => Decide(r, request.Reason, Actor.From(http.User), clock.GetUtcNow()), ct);
 }

@@ -1,0 +1,77 @@
+using Marten;
+
+namespace SandboxRegistry.EventSourcing.Audit;
+
+/// <summary>An RFC 6962 audit path of one event's leaf to the head of a published checkpoint.</summary>
+/// <param name="Leaf">The leaf entry whose SHA-256(0x00 || UTF-8 bytes) is the leaf hash (see <see cref="ChainVerifier.LeafEntry"/>).</param>
+public sealed record InclusionProof(string Service, Guid EventId, long LeafIndex, long TreeSize, string RootHash, long CheckpointSequence,
+    string Leaf, IReadOnlyList<string> Proof);
+
+/// <summary>An RFC 6962 consistency proof: the tree of <see cref="FirstSize"/> leaves is a prefix of that of <see cref="SecondSize"/>.</summary>
+public sealed record ConsistencyProof(string Service, long FirstSize, string FirstRoot, long SecondSize, string SecondRoot,
+    IReadOnlyList<string> Proof);
+
+/// <summary>
+/// Proofs against the tree heads of published checkpoints, computed from the rows as stored now: a changed, removed or
+/// inserted event gives a proof that no longer leads to the published head, which is what an auditor checks.
+/// </summary>
+public sealed class MerkleProofs(IDocumentStore store, ChainVerifier chains, ServiceIdentity service)
+{
+    /// <summary>The proof of <paramref name="eventId"/> against the checkpoint of <paramref name="treeSize"/> leaves (the latest when null).</summary>
+    public async Task<InclusionProof?> InclusionAsync(Guid eventId, long? treeSize, CancellationToken ct)
+    {
+        var checkpoint = await CheckpointAsync(treeSize, ct);
+        if (checkpoint is null) return null;
+        var (leaves, rows) = await LeavesAsync(checkpoint.Sequence, ct);
+        Complete(leaves, checkpoint);
+        var index = rows.FindIndex(r => r.Id == eventId);
+        if (index < 0 || index >= checkpoint.TreeSize) return null;
+        var row = rows[index];
+        var leaf = ChainVerifier.LeafEntry(row.Sequence, row.StreamId, row.Version, row.Id, row.Seal?.Hash ?? ChainVerifier.Unsealed(row));
+        return new InclusionProof(service.Name, eventId, index, checkpoint.TreeSize, checkpoint.RootHash!, checkpoint.Sequence,
+            System.Text.Encoding.UTF8.GetString(leaf), Hex(MerkleTree.InclusionProof(leaves, index, (int)checkpoint.TreeSize)));
+    }
+
+    public async Task<ConsistencyProof?> ConsistencyAsync(long firstSize, long secondSize, CancellationToken ct)
+    {
+        var first = await CheckpointAsync(firstSize, ct);
+        var second = await CheckpointAsync(secondSize, ct);
+        if (first is null || second is null) return null;
+        if (first.TreeSize > second.TreeSize) (first, second) = (second, first);
+        var (leaves, _) = await LeavesAsync(second.Sequence, ct);
+        Complete(leaves, second);
+        return new ConsistencyProof(service.Name, first.TreeSize, first.RootHash!, second.TreeSize, second.RootHash!,
+            Hex(MerkleTree.ConsistencyProof(leaves, (int)first.TreeSize, (int)second.TreeSize)));
+    }
+
+    private static void Complete(List<byte[]> leaves, AuditCheckpoint checkpoint)
+    {
+        if (leaves.Count < checkpoint.TreeSize)
+            throw new DomainRuleViolation("audit-tree-incomplete",
+                $"The store holds {leaves.Count} of the {checkpoint.TreeSize} events its checkpoint at sequence {checkpoint.Sequence} covers: history was removed.");
+    }
+
+    private async Task<AuditCheckpoint?> CheckpointAsync(long? treeSize, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var withTree = session.Query<AuditCheckpoint>().Where(c => c.RootHash != null);
+        return treeSize is { } size
+            ? await withTree.Where(c => c.TreeSize == size).OrderBy(c => c.Sequence).FirstOrDefaultAsync(ct)
+            : await withTree.OrderByDescending(c => c.Sequence).FirstOrDefaultAsync(ct);
+    }
+
+    private async Task<(List<byte[]> Leaves, List<StoredEvent> Rows)> LeavesAsync(long upToSequence, CancellationToken ct)
+    {
+        var leaves = new List<byte[]>();
+        var rows = new List<StoredEvent>();
+        await foreach (var row in chains.ReadAllAsync(upToSequence, ct))
+        {
+            if (row.Tombstone) continue;
+            rows.Add(row);
+            leaves.Add(ChainVerifier.LeafOf(row));
+        }
+        return (leaves, rows);
+    }
+
+    private static IReadOnlyList<string> Hex(IEnumerable<byte[]> hashes) => hashes.Select(Convert.ToHexStringLower).ToList();
+}

@@ -1,0 +1,61 @@
+using JasperFx;
+using Marten;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace SandboxRegistry.EventSourcing;
+
+/// <summary>What every command answers: the stream it changed or started, and the version that stream is at now (also the ETag).</summary>
+public sealed record Changed(Guid Id, long Version);
+
+/// <summary>
+/// The one fetch-decide-append step of every command on an existing stream, in one order: fetch the stream for writing;
+/// unknown, or not the caller's to see (<see cref="Visibility"/>), is 404; then If-Match against the fetched version, 412 when it
+/// differs (after visibility, so a stale version on another company's resource is still a 404 and never tells that it exists);
+/// then the slice's pure Decide on the fetched state (never mutated); append; save, where Marten refuses the commit if anyone
+/// appended since the fetch; answer <see cref="Changed"/> with the new version as ETag.
+/// </summary>
+public static class Commands
+{
+    public static Task<Ok<Changed>> Decide<T>(this IDocumentSession session, Guid id, HttpContext http, Func<T, object> decide,
+        CancellationToken ct) where T : class =>
+        session.Decide<T>(id, http, state => Task.FromResult(decide(state)), ct);
+
+    /// <summary>As the synchronous form, for a decision that first reads other documents (which must not change the stream).</summary>
+    public static async Task<Ok<Changed>> Decide<T>(this IDocumentSession session, Guid id, HttpContext http, Func<T, Task<object>> decide,
+        CancellationToken ct) where T : class
+    {
+        var (_, changed) = await session.Decided<T, object>(id, http, async state => await decide(state), ct);
+        return TypedResults.Ok(changed);
+    }
+
+    /// <summary>
+    /// As <see cref="Decide{T}(IDocumentSession,Guid,HttpContext,Func{T,object},CancellationToken)"/>, returning the event as well,
+    /// for an answer that names what the event created (a participation, a version, a register entry).
+    /// </summary>
+    public static async Task<(TEvent Event, Changed Changed)> Decided<T, TEvent>(this IDocumentSession session, Guid id,
+        HttpContext http, Func<T, Task<TEvent>> decide, CancellationToken ct) where T : class where TEvent : notnull
+    {
+        var expected = http.Request.ExpectedVersion();
+        var stream = await session.Events.FetchForWriting<T>(id, ct);
+        if (stream.Aggregate is not { } state || (state is IOwned owned && !Actor.From(http.User).Sees(owned.Owner)))
+            throw new ResourceNotFound();
+        if (expected is { } version && version != stream.CurrentVersion)
+            throw new ConcurrencyException($"Expected version {version} of stream {id}, found {stream.CurrentVersion}.", null);
+
+        var @event = await decide(state);
+        var next = (stream.CurrentVersion ?? 0) + 1;
+        stream.AppendOne(@event);
+        await session.SaveChangesAsync(ct);
+
+        http.Response.SetStreamVersion(next);
+        return (@event, new Changed(id, next));
+    }
+
+    /// <summary>The answer to a command that started a stream: 201 with its location, version 1.</summary>
+    public static Created<Changed> Started(HttpResponse response, string location, Guid id)
+    {
+        response.SetStreamVersion(1);
+        return TypedResults.Created(location, new Changed(id, 1));
+    }
+}
