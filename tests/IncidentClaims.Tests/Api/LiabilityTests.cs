@@ -180,6 +180,25 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_payment_above_the_sum_insured_is_refused()
+    {
+        var (id, _) = await LinkedIncident("77");
+        await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim", new { claimed = new { amount = 150_000m, currency = "RUB" } }));
+        await Ok(await Regulator.PostAsync($"/api/v1/incidents/{id}/insurance-claim/insurer-notification", null));
+
+        var above = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim/payment",
+            new { amount = new { amount = 40_000_000m, currency = "RUB" } });
+        var otherCurrency = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim/payment",
+            new { amount = new { amount = 100m, currency = "EUR" } });
+
+        Assert.Equal("payment-above-sum-insured", (await Responses.AssertProblem(above, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        Assert.Equal("payment-currency-differs",
+            (await Responses.AssertProblem(otherCurrency, HttpStatusCode.Conflict)).GetProperty("code").GetString());
+        await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim/payment",
+            new { amount = new { amount = 5_000_000m, currency = "RUB" } }));
+    }
+
+    [Fact]
     public async Task Regulators_list_due_and_overdue_clocks()
     {
         // Aware 19 days ago of a serious injury: the 15-day report deadline has passed.

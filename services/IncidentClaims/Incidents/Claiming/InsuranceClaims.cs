@@ -62,6 +62,12 @@ public static class InsuranceClaims
     {
         incident.NotClosed();
         var claim = Claim(incident, ClaimStatus.Notified, "insurer-not-notified", "A claim is settled after the insurer was notified.");
+        // The insurer pays under the policy: never in another currency, never above the sum insured.
+        if (amount.Currency != claim.Policy.SumInsured.Currency)
+            throw new DomainRuleViolation("payment-currency-differs", $"The policy insures in {claim.Policy.SumInsured.Currency}.");
+        if (amount.Amount > claim.Policy.SumInsured.Amount)
+            throw new DomainRuleViolation("payment-above-sum-insured",
+                $"The payment exceeds the sum insured ({claim.Policy.SumInsured.Amount} {claim.Policy.SumInsured.Currency}).");
         return new InsuranceClaimPaid(incident.Id, claim.ClaimId, amount, by, now);
     }
 

@@ -50,7 +50,11 @@ public sealed class ReportIncidentValidator : AbstractValidator<ReportIncidentRe
         {
             harm.RuleFor(h => h.Type).NotNull().IsInEnum();
             harm.RuleFor(h => h.Severity).NotNull().IsInEnum();
-            harm.RuleFor(h => h.PersonsAffected).GreaterThanOrEqualTo(0);
+            harm.RuleFor(h => h.PersonsAffected).GreaterThanOrEqualTo(0).LessThanOrEqualTo(10_000_000);
+            // Harm to life or health is harm to someone: at least one person.
+            harm.RuleFor(h => h.PersonsAffected).GreaterThanOrEqualTo(1)
+                .When(h => h.Type is HarmType.Death or HarmType.InjuryToHealth)
+                .WithMessage("'Persons Affected' must be at least 1 when the harm is to life or health.");
             harm.RuleFor(h => h.EstimatedDamage!.Amount).GreaterThanOrEqualTo(0).When(h => h.EstimatedDamage is not null);
             harm.RuleFor(h => h.EstimatedDamage!.Currency).Currency().When(h => h.EstimatedDamage is not null);
         });
