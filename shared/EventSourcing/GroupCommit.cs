@@ -40,7 +40,7 @@ public sealed class GroupCommit(AuditedSessionFactory sessions, ILogger<GroupCom
                 if (!item.RequestAborted.IsCancellationRequested) batch.Add(item);
             // One transaction per caller: events record who appended them, and a session has one author. One batch at
             // a time: while it commits the next one gathers, so the busier the service, the more a transaction carries
-            // (measured: a second batch in flight halved the reports per transaction and cost more CPU per report).
+            // (docs/Benchmarks.md has what a second batch in flight did).
             await Task.WhenAll(batch.GroupBy(i => i.Actor).Select(g => CommitAsync(g.Key, g.ToList(), stoppingToken)));
         }
     }

@@ -93,7 +93,7 @@ public static class InputRules
     {
         options.AllowDuplicateProperties = false;
         options.Converters.Add(new StrictEnumConverterFactory());
-        options.Converters.Add(new NameConverter(limits.MaxNameLength));
+        options.Converters.Add(new TextConverter(limits.MaxNameLength, freeText: false));
         options.Converters.Add(new DateOnlyConverter(limits));
         options.Converters.Add(new DateTimeOffsetConverter(limits));
         options.Converters.Add(new DateTimeConverter(limits));
@@ -111,12 +111,12 @@ public static class InputRules
             var freeText = Attribute<FreeTextAttribute>(property);
             if (property.PropertyType == typeof(string))
             {
-                if (freeText is not null) property.CustomConverter = new FreeTextConverter(freeText.MaxLength);
+                if (freeText is not null) property.CustomConverter = new TextConverter(freeText.MaxLength, freeText: true);
                 continue;
             }
             if (ListElementType(property.PropertyType) is not { } element) continue;
             var maxItems = Attribute<MaxItemsAttribute>(property)?.MaxItems ?? limits.MaxItems;
-            var elementConverter = element == typeof(string) && freeText is not null ? new FreeTextConverter(freeText.MaxLength) : null;
+            var elementConverter = element == typeof(string) && freeText is not null ? new TextConverter(freeText.MaxLength, freeText: true) : null;
             property.CustomConverter = (JsonConverter)Activator.CreateInstance(
                 typeof(BoundedListConverter<,>).MakeGenericType(property.PropertyType, element), maxItems, elementConverter)!;
         }
@@ -172,25 +172,15 @@ public static class InputRules
         '\u200B' or '\u200C' or '\u200D' or '\u200E' or '\u200F' or '\u2060' or '\uFEFF' or '\u061C' or
         (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
-    private sealed class NameConverter(int maxLength) : JsonConverter<string>
+    /// <summary>A string under one of the two rules: a name or identifier, or free text.</summary>
+    private sealed class TextConverter(int maxLength, bool freeText) : JsonConverter<string>
     {
         public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
             if (reader.TokenType != JsonTokenType.String) throw InputRuleException.WrongFormat("must be a string.");
             var value = reader.GetString()!;
-            return NameProblem(value, maxLength) is { } problem ? throw new InputRuleException(problem) : value;
-        }
-
-        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
-    }
-
-    private sealed class FreeTextConverter(int maxLength) : JsonConverter<string>
-    {
-        public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            if (reader.TokenType != JsonTokenType.String) throw InputRuleException.WrongFormat("must be a string.");
-            var value = reader.GetString()!;
-            return FreeTextProblem(value, maxLength) is { } problem ? throw new InputRuleException(problem) : value;
+            var problem = freeText ? FreeTextProblem(value, maxLength) : NameProblem(value, maxLength);
+            return problem is not null ? throw new InputRuleException(problem) : value;
         }
 
         public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);

@@ -144,8 +144,8 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Marten sends the same statements over and over (appends, inserts, loads by id); unprepared, PostgreSQL parses
-    /// and plans each one every time, which was its largest CPU cost under intake load. Npgsql's automatic preparation
-    /// keeps the most used ones prepared per physical connection. A connection string that sets its own value wins.
+    /// and plans each one every time, which led its CPU profile under intake load (docs/Benchmarks.md). Npgsql's
+    /// automatic preparation keeps the most used ones prepared per physical connection. A connection string that sets its own value wins.
     /// </summary>
     public static void PrepareRepeatedStatements(NpgsqlConnectionStringBuilder connection)
     {
@@ -360,7 +360,7 @@ public static class ServiceDefaultsExtensions
         });
         services.AddExceptionHandler<ProblemDetailsMapping>();
         // Validators hold no state and take no services; built once, as FluentValidation advises (building one compiles
-        // every rule's expression, which per request was a measurable share of the intake's CPU).
+        // every rule's expression).
         services.AddValidatorsFromAssembly(serviceAssembly, ServiceLifetime.Singleton, includeInternalTypes: true);
 
         services.AddEndpointsApiExplorer();
@@ -370,8 +370,8 @@ public static class ServiceDefaultsExtensions
     private static void AddTracing(this WebApplicationBuilder builder, string serviceName)
     {
         var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? builder.Configuration["OpenTelemetry:OtlpEndpoint"];
-        // Tracing costs CPU on every request and message (measured: about 40% of intake throughput on 2 cores), so it
-        // runs only where traces go somewhere: an OTLP endpoint is configured, or OpenTelemetry:Enabled is true.
+        // Tracing costs CPU on every request and message (docs/Benchmarks.md), so it runs only where traces go
+        // somewhere: an OTLP endpoint is configured, or OpenTelemetry:Enabled is true.
         if (string.IsNullOrWhiteSpace(otlpEndpoint) && !builder.Configuration.GetValue<bool>("OpenTelemetry:Enabled")) return;
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))

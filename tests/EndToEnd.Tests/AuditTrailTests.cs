@@ -324,7 +324,7 @@ public class AuditProofTests(SystemFixture system) : IClassFixture<SystemFixture
     private async Task<JsonElement[]> CheckpointsWithTrees(int atLeast) =>
         await Eventually.Until(async () =>
         {
-            var all = (await Anyone.GetFromJsonAsync<JsonElement>("/api/v1/audit/checkpoints")).EnumerateArray()
+            var all = (await Anyone.AllItems("/api/v1/audit/checkpoints"))
                 .Where(c => c.GetProperty("rootHash").ValueKind == JsonValueKind.String).ToArray();
             return all.Length >= atLeast ? all : null;
         }, TimeSpan.FromSeconds(30), $"{atLeast} checkpoints with tree heads should be published");
@@ -424,8 +424,8 @@ public class AuditProofTests(SystemFixture system) : IClassFixture<SystemFixture
             var cosigner = CheckpointKeys.ParseVerifierKey(witnessKeys.GetProperty("cosignerKey").GetString()!, NoteKey.CosignatureType);
             var cosigned = await Eventually.Until(async () =>
             {
-                var list = await witness.GetFromJsonAsync<JsonElement>("/api/v1/audit/witnessed?service=sandbox-applications");
-                return list.EnumerateArray().Where(c => c.GetProperty("cosignature").ValueKind == JsonValueKind.String)
+                var list = await witness.AllItems("/api/v1/audit/witnessed?service=sandbox-applications");
+                return list.Where(c => c.GetProperty("cosignature").ValueKind == JsonValueKind.String)
                     .Select(c => (JsonElement?)c).FirstOrDefault();
             }, TimeSpan.FromSeconds(30), $"{cosigner.Name} should cosign a checkpoint of SandboxApplications");
 

@@ -15,6 +15,9 @@ public sealed class ServiceHost<TMarker>(string postgres, Uri rabbitMq, IReadOnl
 {
     public string Postgres { get; } = postgres;
 
+    /// <summary>The broker and virtual host the service talks to.</summary>
+    public Uri RabbitMq { get; } = rabbitMq;
+
     /// <summary>What the host logged, at Information and above (as in production), whatever the console shows.</summary>
     public CapturedLogs Logs { get; } = new();
 
@@ -22,7 +25,7 @@ public sealed class ServiceHost<TMarker>(string postgres, Uri rabbitMq, IReadOnl
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConnectionStrings:Postgres", Postgres);
-        builder.UseSetting("ConnectionStrings:RabbitMq", rabbitMq.ToString());
+        builder.UseSetting("ConnectionStrings:RabbitMq", RabbitMq.ToString());
         builder.UseSetting("Auth:DevSigningKey", Tokens.SigningKey);
         builder.UseSetting("Vault:MasterKey", Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray()));
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

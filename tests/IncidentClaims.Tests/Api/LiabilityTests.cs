@@ -182,7 +182,7 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
     [Fact]
     public async Task A_payment_above_the_sum_insured_is_refused()
     {
-        var (id, _) = await LinkedIncident("77");
+        var (id, _) = await LinkedIncident("66");
         await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim", new { claimed = new { amount = 150_000m, currency = "RUB" } }));
         await Ok(await Regulator.PostAsync($"/api/v1/incidents/{id}/insurance-claim/insurer-notification", null));
 
