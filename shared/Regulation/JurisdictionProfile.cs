@@ -38,6 +38,13 @@ public sealed class JurisdictionProfile
     /// <summary>258-FZ as amended by 169-FZ: the chair signs the conclusion within 3 working days of the meeting.</summary>
     public int ConclusionSigningWorkingDays { get; set; } = 3;
 
+    // ---- Access to regimes (issue 18): maximum term option, insurer events, voluntary exit, results register, proposals ----
+
+    /// <summary>The 2026 bill's option for <see cref="MaxRegimeTermMonths"/> (five years instead of three).</summary>
+    public const int MaxRegimeTermMonthsUnder2026Bill = 60;
+
+    // ---- end of issue 18 section ----
+
     public ProductionCalendar WorkingDays() =>
         Calendar == "ru" ? ProductionCalendar.Russia : ProductionCalendar.Load(Calendar);
 

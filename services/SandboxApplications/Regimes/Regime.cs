@@ -53,9 +53,18 @@ public sealed record RegimeExpired(Guid RegimeId, DateOnly EndedOn, DateTimeOffs
 /// <summary>What decisions about a regime need to know.</summary>
 public sealed record Regime(Guid Id, RegimeStatus Status, int ProgrammeVersion, Programme Programme)
 {
+    /// <summary>
+    /// The first programme's start: the maximum term (258-FZ art. 10) runs from here, so amendments that move the start
+    /// later cannot lengthen the regime step by step.
+    /// </summary>
+    public DateOnly TermAnchor { get; init; }
+
     public bool IsClosed => Status is RegimeStatus.Terminated or RegimeStatus.Expired;
 
-    public static Regime Create(RegimeEstablished e) => new(e.RegimeId, RegimeStatus.Active, 1, e.Programme);
+    public static Regime Create(RegimeEstablished e) => new(e.RegimeId, RegimeStatus.Active, 1, e.Programme)
+    {
+        TermAnchor = e.Programme.StartsOn,
+    };
 
     public Regime Apply(RegimeAmended e) => this with { ProgrammeVersion = e.ProgrammeVersion, Programme = e.Programme };
     public Regime Apply(RegimeSuspended _) => this with { Status = RegimeStatus.Suspended };

@@ -50,17 +50,31 @@ public sealed class EstablishRegimeValidator : AbstractValidator<EstablishRegime
     }
 }
 
+/// <summary>258-FZ art. 10: the longest term of a regime, from the jurisdiction profile (36 months; 60 under the 2026 bill).</summary>
+public static class RegimeTerm
+{
+    public const string TooLong = "regime-term-too-long";
+
+    public static void EnsureWithinMaximum(DateOnly startsOn, DateOnly endsOn, JurisdictionProfile profile)
+    {
+        if (endsOn > startsOn.AddMonths(profile.MaxRegimeTermMonths))
+            throw new DomainRuleViolation(TooLong,
+                $"A regime lasts at most {profile.MaxRegimeTermMonths} months under {profile.Name}, counted from {startsOn:yyyy-MM-dd}.");
+    }
+}
+
 public static class EstablishRegime
 {
     /// <summary>Shape is checked by the validator; the legal limits of the jurisdiction are checked here.</summary>
     public static RegimeEstablished Decide(Guid regimeId, EstablishRegimeRequest request, JurisdictionProfile profile, Actor by,
         DateTimeOffset now) => new(regimeId, ToProgramme(request, profile), by, now);
 
-    public static Programme ToProgramme(EstablishRegimeRequest request, JurisdictionProfile profile)
+    /// <param name="termAnchor">The day the maximum term runs from: the request's start for a new regime, the first
+    /// programme's start (or the new start, if earlier) for an amendment.</param>
+    public static Programme ToProgramme(EstablishRegimeRequest request, JurisdictionProfile profile, DateOnly? termAnchor = null)
     {
-        if (request.EndsOn > request.StartsOn.AddMonths(profile.MaxRegimeTermMonths))
-            throw new DomainRuleViolation("regime-term-too-long",
-                $"A regime lasts at most {profile.MaxRegimeTermMonths} months under {profile.Name}.");
+        RegimeTerm.EnsureWithinMaximum(termAnchor is { } anchor && anchor < request.StartsOn ? anchor : request.StartsOn,
+            request.EndsOn, profile);
 
         return new Programme(request.Title.Trim(), request.Direction,
             new LegalBasis(request.LegalBasis.ActNumber.Trim(), request.LegalBasis.ActDate), request.Description?.Trim(),
