@@ -21,6 +21,8 @@ builder.AddServiceDefaults(ServiceNames.SandboxApplications, typeof(ServiceMarke
     defaults.StatutoryClocks = typeof(SandboxRegistry.SandboxApplications.Applications.MissingDeadline.ReviewClocks);
 });
 builder.Services.Configure<ScheduleOptions>(builder.Configuration.GetSection(ScheduleOptions.Section));
+builder.Services.Configure<SandboxRegistry.SandboxApplications.Participations.ReportingInsuranceEvents.InsurerClients>(
+    builder.Configuration.GetSection(SandboxRegistry.SandboxApplications.Participations.ReportingInsuranceEvents.InsurerClients.Section));
 builder.Services.AddAuthorizationBuilder().AddReaders();
 builder.Services.AddHostedService<ScheduledChecks>();
 

@@ -31,6 +31,8 @@ public sealed class IntegrationEvents : IIntegrationEventMap
         ParticipationTerminated e => new Published.ParticipationTerminated(source, e.ParticipationId, e.Reason, e.TerminatedAt),
         ParticipationExpired e => new Published.ParticipationExpired(source, e.ParticipationId, e.EndedOn, e.ExpiredAt),
         InsuranceRenewed e => new Published.InsuranceRenewed(source, e.ParticipationId, Policy(e.Policy), e.RenewedAt),
+        InsuranceEventReported e => new Published.InsuranceChanged(source, e.ParticipationId, Camel(e.Kind), e.PolicyNumber, e.EffectiveOn,
+            e.Policies.Select(Policy).ToList(), e.ReportedAt),
         ResponsiblePersonAdded e => new Published.ResponsiblePersonsChanged(source, e.ParticipationId, Register(e.Register), e.AddedAt),
         ResponsiblePersonRemoved e => new Published.ResponsiblePersonsChanged(source, e.ParticipationId, Register(e.Register), e.RemovedAt),
         _ => null,

@@ -47,6 +47,27 @@ public sealed record ParticipationExpired(Guid ParticipationId, DateOnly EndedOn
 
 public sealed record InsuranceRenewed(Guid ParticipationId, InsurancePolicy Policy, Actor RenewedBy, DateTimeOffset RenewedAt);
 
+/// <summary>What an insurer reports about a policy it issued (169-FZ insurance of a subject of a regime).</summary>
+public enum InsuranceEventKind { Cancelled, NotRenewed, SumInsuredChanged, RisksChanged, Renewed }
+
+/// <summary>
+/// An insurer's integration reported a change to a participant's policy. <paramref name="Policies"/> is every policy period
+/// after the change (a cancellation ends a period the day before it takes effect; a change of sum or risks ends the old
+/// terms and starts a period with the new ones on the day it takes effect; a renewal adds a period), so the event alone
+/// answers what cover held on any day.
+/// </summary>
+public sealed record InsuranceEventReported(
+    Guid ParticipationId,
+    Guid NoticeId,
+    InsuranceEventKind Kind,
+    string InsurerInn,
+    string PolicyNumber,
+    DateOnly EffectiveOn,
+    string Reason,
+    IReadOnlyList<InsurancePolicy> Policies,
+    Actor ReportedBy,
+    DateTimeOffset ReportedAt);
+
 /// <param name="Register">The whole register after the change, so each event answers "who, when" on its own.</param>
 public sealed record ResponsiblePersonAdded(Guid ParticipationId, ResponsiblePersonEntry Entry, IReadOnlyList<ResponsiblePersonEntry> Register,
     Actor AddedBy, DateTimeOffset AddedAt);
@@ -69,6 +90,13 @@ public sealed record Participation(
 
     public bool InsuredOn(DateOnly day) => Policies.Any(p => p.Covers(day));
 
+    /// <summary>169-FZ: a policy in force on <paramref name="day"/> that meets the programme's insurance requirements.</summary>
+    public bool MeetsProgrammeOn(DateOnly day, Regimes.InsuranceRequirements required) =>
+        Policies.Any(p => p.Covers(day) && InsuranceRules.Meets(p, required));
+
+    /// <summary>Suspended because its insurance lapsed or no longer met the programme: a compliant policy resumes it.</summary>
+    public bool SuspendedForInsurance => Status == ParticipationStatus.Suspended && SuspendedFor == SuspensionGround.InsuranceLapsed;
+
     public static Participation Create(ParticipationGranted e) => new(e.ParticipationId, e.RegimeId, e.Company.Ogrn,
         ParticipationStatus.Active, e.Term, [e.Insurance], e.ResponsiblePersons, null);
 
@@ -77,6 +105,7 @@ public sealed record Participation(
     public Participation Apply(ParticipationTerminated _) => this with { Status = ParticipationStatus.Terminated };
     public Participation Apply(ParticipationExpired _) => this with { Status = ParticipationStatus.Expired };
     public Participation Apply(InsuranceRenewed e) => this with { Policies = [.. Policies, e.Policy] };
+    public Participation Apply(InsuranceEventReported e) => this with { Policies = e.Policies };
     public Participation Apply(ResponsiblePersonAdded e) => this with { Register = e.Register };
     public Participation Apply(ResponsiblePersonRemoved e) => this with { Register = e.Register };
 
