@@ -43,6 +43,12 @@ public sealed class JurisdictionProfile
     /// <summary>The 2026 bill's option for <see cref="MaxRegimeTermMonths"/> (five years instead of three).</summary>
     public const int MaxRegimeTermMonthsUnder2026Bill = 60;
 
+    /// <summary>
+    /// The 2026 bill: a subject may leave a regime on its own request, then files an exit report (the EU profile's
+    /// equivalent is the AI Act art. 57(7) exit report). On by default; off restores today's text of 258-FZ.
+    /// </summary>
+    public bool VoluntaryExitAllowed { get; set; } = true;
+
     // ---- end of issue 18 section ----
 
     public ProductionCalendar WorkingDays() =>

@@ -9,7 +9,7 @@ public sealed record CitedPolicy(Published.InsurancePolicy Policy, DateTimeOffse
 
 public sealed record CitedRegister(IReadOnlyList<Published.ResponsiblePerson> Register, DateTimeOffset ChangedAt, SourceCitation Source);
 
-/// <param name="Status">granted, suspended, resumed, terminated or expired.</param>
+/// <param name="Status">granted, suspended, resumed, terminated, expired or left.</param>
 public sealed record StatusChange(string Status, DateTimeOffset At, string? Reason, SourceCitation Source);
 
 /// <summary>
@@ -51,6 +51,7 @@ public sealed class ParticipationsConsumer(IDocumentSession session, TimeProvide
     IConsumer<Published.ParticipationResumed>,
     IConsumer<Published.ParticipationTerminated>,
     IConsumer<Published.ParticipationExpired>,
+    IConsumer<Published.ParticipationLeft>,
     IConsumer<Published.InsuranceRenewed>,
     IConsumer<Published.InsuranceChanged>,
     IConsumer<Published.ResponsiblePersonsChanged>
@@ -76,6 +77,9 @@ public sealed class ParticipationsConsumer(IDocumentSession session, TimeProvide
 
     public Task Consume(ConsumeContext<Published.ParticipationExpired> context) => Change(context, context.Message.ParticipationId,
         p => p with { StatusHistory = [.. p.StatusHistory, new("expired", context.Message.ExpiredAt, null, context.Message.Source)] });
+
+    public Task Consume(ConsumeContext<Published.ParticipationLeft> context) => Change(context, context.Message.ParticipationId,
+        p => p with { StatusHistory = [.. p.StatusHistory, new("left", context.Message.LeftAt, context.Message.Reason, context.Message.Source)] });
 
     public Task Consume(ConsumeContext<Published.InsuranceRenewed> context) => Change(context, context.Message.ParticipationId,
         p => p with { Policies = [.. p.Policies, new CitedPolicy(context.Message.Policy, context.Message.RenewedAt, context.Message.Source)] });

@@ -30,6 +30,7 @@ public sealed class IntegrationEvents : IIntegrationEventMap
         ParticipationResumed e => new Published.ParticipationResumed(source, e.ParticipationId, e.ResumedAt),
         ParticipationTerminated e => new Published.ParticipationTerminated(source, e.ParticipationId, e.Reason, e.TerminatedAt),
         ParticipationExpired e => new Published.ParticipationExpired(source, e.ParticipationId, e.EndedOn, e.ExpiredAt),
+        ParticipationLeft e => new Published.ParticipationLeft(source, e.ParticipationId, e.Reason, e.LeftOn, e.LeftAt),
         InsuranceRenewed e => new Published.InsuranceRenewed(source, e.ParticipationId, Policy(e.Policy), e.RenewedAt),
         InsuranceEventReported e => new Published.InsuranceChanged(source, e.ParticipationId, Camel(e.Kind), e.PolicyNumber, e.EffectiveOn,
             e.Policies.Select(Policy).ToList(), e.ReportedAt),

@@ -5,6 +5,7 @@ using MassTransit;
 using SandboxRegistry.SandboxApplications.Messaging;
 using SandboxRegistry.SandboxApplications.Participations.GettingDetails;
 using SandboxRegistry.SandboxApplications.Participations.KeepingRegister;
+using SandboxRegistry.SandboxApplications.Participations.Leaving;
 using SandboxRegistry.SandboxApplications.Participations.RenewingInsurance;
 using SandboxRegistry.SandboxApplications.Participations.ReportingInsuranceEvents;
 using SandboxRegistry.SandboxApplications.Participations.Resuming;
@@ -20,7 +21,7 @@ public static class ParticipationsModule
         options.Events.AddEventTypes([
             typeof(ParticipationGranted), typeof(ParticipationSuspended), typeof(ParticipationResumed), typeof(ParticipationTerminated),
             typeof(ParticipationExpired), typeof(InsuranceRenewed), typeof(ResponsiblePersonAdded), typeof(ResponsiblePersonRemoved),
-            typeof(InsuranceEventReported),
+            typeof(InsuranceEventReported), typeof(ParticipationLeft), typeof(ExitReportFiled), typeof(ExitAssessed),
         ]);
         options.Projections.Add<ParticipationDetailsProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<ParticipationDetails>().Index(p => p.CompanyOgrn).Index(p => p.RegimeId);
@@ -42,6 +43,9 @@ public static class ParticipationsModule
         participations.MapPost("/{id:guid}/resumption", ResumeParticipation.Handle).Command(Policies.Regulator);
         participations.MapPost("/{id:guid}/termination", TerminateParticipation.Handle).Command(Policies.Regulator);
         participations.MapPost("/{id:guid}/insurance", RenewInsurance.Handle).Command(Policies.Applicant);
+        participations.MapPost("/{id:guid}/exit", LeaveRegime.Handle).Command(Policies.Applicant);
+        participations.MapPost("/{id:guid}/exit-report", LeaveRegime.HandleReport).Command(Policies.Applicant);
+        participations.MapPost("/{id:guid}/exit-assessment", LeaveRegime.HandleAssessment).Command(Policies.Regulator);
         participations.MapPost("/{id:guid}/responsible-persons", KeepRegister.AddPerson).Command(Policies.Applicant);
         participations.MapPost("/{id:guid}/responsible-persons/{entryId:guid}/removal", KeepRegister.RemovePerson).Command(Policies.Applicant);
         participations.MapPost("/{id:guid}/responsible-persons/{entryId:guid}/erasure", EraseContacts.FromRegister).Command(Policies.Regulator);

@@ -22,6 +22,9 @@ public sealed record LegalBasis(string ActNumber, DateOnly ActDate)
 /// <summary>The insurance a programme demands of every participant (258-FZ art. 9 as amended by 169-FZ).</summary>
 public sealed record InsuranceRequirements(Money MinimumSumInsured, IReadOnlyList<InsuredRisk> RequiredRisks, bool AiHarmCoverRequired);
 
+/// <summary>A result the programme expects of the regime, and how it is measured (258-FZ art. 9).</summary>
+public sealed record ExpectedResult(string Result, string Measure);
+
 /// <summary>One version of a regime's programme: the conditions a participant must meet.</summary>
 public sealed record Programme(
     string Title,
@@ -33,7 +36,11 @@ public sealed record Programme(
     DateOnly EndsOn,
     IReadOnlyList<string> DisappliedNorms,
     IReadOnlyList<string> SubjectRequirements,
-    InsuranceRequirements Insurance);
+    InsuranceRequirements Insurance)
+{
+    /// <summary>What the regime is expected to achieve; an exit report answers each (empty in programmes written before).</summary>
+    public IReadOnlyList<ExpectedResult> ExpectedResults { get; init; } = [];
+}
 
 public sealed record RegimeEstablished(Guid RegimeId, Programme Programme, Actor EstablishedBy, DateTimeOffset EstablishedAt);
 

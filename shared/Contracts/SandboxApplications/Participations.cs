@@ -56,6 +56,10 @@ public sealed record ParticipationResumed(SourceCitation Source, Guid Participat
 public sealed record ParticipationTerminated(
     SourceCitation Source, Guid ParticipationId, string Reason, DateTimeOffset TerminatedAt) : ICitedMessage;
 
+/// <summary>The participant left the regime on its own request (voluntary exit); its participation has ended.</summary>
+public sealed record ParticipationLeft(
+    SourceCitation Source, Guid ParticipationId, string Reason, DateOnly LeftOn, DateTimeOffset LeftAt) : ICitedMessage;
+
 /// <summary>The participation's term ended.</summary>
 public sealed record ParticipationExpired(
     SourceCitation Source, Guid ParticipationId, DateOnly EndedOn, DateTimeOffset ExpiredAt) : ICitedMessage;

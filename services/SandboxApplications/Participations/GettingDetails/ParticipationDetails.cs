@@ -12,6 +12,15 @@ namespace SandboxRegistry.SandboxApplications.Participations.GettingDetails;
 
 public sealed record Suspension(SuspensionGround Ground, string Reason, string By, DateTimeOffset At);
 
+public sealed record ExitAssessment(Leaving.ExitConclusion Conclusion, string Text, string By, DateTimeOffset At);
+
+/// <summary>The participant's voluntary exit, its exit report and the regulator's assessment.</summary>
+public sealed record Exit(string Reason, DateOnly LeftOn, string By, DateTimeOffset At, ExitReport? Report, DateTimeOffset? ReportedAt,
+    ExitAssessment? Assessment);
+
+/// <summary>What the public register shows of an exit: the date, the participant's public summary, the regulator's conclusion.</summary>
+public sealed record PublicExit(DateOnly LeftOn, string? PublicSummary, Leaving.ExitConclusion? Assessment);
+
 /// <summary>An event an insurer reported about one of the participant's policies.</summary>
 public sealed record InsurerNotice(Guid NoticeId, InsuranceEventKind Kind, string PolicyNumber, DateOnly EffectiveOn, string Reason,
     string ReportedBy, DateTimeOffset ReportedAt);
@@ -40,6 +49,8 @@ public sealed record ParticipationDetails(
 
     /// <summary>Every policy period as it stands after insurers' reports: what cover held on each day.</summary>
     public IReadOnlyList<InsurancePolicy> Policies { get; init; } = [];
+
+    public Exit? Exit { get; init; }
 
     /// <summary>What insurers reported, oldest first.</summary>
     public IReadOnlyList<InsurerNotice> InsurerNotices { get; init; } = [];
@@ -83,6 +94,22 @@ public sealed partial class ParticipationDetailsProjection : SingleStreamProject
         Status = ParticipationStatus.Expired, EndReason = "term ended", EndedAt = e.ExpiredAt,
     };
 
+    public static ParticipationDetails Apply(ParticipationLeft e, ParticipationDetails current) => current with
+    {
+        Status = ParticipationStatus.Left, EndReason = e.Reason, EndedAt = e.LeftAt,
+        Exit = new Exit(e.Reason, e.LeftOn, e.LeftBy.Subject, e.LeftAt, null, null, null),
+    };
+
+    public static ParticipationDetails Apply(ExitReportFiled e, ParticipationDetails current) => current with
+    {
+        Exit = current.Exit! with { Report = e.Report, ReportedAt = e.FiledAt },
+    };
+
+    public static ParticipationDetails Apply(ExitAssessed e, ParticipationDetails current) => current with
+    {
+        Exit = current.Exit! with { Assessment = new ExitAssessment(e.Conclusion, e.Text, e.AssessedBy.Subject, e.AssessedAt) },
+    };
+
     public static ParticipationDetails Apply(InsuranceRenewed e, ParticipationDetails current) =>
         current.WithPolicies([.. current.Policies, e.Policy]) with
         {
@@ -123,7 +150,8 @@ public sealed record RegisterEntry(
     string? RegimeTitle,
     ParticipationStatus Status,
     DateOnly StartsOn,
-    DateOnly EndsOn);
+    DateOnly EndsOn,
+    PublicExit? Exit = null);
 
 public static class GetParticipationDetails
 {
@@ -166,7 +194,8 @@ public static class GetParticipationDetails
         var regimes = (await session.LoadManyAsync<RegimeDetails>(ct, page.Items.Select(p => p.RegimeId).Distinct()))
             .ToDictionary(r => r.Id, r => r.Title);
         return TypedResults.Ok(page.Select(p => new RegisterEntry(p.Id, p.Company.LegalName, p.CompanyOgrn, p.RegimeId,
-            regimes.GetValueOrDefault(p.RegimeId), p.Status, p.Term.StartsOn, p.Term.EndsOn)));
+            regimes.GetValueOrDefault(p.RegimeId), p.Status, p.Term.StartsOn, p.Term.EndsOn,
+            p.Exit is { } exit ? new PublicExit(exit.LeftOn, exit.Report?.PublicSummary, exit.Assessment?.Conclusion) : null)));
     }
 
     private static IQueryable<ParticipationDetails> Filter(IQuerySession session, ParticipationListQuery query)

@@ -9,6 +9,8 @@ namespace SandboxRegistry.SandboxApplications.Regimes.Establishing;
 
 public sealed record LegalBasisRequest(string ActNumber, DateOnly ActDate);
 
+public sealed record ExpectedResultRequest([property: FreeText] string Result, [property: FreeText] string Measure);
+
 public sealed record InsuranceRequirementsRequest(Money MinimumSumInsured, IReadOnlyList<InsuredRisk> RequiredRisks, bool AiHarmCoverRequired);
 
 /// <summary>A programme as a regulator writes it (258-FZ art. 9); also the body of an amendment.</summary>
@@ -22,7 +24,8 @@ public sealed record EstablishRegimeRequest(
     DateOnly EndsOn,
     [property: FreeText] IReadOnlyList<string>? DisappliedNorms,
     [property: FreeText] IReadOnlyList<string>? SubjectRequirements,
-    InsuranceRequirementsRequest Insurance);
+    InsuranceRequirementsRequest Insurance,
+    IReadOnlyList<ExpectedResultRequest>? ExpectedResults = null);
 
 public sealed class EstablishRegimeValidator : AbstractValidator<EstablishRegimeRequest>
 {
@@ -42,6 +45,11 @@ public sealed class EstablishRegimeValidator : AbstractValidator<EstablishRegime
         RuleFor(r => r.EndsOn).NotEmpty().GreaterThan(r => r.StartsOn).WithMessage("'Ends On' must be after 'Starts On'.");
         RuleForEach(r => r.DisappliedNorms).NotEmpty().MaximumLength(1000);
         RuleForEach(r => r.SubjectRequirements).NotEmpty().MaximumLength(2000);
+        RuleForEach(r => r.ExpectedResults).ChildRules(result =>
+        {
+            result.RuleFor(x => x.Result).Text();
+            result.RuleFor(x => x.Measure).Text();
+        });
         RuleFor(r => r.Insurance).NotNull().ChildRules(insurance =>
         {
             insurance.RuleFor(i => i.MinimumSumInsured).NotNull().SetValidator(new MoneyValidator());
@@ -82,7 +90,10 @@ public static class EstablishRegime
             request.DisappliedNorms?.Select(n => n.Trim()).ToList() ?? [],
             request.SubjectRequirements?.Select(n => n.Trim()).ToList() ?? [],
             new InsuranceRequirements(request.Insurance.MinimumSumInsured, request.Insurance.RequiredRisks.Distinct().ToList(),
-                request.Insurance.AiHarmCoverRequired));
+                request.Insurance.AiHarmCoverRequired))
+        {
+            ExpectedResults = request.ExpectedResults?.Select(r => new ExpectedResult(r.Result.Trim(), r.Measure.Trim())).ToList() ?? [],
+        };
     }
 
     public static async Task<Created<Changed>> Handle(EstablishRegimeRequest request, IDocumentSession session, TimeProvider clock,
