@@ -15,6 +15,7 @@ builder.AddServiceDefaults(ServiceNames.SandboxApplications, typeof(ServiceMarke
         RegimesModule.ConfigureMarten(marten);
         ApplicationsModule.ConfigureMarten(marten);
         ParticipationsModule.ConfigureMarten(marten);
+        SandboxRegistry.SandboxApplications.AiResults.AiResultsModule.ConfigureMarten(marten);
     };
     defaults.ConfigureBus = ParticipationsModule.ConfigureBus;
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
@@ -31,4 +32,5 @@ app.UseServiceDefaults();
 app.MapRegimes();
 app.MapApplications();
 app.MapParticipations();
+SandboxRegistry.SandboxApplications.AiResults.AiResultsModule.MapAiResults(app);
 app.Run();
