@@ -6,7 +6,6 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SandboxRegistry.Contracts;
-using SandboxRegistry.EventSourcing.Audit;
 using SandboxRegistry.Testing;
 using static SandboxRegistry.EndToEnd.Tests.Scenario;
 using Applications = SandboxRegistry.SandboxApplications.ServiceMarker;
@@ -35,15 +34,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
     private ServiceHost<Registry> _registry = null!;
     private ServiceHost<Incidents> _incidents = null!;
 
-    private static readonly Dictionary<string, string?> AuditSettings = new()
-    {
-        ["Audit:CheckpointEveryEvents"] = "3",
-        ["Audit:CheckpointEvery"] = "00:00:01",
-        ["Audit:PollInterval"] = "00:00:00.200",
-        [$"Audit:Peers:{ServiceNames.SandboxApplications}"] = "http://sandbox-applications/",
-        [$"Audit:Peers:{ServiceNames.AiSystemRegistry}"] = "http://ai-system-registry/",
-        [$"Audit:Peers:{ServiceNames.IncidentClaims}"] = "http://incident-claims/",
-    };
+    private static IReadOnlyDictionary<string, string?> AuditSettings => SystemFixture.AuditSettings;
 
     public async Task InitializeAsync()
     {
@@ -175,17 +166,8 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         return host;
     }
 
-    private Action<IServiceCollection> Peers(string self) => services =>
-    {
-        var peers = new Dictionary<string, Func<HttpMessageHandler>>
-        {
-            [ServiceNames.SandboxApplications] = () => _applications.Server.CreateHandler(),
-            [ServiceNames.AiSystemRegistry] = () => _registry.Server.CreateHandler(),
-            [ServiceNames.IncidentClaims] = () => _incidents.Server.CreateHandler(),
-        };
-        foreach (var (name, handler) in peers.Where(p => p.Key != self))
-            services.AddHttpClient(ServiceVerifier.PeerClientPrefix + name).ConfigurePrimaryHttpMessageHandler(handler);
-    };
+    private Action<IServiceCollection> Peers(string self) => SystemFixture.Peers(self,
+        () => _applications.Server.CreateHandler(), () => _registry.Server.CreateHandler(), () => _incidents.Server.CreateHandler());
 
     private static async Task<string> CreateDatabase(int port, string name)
     {
