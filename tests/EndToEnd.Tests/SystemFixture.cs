@@ -47,7 +47,7 @@ public sealed class SystemFixture : IAsyncLifetime
     public const string InsurerInn = "7705042179";
 
     /// <summary>Checkpoints often, so tests see them witnessed quickly; peers are reached in process.</summary>
-    private static readonly Dictionary<string, string?> AuditSettings = new()
+    public static readonly IReadOnlyDictionary<string, string?> AuditSettings = new Dictionary<string, string?>
     {
         ["Audit:CheckpointEveryEvents"] = "3",
         ["Audit:CheckpointEvery"] = "00:00:01",
@@ -57,13 +57,18 @@ public sealed class SystemFixture : IAsyncLifetime
         [$"Audit:Peers:{ServiceNames.IncidentClaims}"] = "http://incident-claims/",
     };
 
-    private Action<IServiceCollection> PeersExcept(string self) => services =>
+    private Action<IServiceCollection> PeersExcept(string self) =>
+        Peers(self, () => Applications.Server.CreateHandler(), () => Registry.Server.CreateHandler(), () => Incidents.Server.CreateHandler());
+
+    /// <summary>The audit peers of <paramref name="self"/>, reached in process through the other hosts' test servers.</summary>
+    public static Action<IServiceCollection> Peers(string self, Func<HttpMessageHandler> applications, Func<HttpMessageHandler> registry,
+        Func<HttpMessageHandler> incidents) => services =>
     {
         var peers = new Dictionary<string, Func<HttpMessageHandler>>
         {
-            [ServiceNames.SandboxApplications] = () => Applications.Server.CreateHandler(),
-            [ServiceNames.AiSystemRegistry] = () => Registry.Server.CreateHandler(),
-            [ServiceNames.IncidentClaims] = () => Incidents.Server.CreateHandler(),
+            [ServiceNames.SandboxApplications] = applications,
+            [ServiceNames.AiSystemRegistry] = registry,
+            [ServiceNames.IncidentClaims] = incidents,
         };
         foreach (var (name, handler) in peers.Where(p => p.Key != self))
             services.AddHttpClient(ServiceVerifier.PeerClientPrefix + name).ConfigurePrimaryHttpMessageHandler(handler);
