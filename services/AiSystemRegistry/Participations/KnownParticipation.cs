@@ -101,7 +101,7 @@ public sealed class ParticipationTerminatedConsumer(IDocumentSession session, Ti
         var p = await Participation.LoadAsync(session, m.ParticipationId, ct);
         session.Store(p.Cited(m.Source) with { Status = ParticipationStatus.Terminated, StatusReason = m.Reason });
         await DeploymentsModule.CascadeAsync(session, d => d.ParticipationId == m.ParticipationId,
-            d => Deployment.EndOnItsOwn(d, $"The participation was terminated: {m.Reason}", m.Source, m.TerminatedAt), ct);
+            d => Deployment.EndOnItsOwn(d, $"The participation was terminated: {m.Reason}", m.Source, m.TerminatedAt, clock.GetUtcNow()), ct);
         await session.SaveChangesAsync(ct);
     }
 }
@@ -116,7 +116,7 @@ public sealed class ParticipationExpiredConsumer(IDocumentSession session, TimeP
         var p = await Participation.LoadAsync(session, m.ParticipationId, ct);
         session.Store(p.Cited(m.Source) with { Status = ParticipationStatus.Expired, StatusReason = $"The term ended on {m.EndedOn:yyyy-MM-dd}." });
         await DeploymentsModule.CascadeAsync(session, d => d.ParticipationId == m.ParticipationId,
-            d => Deployment.EndOnItsOwn(d, $"The participation's term ended on {m.EndedOn:yyyy-MM-dd}.", m.Source, m.ExpiredAt), ct);
+            d => Deployment.EndOnItsOwn(d, $"The participation's term ended on {m.EndedOn:yyyy-MM-dd}.", m.Source, p.TermEnd, clock.GetUtcNow()), ct);
         await session.SaveChangesAsync(ct);
     }
 }
