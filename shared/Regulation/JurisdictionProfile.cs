@@ -63,6 +63,13 @@ public sealed class JurisdictionProfile
     /// <summary>The zone of <paramref name="region"/> from the tables; the regime's zone for a region they do not name.</summary>
     public TimeZoneInfo ZoneOf(string? region) => Regions().ZoneOf(region) ?? TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
+    /// <summary>
+    /// The place whose dates a rule over a whole territory uses: its region when the territory lies in one time zone, otherwise
+    /// null (the regime's own zone), as a subject spanning several zones takes its capital's.
+    /// </summary>
+    public string? PlaceOf(IReadOnlyCollection<string> territory) =>
+        territory.Count > 0 && territory.Select(r => ZoneOf(r).Id).Distinct().Count() == 1 ? territory.First() : null;
+
     /// <summary>The calendar date at <paramref name="region"/> at <paramref name="instant"/>, whatever offset the instant was sent in.</summary>
     public DateOnly LocalDate(DateTimeOffset instant, string? region) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, ZoneOf(region)).DateTime);

@@ -143,8 +143,10 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
             "{\"aiSystemId\":\"" + Guid.NewGuid() + "\",\"from\":\"next monday\"}", Encoding.UTF8, "application/json"));
         await Responses.AssertProblem(response, HttpStatusCode.BadRequest, "malformed-json");
 
-        var read = await S.Anonymous.GetAsync($"/api/v1/deployments/{Guid.NewGuid()}?asOf=yesterday");
+        var read = await S.Anonymous.GetAsync($"/api/v1/deployments/{Guid.NewGuid()}?at=yesterday");
         Assert.Equal(HttpStatusCode.BadRequest, read.StatusCode);
+        var known = await S.Anonymous.GetAsync($"/api/v1/deployments/active?region=77&knownAt=yesterday");
+        Assert.True((await Responses.AssertProblem(known, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("knownAt", out _));
         var active = await S.Anonymous.GetAsync("/api/v1/deployments/active?region=Moscow");
         var problem = await Responses.AssertProblem(active, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("region", out _));

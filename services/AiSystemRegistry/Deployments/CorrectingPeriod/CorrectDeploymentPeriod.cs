@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
@@ -28,11 +29,11 @@ public static class CorrectDeploymentPeriod
     /// the rules of a new deployment (within the participation's term) and of an end (not before the start, not after now).
     /// </summary>
     public static DeploymentPeriodCorrected Decide(Deployment deployment, KnownParticipation? participation, CorrectDeploymentPeriodRequest r,
-        Actor by, DateTimeOffset now)
+        JurisdictionProfile profile, Actor by, DateTimeOffset now)
     {
         if (r.EndedAt is not null && deployment.Status != DeploymentStatus.Ended)
             throw new DomainRuleViolation("deployment-not-ended", "Only an ended deployment has an end to correct; end it instead.");
-        if (participation is not null && (r.From < participation.TermStart || r.From >= participation.TermEnd || r.Until > participation.TermEnd))
+        if (participation is not null && (r.From < participation.TermStart(profile) || r.From >= participation.TermEnd(profile) || r.Until > participation.TermEnd(profile)))
             throw new DomainRuleViolation("period-outside-participation-term",
                 $"The period must lie within the participation's term, {participation.StartsOn:yyyy-MM-dd} to {participation.EndsOn:yyyy-MM-dd}.");
         if ((r.EndedAt ?? deployment.EndedAt) is { } endedAt) EndDeployment.EnsureEndWithin(r.From, endedAt, now);
@@ -42,10 +43,10 @@ public static class CorrectDeploymentPeriod
     }
 
     public static Task<Ok<Changed>> Handle(Guid id, CorrectDeploymentPeriodRequest request, IDocumentSession session, TimeProvider clock,
-        HttpContext http, CancellationToken ct) =>
+        IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct) =>
         session.Decide<Deployment>(id, http, async d =>
         {
             var participation = await session.LoadAsync<KnownParticipation>(d.ParticipationId, ct);
-            return (object)Decide(d, participation, request, Actor.From(http.User), clock.GetUtcNow());
+            return (object)Decide(d, participation, request, profile.Value, Actor.From(http.User), clock.GetUtcNow());
         }, ct);
 }
