@@ -14,7 +14,8 @@ public static class DeploymentsModule
     {
         options.Events.AddEventTypes(Deployment.EventTypes);
         options.Projections.Add<DeploymentDetailsProjection>(ProjectionLifecycle.Inline);
-        options.Schema.For<DeploymentDetails>().Index(d => d.ParticipationId).Index(d => d.AiSystemId).Index(d => d.VersionId);
+        options.Schema.For<DeploymentDetails>().Index(d => d.ParticipationId).Index(d => d.AiSystemId).Index(d => d.VersionId)
+            .Index(d => d.EarliestFrom).Index(d => d.LatestEnd);
     }
 
     public static IEndpointRouteBuilder MapDeployments(this IEndpointRouteBuilder app)

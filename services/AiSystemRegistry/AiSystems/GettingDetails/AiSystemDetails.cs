@@ -12,8 +12,12 @@ namespace SandboxRegistry.AiSystemRegistry.AiSystems.GettingDetails;
 public sealed record ConclusionSummary(Guid IncidentId, string CausalLink, IReadOnlyList<string> Recommendations, DateTimeOffset SignedAt,
     SourceCitation Source);
 
-/// <summary>An incident linked to a version, and when the registry recorded the link.</summary>
-public sealed record IncidentLink(Guid IncidentId, DateTimeOffset RecordedAt);
+/// <summary>
+/// An incident linked to a version, and when the registry recorded the link: one document per incident, written with the
+/// event that records the link, so a system's record stays small whatever its incidents (they are read page by page).
+/// </summary>
+public sealed record LinkedIncident(Guid Id, Guid AiSystemId, Guid VersionId, Guid? DeploymentId, bool Explicit, SourceCitation Source,
+    DateTimeOffset LinkedAt, DateTimeOffset RecordedAt);
 
 /// <summary>A change of the system's status, effective when it was recorded (a status is never back-dated).</summary>
 public sealed record StatusChange(AiSystemStatus Status, string Reason, DateTimeOffset At);
@@ -30,16 +34,16 @@ public sealed record VersionDetails(
     DateTimeOffset? DeprecatedAt,
     DateTimeOffset? RecalledAt,
     string? RecallReason,
-    IReadOnlyList<IncidentLink> IncidentLinks,
+    int IncidentCount,
     IReadOnlyList<ConclusionSummary> Conclusions,
     bool RecallRecommended)
 {
-    public IReadOnlyList<Guid> Incidents => IncidentLinks.Select(l => l.IncidentId).ToList();
-
-    public int IncidentCount => IncidentLinks.Count;
-
-    /// <summary>Its status at <paramref name="at"/> (a deprecation or a recall takes effect when recorded), its links as known at <paramref name="knownAt"/>.</summary>
-    public VersionDetails As(DateTimeOffset at, DateTimeOffset knownAt)
+    /// <summary>
+    /// Its status at <paramref name="at"/> (a deprecation or a recall takes effect when recorded), its conclusions as known at
+    /// <paramref name="knownAt"/>, and <paramref name="incidentsKnown"/> incidents (counted from the link documents, or this
+    /// document's count when knownAt is now).
+    /// </summary>
+    public VersionDetails As(DateTimeOffset at, DateTimeOffset knownAt, int? incidentsKnown = null)
     {
         var recalled = RecalledAt <= at;
         var deprecated = DeprecatedAt <= at;
@@ -50,7 +54,7 @@ public sealed record VersionDetails(
             DeprecatedAt = deprecated ? DeprecatedAt : null,
             RecalledAt = recalled ? RecalledAt : null,
             RecallReason = recalled ? RecallReason : null,
-            IncidentLinks = IncidentLinks.Where(l => l.RecordedAt <= knownAt).ToList(),
+            IncidentCount = incidentsKnown ?? IncidentCount,
             Conclusions = conclusions,
             RecallRecommended = conclusions.Count == Conclusions.Count
                 ? RecallRecommended
@@ -96,14 +100,13 @@ public sealed record AiSystemDetails(
         (not null, VersionReleased x) => view with
         {
             Versions = [.. view.Versions, new VersionDetails(x.VersionId, x.Version, x.ArtifactSha256, VersionStatus.Released, x.ReleasedAt,
-                x.ChangeSummary, x.TrainingDataSummary, x.EvaluationSummary, null, null, null, [], [], false)],
+                x.ChangeSummary, x.TrainingDataSummary, x.EvaluationSummary, null, null, null, 0, [], false)],
         },
         (not null, VersionDeprecated x) => view.WithVersion(x.VersionId, v => v with { Status = VersionStatus.Deprecated, DeprecatedAt = x.DeprecatedAt }),
         (not null, VersionRecalled x) => view.WithVersion(x.VersionId,
             v => v with { Status = VersionStatus.Recalled, RecalledAt = x.RecalledAt, RecallReason = x.Reason }),
-        (not null, IncidentLinkedToVersion x) => view.WithVersion(x.VersionId,
-            v => v.IncidentLinks.Any(l => l.IncidentId == x.IncidentId) ? v
-                : v with { IncidentLinks = [.. v.IncidentLinks, new IncidentLink(x.IncidentId, recordedAt)] }),
+        // The decision appends a link once per incident (RecordIncidents.Decide), so each event counts.
+        (not null, IncidentLinkedToVersion x) => view.WithVersion(x.VersionId, v => v with { IncidentCount = v.IncidentCount + 1 }),
         (not null, CommissionConclusionRecorded x) => view.WithVersion(x.VersionId, v => v with
         {
             // The latest conclusion per incident: a reissued conclusion replaces the earlier one.
@@ -123,7 +126,9 @@ public sealed record AiSystemDetails(
     /// effect when recorded, so it counts only once both instants have passed it. Null when it was not registered yet at
     /// knownAt. Computed from the stored document alone: no stream is replayed.
     /// </summary>
-    public AiSystemDetails? As(DateTimeOffset at, DateTimeOffset knownAt)
+    /// <param name="incidentsKnown">Incidents per version linked by knownAt (<see cref="GetAiSystemDetails.IncidentsKnownAsync"/>);
+    /// null when knownAt is now.</param>
+    public AiSystemDetails? As(DateTimeOffset at, DateTimeOffset knownAt, IReadOnlyDictionary<Guid, int>? incidentsKnown = null)
     {
         if (RegisteredAt > knownAt) return null;
         var effective = at < knownAt ? at : knownAt;
@@ -134,7 +139,8 @@ public sealed record AiSystemDetails(
             StatusReason = status?.Reason,
             StatusChangedAt = status?.At,
             StatusHistory = StatusHistory.Where(c => c.At <= knownAt).ToList(),
-            Versions = Versions.Where(v => v.ReleasedAt <= knownAt).Select(v => v.As(effective, knownAt)).ToList(),
+            Versions = Versions.Where(v => v.ReleasedAt <= knownAt)
+                .Select(v => v.As(effective, knownAt, incidentsKnown is null ? null : incidentsKnown.GetValueOrDefault(v.Id))).ToList(),
         };
     }
 }
@@ -160,23 +166,55 @@ public sealed partial class AiSystemDetailsProjection : SingleStreamProjection<A
 }
 
 /// <summary>
-/// A system with its versions and its deployments: as the registry knew them at <paramref name="KnownAt"/>, each with its status
-/// at <paramref name="At"/> (a deployment's inService says whether it was in service then).
+/// A system with its versions and the deployments in service at <paramref name="At"/>, as the registry knew them at
+/// <paramref name="KnownAt"/>, each with its status then. Every deployment's own record is at GET /deployments/{id}.
 /// </summary>
 public sealed record AiSystemAsOf(AiSystemDetails System, IReadOnlyList<DeploymentDetails> Deployments, DateTimeOffset At,
     DateTimeOffset KnownAt);
 
 public static class GetAiSystemDetails
 {
-    /// <summary>Two queries whatever the history's length: the system's document and its deployments' documents.</summary>
+    /// <summary>
+    /// At most three queries whatever the history's length: the system's document (given), the documents of the deployments that
+    /// can have been in service at the valid time (an indexed bound over every period ever recorded for them), and, for a past
+    /// knownAt, the incident links recorded by then.
+    /// </summary>
     public static async Task<AiSystemAsOf?> LoadWithDeploymentsAsync(IQuerySession session, AiSystemDetails? current, TimeTravel when,
         CancellationToken ct)
     {
-        if (current?.As(when.At, when.KnownAt) is not { } system) return null;
-        var deployments = (await session.Query<DeploymentDetails>().Where(d => d.AiSystemId == system.Id).ToListAsync(ct))
-            .Select(d => d.As(when.At, when.KnownAt)).OfType<DeploymentDetails>()
-            .OrderBy(d => d.DeployedAt).ThenBy(d => d.Id).ToList();
+        if (current is null || current.RegisteredAt > when.KnownAt) return null;
+        var known = await IncidentsKnownAsync(session, [current.Id], when, ct);
+        var system = current.As(when.At, when.KnownAt, known)!;
+        var candidates = await session.Query<DeploymentDetails>()
+            .Where(d => d.AiSystemId == system.Id && d.EarliestFrom <= when.At && (d.LatestEnd == null || d.LatestEnd > when.At)
+                        && d.DeployedAt <= when.KnownAt)
+            .ToListAsync(ct);
+        var deployments = candidates.Select(d => d.As(when.At, when.KnownAt)).OfType<DeploymentDetails>().Where(d => d.InService)
+            .OrderBy(d => d.From).ThenBy(d => d.Id).ToList();
         return new AiSystemAsOf(system, deployments, when.At, when.KnownAt);
+    }
+
+    /// <summary>Incidents per version linked by knownAt, for the systems given; null when knownAt is now (the documents' counts hold).</summary>
+    public static async Task<IReadOnlyDictionary<Guid, int>?> IncidentsKnownAsync(IQuerySession session, IReadOnlyCollection<Guid> systems,
+        TimeTravel when, CancellationToken ct)
+    {
+        if (when.KnownAt >= when.Now) return null;
+        var versions = await session.Query<LinkedIncident>()
+            .Where(l => l.AiSystemId.IsOneOf(systems.ToArray()) && l.RecordedAt <= when.KnownAt).Select(l => l.VersionId).ToListAsync(ct);
+        return versions.CountBy(v => v).ToDictionary(c => c.Key, c => c.Value);
+    }
+
+    /// <summary>The incidents linked to a version, as recorded by knownAt, oldest first, paged.</summary>
+    public static async Task<Ok<ListPage<LinkedIncident>>> Incidents(Guid id, Guid versionId, DateTimeOffset? knownAt, int? page, int? pageSize,
+        IQuerySession session, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var paging = Paging.From(page, pageSize);
+        var system = (await session.LoadAsync<AiSystemDetails>(id, ct)).VisibleOrNotFound(Actor.From(http.User), "No such AI system.");
+        if (system.Versions.All(v => v.Id != versionId)) throw new ResourceNotFound("No such version of this AI system.");
+        var when = TimeTravel.From(null, knownAt, clock);
+        return TypedResults.Ok(await session.Query<LinkedIncident>()
+            .Where(l => l.AiSystemId == id && l.VersionId == versionId && l.RecordedAt <= when.KnownAt)
+            .OrderBy(l => l.RecordedAt).ThenBy(l => l.Id).ToPageAsync(paging, ct));
     }
 
     /// <summary>
@@ -192,7 +230,8 @@ public static class GetAiSystemDetails
         var query = session.Query<AiSystemDetails>().AsQueryable().VisibleTo(Actor.From(http.User), OwnerKind.Company, s => s.OwnerOgrn);
         if (recallRecommended == true) query = query.Where(s => s.Versions.Any(v => v.RecallRecommended));
         var current = await query.OrderByDescending(s => s.RegisteredAt).ThenBy(s => s.Id).ToPageAsync(paging, ct);
-        var then = current.Items.Select(s => s.As(when.At, when.KnownAt)).OfType<AiSystemDetails>();
+        var known = await IncidentsKnownAsync(session, current.Items.Select(s => s.Id).ToList(), when, ct);
+        var then = current.Items.Select(s => s.As(when.At, when.KnownAt, known)).OfType<AiSystemDetails>();
         return TypedResults.Ok(current with
         {
             Items = (recallRecommended is { } flag ? then.Where(s => s.Versions.Any(v => v.RecallRecommended) == flag) : then).ToList(),

@@ -47,6 +47,12 @@ public sealed record DeploymentDetails(
     /// <summary>In service at the instant asked: active then, and within its period as known.</summary>
     public bool InService { get; init; }
 
+    /// <summary>The earliest start any state of the record gave it: no read for an earlier instant finds it in service.</summary>
+    public DateTimeOffset EarliestFrom { get; init; }
+
+    /// <summary>The latest end any state of the record gave it (null: some state left it open): no read after it finds it in service.</summary>
+    public DateTimeOffset? LatestEnd { get; init; }
+
     public static DeploymentFact? Fact(object e, long version, DateTimeOffset recordedAt) => e switch
     {
         AiSystemDeployed x => new(version, DeploymentChange.Deployed, recordedAt, x.From, x.From, x.Until),
@@ -72,7 +78,25 @@ public sealed record DeploymentDetails(
             (null, _) => null,
             ({ } v, _) => v with { Record = [.. v.Record, fact] },
         };
-        return next?.As(DateTimeOffset.MaxValue, DateTimeOffset.MaxValue);
+        if (next?.As(DateTimeOffset.MaxValue, DateTimeOffset.MaxValue) is not { } stored) return null;
+        // Bounds over every state of knowledge (each prefix of the record), indexed, so that a read for any pair of instants
+        // fetches only the deployments that can answer it.
+        var earliest = DateTimeOffset.MaxValue;
+        DateTimeOffset? latest = DateTimeOffset.MinValue;
+        for (var known = 1; known <= stored.Record.Count; known++)
+        {
+            var state = stored.As(DateTimeOffset.MaxValue, stored.Record[known - 1].RecordedAt, known)!;
+            if (state.From < earliest) earliest = state.From;
+            var end = (state.Until, state.EndedAt) switch
+            {
+                ({ } u, { } ended) => u < ended ? u : ended,
+                ({ } u, null) => u,
+                (null, { } ended) => ended,
+                _ => (DateTimeOffset?)null,
+            };
+            latest = end is null || latest is null ? null : end > latest ? end : latest;
+        }
+        return stored with { EarliestFrom = earliest, LatestEnd = latest };
     }
 
     /// <summary>
@@ -80,9 +104,10 @@ public sealed record DeploymentDetails(
     /// valid time <paramref name="at"/>; null when it had not been recorded yet. A deployment recorded today with a past
     /// from answers for the past as soon as it is known; a correction changes the answer only for reads known after it.
     /// </summary>
-    public DeploymentDetails? As(DateTimeOffset at, DateTimeOffset knownAt)
+    /// <param name="facts">At most this many facts, in the order recorded (for the bounds over each state of knowledge).</param>
+    public DeploymentDetails? As(DateTimeOffset at, DateTimeOffset knownAt, int? facts = null)
     {
-        var known = Record.Where(f => f.RecordedAt <= knownAt).OrderBy(f => f.Version).ToList();
+        var known = Record.OrderBy(f => f.Version).Take(facts ?? int.MaxValue).Where(f => f.RecordedAt <= knownAt).ToList();
         if (known is not [{ Change: DeploymentChange.Deployed } deployed, ..]) return null;
         var from = deployed.From!.Value;
         DateTimeOffset? until = deployed.Until, endedAt = null, statusChangedAt = null;
@@ -151,13 +176,14 @@ public sealed record ActiveDeployment(
     long StreamVersion);
 
 /// <summary>The two instants of a time-travel read: valid time (what was in service) and recorded time (what had been recorded).</summary>
-public readonly record struct TimeTravel(DateTimeOffset At, DateTimeOffset KnownAt)
+/// <param name="Now">When the read is made: a knownAt from then on sees everything recorded.</param>
+public readonly record struct TimeTravel(DateTimeOffset At, DateTimeOffset KnownAt, DateTimeOffset Now)
 {
     /// <summary>Each defaults to now; a future knownAt is now (nothing is recorded ahead of time).</summary>
     public static TimeTravel From(DateTimeOffset? at, DateTimeOffset? knownAt, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
-        return new(at ?? now, knownAt is { } k && k < now ? k : now);
+        return new(at ?? now, knownAt is { } k && k < now ? k : now, now);
     }
 }
 
@@ -201,9 +227,11 @@ public static class GetDeploymentDetails
     public static async Task<IReadOnlyList<ActiveDeployment>> ActiveAsync(IQuerySession session, string region, TimeTravel when,
         CancellationToken ct)
     {
-        // DeployedAt is the decision's time, never after the fact was recorded: a safe first cut, refined in memory.
+        // DeployedAt is the decision's time, never after the fact was recorded, and the bounds hold for every state of knowledge:
+        // a safe first cut in the database, refined in memory.
         var candidates = await session.Query<DeploymentDetails>()
-            .Where(d => d.Territory.Contains(region) && d.DeployedAt <= when.KnownAt)
+            .Where(d => d.Territory.Contains(region) && d.DeployedAt <= when.KnownAt && d.EarliestFrom <= when.At
+                        && (d.LatestEnd == null || d.LatestEnd > when.At))
             .ToListAsync(ct);
         var inService = candidates.Select(d => d.As(when.At, when.KnownAt)).OfType<DeploymentDetails>().Where(d => d.InService).ToList();
         var systems = (await session.LoadManyAsync<AiSystemDetails>(ct, inService.Select(d => d.AiSystemId).Distinct()))
