@@ -207,6 +207,7 @@ public static class ServiceDefaultsExtensions
         opts.Schema.For<AuditCheckpoint>().Identity(c => c.Id);
         opts.Schema.For<WitnessedCheckpoint>().Identity(c => c.Id);
         opts.Schema.For<CheckpointCosignature>().Identity(c => c.Id).Index(c => c.Sequence);
+        opts.Schema.For<AuditVerificationMark>().Identity(m => m.Id);
         // Personal data keys live outside the event streams, so erasing one leaves the streams untouched.
         opts.Schema.For<PersonalDataKey>();
         opts.Schema.For<ErasureRecord>();

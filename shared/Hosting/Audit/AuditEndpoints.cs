@@ -61,8 +61,9 @@ public static class AuditEndpoints
     public static async Task<Ok<StreamVerification>> VerifyStream(Guid streamId, ChainVerifier verifier, CancellationToken ct) =>
         TypedResults.Ok(await verifier.VerifyStreamAsync(streamId, ct) ?? throw new ResourceNotFound("No such stream."));
 
-    public static async Task<Ok<ServiceVerification>> VerifyService(ServiceVerifier verifier, CancellationToken ct) =>
-        TypedResults.Ok(await verifier.VerifyAsync(ct));
+    /// <param name="full">true recomputes every event from the first; otherwise only those after the last verified checkpoint.</param>
+    public static async Task<Ok<ServiceVerification>> VerifyService(bool? full, ServiceVerifier verifier, CancellationToken ct) =>
+        TypedResults.Ok(await verifier.VerifyAsync(full ?? false, ct));
 
     /// <summary>This service's checkpoints, each with its witnesses' answers and its cosigned note.</summary>
     public static async Task<Ok<ListPage<PublishedCheckpoint>>> ListCheckpoints(int? page, int? pageSize, IQuerySession session,
@@ -74,10 +75,12 @@ public static class AuditEndpoints
     }
 
     /// <param name="status">cosigned, refused or unverified: e.g. every checkpoint this witness refused to cosign.</param>
-    public static async Task<Ok<ListPage<WitnessedCheckpoint>>> ListWitnessed(string? service, string? status, int? page, int? pageSize,
-        IQuerySession session, CancellationToken ct) =>
+    /// <param name="after">Only checkpoints after this sequence (what an incremental verification compares).</param>
+    public static async Task<Ok<ListPage<WitnessedCheckpoint>>> ListWitnessed(string? service, string? status, long? after, int? page,
+        int? pageSize, IQuerySession session, CancellationToken ct) =>
         TypedResults.Ok(await session.Query<WitnessedCheckpoint>()
             .Where(c => service == null || c.Service == service)
+            .Where(c => after == null || c.Sequence > after)
             .Where(c => status == null || c.Status == status)
             .OrderBy(c => c.Service).ThenBy(c => c.Sequence)
             .ToPageAsync(Paging.From(page, pageSize), ct));
