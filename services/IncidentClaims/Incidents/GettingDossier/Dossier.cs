@@ -147,7 +147,7 @@ public static class GetDossier
     }
 
     /// <param name="vault">Given only for those who may read the reporter's personal data (regulators).</param>
-    private static async Task<(Dossier Dossier, long Version)> Load(Guid id, IQuerySession session, PersonalDataVault? vault, CancellationToken ct)
+    internal static async Task<(Dossier Dossier, long Version)> Load(Guid id, IQuerySession session, PersonalDataVault? vault, CancellationToken ct)
     {
         var events = await session.Events.FetchStreamAsync(id, token: ct);
         if (events is not [{ Data: HarmIncidentReported reported }, ..]) throw new ResourceNotFound("No such incident.");
