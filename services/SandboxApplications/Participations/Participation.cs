@@ -102,6 +102,12 @@ public sealed record Participation(
 {
     public bool IsClosed => Status is ParticipationStatus.Terminated or ParticipationStatus.Expired or ParticipationStatus.Left;
 
+    /// <summary>The participation's regions: its "today" is the local date there (JurisdictionProfile.PlaceOf).</summary>
+    public IReadOnlyList<string> Territory { get; init; } = [];
+
+    /// <summary>The local date at the participation's place (its region when the territory lies in one time zone).</summary>
+    public DateOnly Today(JurisdictionProfile profile, DateTimeOffset now) => profile.LocalDate(now, profile.PlaceOf(Territory));
+
     public bool ExitReported { get; init; }
 
     public bool ExitAssessed { get; init; }
@@ -116,7 +122,7 @@ public sealed record Participation(
     public bool SuspendedForInsurance => Status == ParticipationStatus.Suspended && SuspendedFor == SuspensionGround.InsuranceLapsed;
 
     public static Participation Create(ParticipationGranted e) => new(e.ParticipationId, e.RegimeId, e.Company.Ogrn,
-        ParticipationStatus.Active, e.Term, [e.Insurance], e.ResponsiblePersons, null);
+        ParticipationStatus.Active, e.Term, [e.Insurance], e.ResponsiblePersons, null) { Territory = e.Territory };
 
     public Participation Apply(ParticipationSuspended e) => this with { Status = ParticipationStatus.Suspended, SuspendedFor = e.Ground };
     public Participation Apply(ParticipationResumed _) => this with { Status = ParticipationStatus.Active, SuspendedFor = null };

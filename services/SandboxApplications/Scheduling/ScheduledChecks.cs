@@ -76,7 +76,10 @@ public sealed class ScheduledChecks(IServiceScopeFactory scopes, TimeProvider cl
                 .ToListAsync(ct);
             required = (await query.LoadManyAsync<RegimeDetails>(ct, open.Select(p => p.RegimeId).Distinct()))
                 .ToDictionary(r => r.Id, r => r.Insurance);
-            participations = open.Where(p => p.Term.EndsOn < today || CoverChanges(p, today, required)).Select(p => p.Id).ToList();
+            // A participation's dates are local dates at its place (its region's time zone when the territory lies in one).
+            var localToday = open.ToDictionary(p => p.Id, p => profile.Value.LocalDate(now, profile.Value.PlaceOf(p.Territory)));
+            participations = open.Where(p => p.Term.EndsOn < localToday[p.Id] || CoverChanges(p, localToday[p.Id], required))
+                .Select(p => p.Id).ToList();
             var endedRegimes = (await query.Query<RegimeDetails>()
                 .Where(r => r.Status == RegimeStatus.Terminated || r.Status == RegimeStatus.Expired)
                 .Select(r => r.Id).ToListAsync(ct)).ToHashSet();
@@ -87,9 +90,9 @@ public sealed class ScheduledChecks(IServiceScopeFactory scopes, TimeProvider cl
             foreach (var id in regimes)
                 await Record<Regime>(id, r => ExpireRegime.Decide(r, today, now), ct);
             foreach (var id in participations.Except(orphaned))
-                await Record<Participation>(id, p => CheckParticipation.Decide(p, today, required[regimeOf[id]], SystemActor.Instance, now), ct);
+                await Record<Participation>(id, p => CheckParticipation.Decide(p, localToday[id], required[regimeOf[id]], SystemActor.Instance, now), ct);
             foreach (var id in orphaned)
-                await Record<Participation>(id, p => CheckParticipation.Decide(p, today, required[regimeOf[id]], SystemActor.Instance, now,
+                await Record<Participation>(id, p => CheckParticipation.Decide(p, localToday[id], required[regimeOf[id]], SystemActor.Instance, now,
                     regimeEnded: true), ct);
         }
     }

@@ -28,12 +28,13 @@ public class InsuranceEventsApiTests(ClockedFixture fixture) : IClassFixture<Clo
     };
 
     /// <summary>A regime and a participation (2026-04-01 .. 2027-03-31) insured by Ingosstrakh under <paramref name="policyNumber"/>.</summary>
-    private async Task<Guid> Participation(string policyNumber)
+    private async Task<Guid> Participation(string policyNumber, string region = "77")
     {
         fixture.Clock.Set(June1);
-        var regime = (await Regulator.PostAsJsonAsync("/api/v1/regimes", RegimeBody()).Body(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var regime = (await Regulator.PostAsJsonAsync("/api/v1/regimes", RegimeBody(territory: [region])).Body(HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
         var application = (await fixture.Client(Tokens.Applicant(Company)).PostAsJsonAsync("/api/v1/applications",
-            ApplicationBody(regime, policy: PolicyNumbered(policyNumber))).Body(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+            ApplicationBody(regime, policy: PolicyNumbered(policyNumber), territory: [region])).Body(HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await Regulator.PostAsJsonAsync($"/api/v1/applications/{application}/reviewer", new { reviewer = "r" }).Body();
         return (await Regulator.PostAsJsonAsync($"/api/v1/applications/{application}/approval", new { }).Body()).GetProperty("participationId").GetGuid();
     }
@@ -134,6 +135,24 @@ public class InsuranceEventsApiTests(ClockedFixture fixture) : IClassFixture<Clo
 
         Assert.Equal("active", (await Read(id)).GetProperty("status").GetString());
         Assert.Equal(["participation_granted"], await History(id));
+    }
+
+    [Fact]
+    public async Task In_Primorye_cover_that_ends_suspends_at_local_midnight_seven_hours_before_Moscow()
+    {
+        var id = await Participation("GO-VVO-1", region: "25"); // Asia/Vladivostok, UTC+10
+        await (await Insurer.SendAsync(Report(new { policyNumber = "GO-VVO-1", kind = "cancelled", effectiveOn = "2026-06-15", reason = "Early end" },
+            "vvo-1"))).Body(HttpStatusCode.OK);
+
+        fixture.Clock.Set(new DateTimeOffset(2026, 6, 14, 13, 59, 0, TimeSpan.Zero)); // 23:59 on the 14th in Vladivostok
+        await Checks.RunOnceAsync(CancellationToken.None);
+        Assert.Equal("active", (await Read(id)).GetProperty("status").GetString());
+
+        fixture.Clock.Set(new DateTimeOffset(2026, 6, 14, 14, 0, 0, TimeSpan.Zero)); // midnight of the 15th there, 17:00 in Moscow
+        await Checks.RunOnceAsync(CancellationToken.None);
+        var suspended = await Read(id);
+        Assert.Equal("suspended", suspended.GetProperty("status").GetString());
+        Assert.Equal("No insurance policy in force on 2026-06-15.", suspended.GetProperty("suspension").GetProperty("reason").GetString());
     }
 
     [Fact]

@@ -44,14 +44,15 @@ public static class Scenario
         validTo,
     };
 
-    public static object ApplicationBody(Guid regimeId, string ogrn = Company, object? policy = null, string inn = "7707083893") => new
+    public static object ApplicationBody(Guid regimeId, string ogrn = Company, object? policy = null, string inn = "7707083893",
+        string[]? territory = null) => new
     {
         regimeId,
         company = new { legalName = "Robotaxi LLC", ogrn, inn, address = "Moscow, Tverskaya 1" },
         contact = new { email = "office@robotaxi.ru", phone = "+7 495 123-45-67" },
         plannedAiUse = "Driverless shuttles between metro stations",
         requestedTerm = new { startsOn = "2026-04-01", endsOn = "2027-03-31" },
-        territory = new[] { "77" },
+        territory = territory ?? ["77"],
         insurance = policy ?? Policy(),
         responsiblePersons = new[]
         {

@@ -27,6 +27,8 @@ public sealed record DossierClaim(Guid ClaimId, ClaimStatus Status, string Polic
 
 public sealed record DossierClosure(IncidentOutcome Outcome, string? Summary, DateTimeOffset ClosedAt, SourceCitation Source);
 
+/// <param name="ResolvedAt">The two instants every link (deployment, version, system, participation, programme, policy, persons)
+/// was resolved at: valid time at (the harm's occurredAt) as known at knownAt (the triage), and the local date used.</param>
 /// <summary>
 /// The liability dossier: the whole chain from the harm to who answers for it, each element with the citation of the
 /// event it rests on — this service's own events, or the other services' messages the links were resolved from.
@@ -47,7 +49,8 @@ public sealed record Dossier(
     DossierConclusion? Conclusion,
     DossierClaim? InsuranceClaim,
     DossierClosure? Closure,
-    IReadOnlyList<Clock> Clocks)
+    IReadOnlyList<Clock> Clocks,
+    ResolvedAt? ResolvedAt = null)
 {
     /// <param name="keys">The reporter's key, loaded for those who may read personal data; null for the others.</param>
     /// <param name="hashes">Each own event's hash-chain link, by event id, so the dossier cites it with its hash.</param>
@@ -75,6 +78,10 @@ public sealed record Dossier(
                     Deployment = l.Resolution.Deployment, Version = l.Resolution.Version, AiSystem = l.Resolution.AiSystem,
                     Participation = l.Resolution.Participation, Programme = l.Resolution.Programme,
                     InsurancePolicy = l.Resolution.InsurancePolicy, ResponsiblePersons = l.Resolution.ResponsiblePersons,
+                    // Links made before the instants were recorded: valid time occurredAt, as known when they were made.
+                    // (their date rules took the date in the offset the instant was sent in).
+                    ResolvedAt = l.Resolution.Instants ?? new ResolvedAt(state!.OccurredAt, l.LinkedAt, "offset as sent",
+                        l.Resolution.ResponsiblePersons?.AsOf ?? DateOnly.FromDateTime(state.OccurredAt.DateTime)),
                 },
                 ({ } x, IncidentFoundNotAiRelated n) => x with
                 {
@@ -140,7 +147,7 @@ public static class GetDossier
     }
 
     /// <param name="vault">Given only for those who may read the reporter's personal data (regulators).</param>
-    private static async Task<(Dossier Dossier, long Version)> Load(Guid id, IQuerySession session, PersonalDataVault? vault, CancellationToken ct)
+    internal static async Task<(Dossier Dossier, long Version)> Load(Guid id, IQuerySession session, PersonalDataVault? vault, CancellationToken ct)
     {
         var events = await session.Events.FetchStreamAsync(id, token: ct);
         if (events is not [{ Data: HarmIncidentReported reported }, ..]) throw new ResourceNotFound("No such incident.");

@@ -28,7 +28,7 @@ public static class RenewInsurance
             var regime = await session.Events.AggregateStreamAsync<Regime>(participation.RegimeId, token: ct)
                 ?? throw new ResourceNotFound("No such regime.");
             var now = clock.GetUtcNow();
-            var today = profile.Value.DateOf(now);
+            var today = participation.Today(profile.Value, now);
             return InsuranceCover.WithConsequence(participation, [Decide(participation, regime, policy, today, Actor.From(http.User), now)],
                 today, regime.Programme.Insurance, now);
         }, ct));

@@ -180,7 +180,6 @@ public static class ReportInsuranceEvent
         if (holders.Count == 0) throw new ResourceNotFound("No participation holds this policy of this insurer.");
 
         var now = clock.GetUtcNow();
-        var today = profile.Value.DateOf(now);
         var noticeId = Guid.CreateVersion7();
         var recorded = 0;
         DomainRuleViolation? refused = null;
@@ -194,6 +193,7 @@ public static class ReportInsuranceEvent
             }
             var regime = await session.Events.AggregateStreamAsync<Regime>(participation.RegimeId, token: ct)
                 ?? throw new InvalidOperationException($"Participation {id} names an unknown regime.");
+            var today = participation.Today(profile.Value, now);
             var reported = Decide(participation, inn, request, noticeId, today, actor, now);
             stream.AppendMany(InsuranceCover.WithConsequence(participation, [reported], today, regime.Programme.Insurance, now));
             recorded++;
