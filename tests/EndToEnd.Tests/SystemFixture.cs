@@ -30,7 +30,8 @@ public sealed class SystemFixture : IAsyncLifetime
         var throughProxy = new UriBuilder(_vhost) { Host = "127.0.0.1", Port = ApplicationsBrokerLine.Port }.Uri;
 
         Applications = new ServiceHost<Applications>(await _infrastructure.CreateDatabaseAsync("e2e_applications"), throughProxy,
-            AuditSettings, PeersExcept(ServiceNames.SandboxApplications));
+            new Dictionary<string, string?>(AuditSettings) { [$"Insurers:Clients:{InsurerClient}"] = InsurerInn },
+            PeersExcept(ServiceNames.SandboxApplications));
         Registry = new ServiceHost<Registry>(await _infrastructure.CreateDatabaseAsync("e2e_registry"), _vhost,
             AuditSettings, PeersExcept(ServiceNames.AiSystemRegistry));
         Incidents = new ServiceHost<Incidents>(await _infrastructure.CreateDatabaseAsync("e2e_incidents"), _vhost,
@@ -40,6 +41,10 @@ public sealed class SystemFixture : IAsyncLifetime
         await Incidents.WaitUntilReadyAsync();
         await Applications.WaitUntilReadyAsync();
     }
+
+    /// <summary>The insurer integration SandboxApplications accepts insurance events from, bound to Ingosstrakh's INN.</summary>
+    public const string InsurerClient = "ingosstrakh-gateway";
+    public const string InsurerInn = "7705042179";
 
     /// <summary>Checkpoints often, so tests see them witnessed quickly; peers are reached in process.</summary>
     public static readonly IReadOnlyDictionary<string, string?> AuditSettings = new Dictionary<string, string?>
