@@ -6,6 +6,7 @@ using SandboxRegistry.IncidentClaims.AiSystems;
 using SandboxRegistry.IncidentClaims.Incidents;
 using SandboxRegistry.IncidentClaims.Messaging;
 using SandboxRegistry.IncidentClaims.Participations;
+using SandboxRegistry.IncidentClaims.PublicRegister;
 using SandboxRegistry.IncidentClaims.Regimes;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,7 @@ builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).As
         KnownRegimesModule.ConfigureMarten(options);
         KnownParticipationsModule.ConfigureMarten(options);
         KnownAiSystemsModule.ConfigureMarten(options);
+        PublicRegisterModule.ConfigureMarten(options);
     };
     defaults.ConfigureBus = bus =>
     {
@@ -36,4 +38,5 @@ app.UseServiceDefaults();
 app.MapKnownRegimes();
 app.MapIncidents();
 app.MapKnownSources();
+app.MapPublicIncidentRegister();
 app.Run();
