@@ -8,6 +8,7 @@ using SandboxRegistry.IncidentClaims.Messaging;
 using SandboxRegistry.IncidentClaims.Participations;
 using SandboxRegistry.IncidentClaims.PublicRegister;
 using SandboxRegistry.IncidentClaims.Regimes;
+using SandboxRegistry.IncidentClaims.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).Assembly, defaults =>
@@ -19,6 +20,7 @@ builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).As
         KnownParticipationsModule.ConfigureMarten(options);
         KnownAiSystemsModule.ConfigureMarten(options);
         PublicRegisterModule.ConfigureMarten(options);
+        WebhooksModule.ConfigureMarten(options);
     };
     defaults.ConfigureBus = bus =>
     {
@@ -31,7 +33,8 @@ builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).As
     defaults.StatutoryClocks = typeof(SandboxRegistry.IncidentClaims.Incidents.ListingDeadlines.IncidentClocks);
 });
 
-builder.Services.AddAuthorizationBuilder().AddIncidentReaders();
+builder.Services.AddAuthorizationBuilder().AddIncidentReaders().AddWebhookPolicies();
+builder.AddWebhooks();
 
 var app = builder.Build();
 app.UseServiceDefaults();
@@ -39,4 +42,5 @@ app.MapKnownRegimes();
 app.MapIncidents();
 app.MapKnownSources();
 app.MapPublicIncidentRegister();
+app.MapWebhooks();
 app.Run();
