@@ -3,6 +3,7 @@ using MassTransit;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.IncidentClaims;
 using SandboxRegistry.IncidentClaims.AiSystems;
+using SandboxRegistry.IncidentClaims.Exports;
 using SandboxRegistry.IncidentClaims.Incidents;
 using SandboxRegistry.IncidentClaims.Messaging;
 using SandboxRegistry.IncidentClaims.Participations;
@@ -21,6 +22,7 @@ builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).As
         KnownAiSystemsModule.ConfigureMarten(options);
         PublicRegisterModule.ConfigureMarten(options);
         WebhooksModule.ConfigureMarten(options);
+        ExportsModule.ConfigureMarten(options);
     };
     defaults.ConfigureBus = bus =>
     {
@@ -43,4 +45,5 @@ app.MapIncidents();
 app.MapKnownSources();
 app.MapPublicIncidentRegister();
 app.MapWebhooks();
+app.MapExports();
 app.Run();

@@ -18,8 +18,12 @@ public sealed record PublicStatement(string Text, string CompanyOgrn, string Com
 /// </summary>
 /// <param name="Severity">The highest severity among the incident's harms.</param>
 /// <param name="Month">yyyy-MM of <paramref name="OccurredOn"/>, for the statistics.</param>
+/// <param name="Number">The global sequence of the report's event: a stable integer number (the AIID's incident_id and report_number).</param>
+/// <param name="ReportId">The report's event id.</param>
 public sealed record PublicIncident(
     Guid Id,
+    long Number,
+    Guid ReportId,
     string Summary,
     DateOnly OccurredOn,
     string Month,
@@ -39,12 +43,12 @@ public sealed record PublicIncident(
     DateTimeOffset? ClosedAt,
     IReadOnlyList<PublicStatement> Statements)
 {
-    public static PublicIncident Start(HarmIncidentReported e)
+    public static PublicIncident Start(HarmIncidentReported e, long number, Guid reportId)
     {
         var r = e.Report;
         var harmTypes = r.Harms.Select(h => h.Type).Distinct().Order().Select(h => h.Camel()).ToList();
         var occurredOn = DateOnly.FromDateTime(r.OccurredAt.DateTime); // the local date where it happened, as reported
-        var p = new PublicIncident(e.IncidentId, "", occurredOn, occurredOn.ToString("yyyy-MM"), r.Location.RegionCode, harmTypes,
+        var p = new PublicIncident(e.IncidentId, number, reportId, "", occurredOn, occurredOn.ToString("yyyy-MM"), r.Location.RegionCode, harmTypes,
             r.Harms.Max(h => h.Severity), r.Harms.Sum(h => h.PersonsAffected), e.Classification.Serious, e.Classification.Grounds,
             r.CriticalInfrastructure, r.Widespread, null, IncidentStatus.Reported, null, null, e.ReportedAt, null, []);
         return p with { Summary = p.Compose(r.Harms) };
@@ -73,7 +77,7 @@ public sealed record PublicIncident(
 
     public static PublicIncident? When(PublicIncident? state, IEvent @event) => (state, @event.Data) switch
     {
-        (_, HarmIncidentReported e) => Start(e),
+        (_, HarmIncidentReported e) => Start(e, @event.Sequence, @event.Id),
         (null, _) => null,
         ({ } s, IncidentLinked e) => s.Linked(e.Resolution),
         ({ } s, IncidentFoundNotAiRelated) => s with { Status = IncidentStatus.NotAiRelated },

@@ -56,7 +56,7 @@ public static class PublicRegisterModule
     public static void ConfigureMarten(StoreOptions options)
     {
         options.Projections.Add<PublicIncidentProjection>(ProjectionLifecycle.Inline);
-        options.Schema.For<PublicIncident>().Index(i => i.OccurredOn).Index(i => i.RegionCode);
+        options.Schema.For<PublicIncident>().Index(i => i.OccurredOn).Index(i => i.RegionCode).Index(i => i.Number);
     }
 
     public static IEndpointRouteBuilder MapPublicIncidentRegister(this IEndpointRouteBuilder app)

@@ -40,6 +40,8 @@ public class PublicIncidentRegisterTests(ServiceFixture<ServiceMarker> fixture) 
         var expected = new
         {
             id = linked,
+            number = one.GetProperty("number").GetInt64(),
+            reportId = one.GetProperty("reportId").GetGuid(),
             summary = $"Serious injury to health (1 person affected) in region 45 on {occurredOn:yyyy-MM-dd}, involving SkyDrop version 1.0.",
             occurredOn = occurredOn.ToString("yyyy-MM-dd"),
             month = occurredOn.ToString("yyyy-MM"),
