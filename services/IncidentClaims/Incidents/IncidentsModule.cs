@@ -9,6 +9,7 @@ using SandboxRegistry.IncidentClaims.Incidents.GettingDossier;
 using SandboxRegistry.IncidentClaims.Incidents.GettingStatus;
 using SandboxRegistry.IncidentClaims.Incidents.ListingDeadlines;
 using SandboxRegistry.IncidentClaims.Incidents.Reporting;
+using SandboxRegistry.IncidentClaims.Incidents.Responding;
 using SandboxRegistry.IncidentClaims.Incidents.Triaging;
 
 namespace SandboxRegistry.IncidentClaims.Incidents;
@@ -46,6 +47,7 @@ public static class IncidentsModule
         incidents.MapGet("/{id:guid}/dossier", GetDossier.Get).Read(Policies.RegulatorOrAuditor);
         incidents.MapGet("/{id:guid}/dossier/verification", GetDossier.Verify).Read(Policies.RegulatorOrAuditor);
         incidents.MapPost("/{id:guid}/reporter/erasure", EraseReporterData.Handle).Command(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/statement", CompanyStatements.Publish).Command(Policies.Applicant);
         return app;
     }
 }

@@ -8,7 +8,7 @@ namespace SandboxRegistry.IncidentClaims.PublicRegister;
 public sealed record PublicSystem(Guid AiSystemId, string? Name, Guid VersionId, string Version, string? DeveloperName, string? OperatorName,
     string? ParticipantName);
 
-/// <summary>What the participant concerned says publicly about the incident (part 2 of issue 19 fills it).</summary>
+/// <summary>What a company the incident concerns says publicly about it (issue 19 part 2).</summary>
 public sealed record PublicStatement(string Text, string CompanyOgrn, string CompanyName, DateTimeOffset PublishedAt);
 
 /// <summary>
@@ -86,6 +86,10 @@ public sealed record PublicIncident(
         ({ } s, ConclusionRecorded) => s with { Status = IncidentStatus.ConclusionRecorded },
         ({ } s, ConclusionSigned e) => s with { Status = IncidentStatus.ConclusionSigned, CausalLink = e.Conclusion.CausalLink.Camel() },
         ({ } s, IncidentClosed e) => s with { Status = IncidentStatus.Closed, Outcome = e.Outcome, ClosedAt = e.ClosedAt },
+        ({ } s, Incidents.Responding.CompanyStatementPublished e) => s with
+        {
+            Statements = [.. s.Statements, new PublicStatement(e.Text, e.CompanyOgrn, e.CompanyName, e.PublishedAt)],
+        },
         ({ } s, _) => s,
     };
 
@@ -106,7 +110,7 @@ public sealed record PublicIncident(
         };
     }
 
-    /// <summary>The incident events the register follows (the participant's statements are added by part 2).</summary>
+    /// <summary>The incident events the register follows, the companies' statements among them.</summary>
     public static readonly List<Type> EventTypes = [.. Incident.EventTypes];
 }
 

@@ -27,6 +27,10 @@ public sealed record DossierClaim(Guid ClaimId, ClaimStatus Status, string Polic
 
 public sealed record DossierClosure(IncidentOutcome Outcome, string? Summary, DateTimeOffset ClosedAt, SourceCitation Source);
 
+/// <summary>A company's public statement on the incident (issue 19 part 2).</summary>
+public sealed record DossierStatement(Guid StatementId, string CompanyOgrn, string CompanyName, string Text, string By, DateTimeOffset PublishedAt,
+    SourceCitation Source);
+
 /// <summary>
 /// The liability dossier: the whole chain from the harm to who answers for it, each element with the citation of the
 /// event it rests on — this service's own events, or the other services' messages the links were resolved from.
@@ -47,7 +51,8 @@ public sealed record Dossier(
     DossierConclusion? Conclusion,
     DossierClaim? InsuranceClaim,
     DossierClosure? Closure,
-    IReadOnlyList<Clock> Clocks)
+    IReadOnlyList<Clock> Clocks,
+    IReadOnlyList<DossierStatement>? Statements = null)
 {
     /// <param name="keys">The reporter's key, loaded for those who may read personal data; null for the others.</param>
     /// <param name="hashes">Each own event's hash-chain link, by event id, so the dossier cites it with its hash.</param>
@@ -111,10 +116,15 @@ public sealed record Dossier(
                     InsuranceClaim = c with { Status = ClaimStatus.Denied, DenialReason = n.Reason, SettledAt = n.DeniedAt, Sources = [.. c.Sources, source] },
                 },
                 ({ } x, IncidentClosed c) => x with { Closure = new DossierClosure(c.Outcome, c.Summary, c.ClosedAt, source) },
+                ({ } x, Responding.CompanyStatementPublished p) => x with
+                {
+                    Statements = [.. x.Statements ?? [], new DossierStatement(p.StatementId, p.CompanyOgrn, p.CompanyName, p.Text, p.PublishedBy.Subject,
+                        p.PublishedAt, source)],
+                },
                 ({ } x, _) => x,
             };
         }
-        return d is null || state is null ? null : d with { Status = state.Status, Clocks = state.Clocks };
+        return d is null || state is null ? null : d with { Status = state.Status, Clocks = state.Clocks, Statements = d.Statements ?? [] };
     }
 }
 
