@@ -5,6 +5,7 @@ using SandboxRegistry.IncidentClaims;
 using SandboxRegistry.IncidentClaims.AiSystems;
 using SandboxRegistry.IncidentClaims.Exports;
 using SandboxRegistry.IncidentClaims.Incidents;
+using SandboxRegistry.IncidentClaims.Incidents.StagedReporting;
 using SandboxRegistry.IncidentClaims.Messaging;
 using SandboxRegistry.IncidentClaims.Participations;
 using SandboxRegistry.IncidentClaims.PublicRegister;
@@ -35,7 +36,7 @@ builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).As
     defaults.StatutoryClocks = typeof(SandboxRegistry.IncidentClaims.Incidents.ListingDeadlines.IncidentClocks);
 });
 
-builder.Services.AddAuthorizationBuilder().AddIncidentReaders().AddWebhookPolicies();
+builder.Services.AddAuthorizationBuilder().AddIncidentReaders().AddWebhookPolicies().AddStagedReportReaders();
 builder.AddWebhooks();
 
 var app = builder.Build();

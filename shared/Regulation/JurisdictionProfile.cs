@@ -38,6 +38,12 @@ public sealed class JurisdictionProfile
     /// <summary>258-FZ as amended by 169-FZ: the chair signs the conclusion within 3 working days of the meeting.</summary>
     public int ConclusionSigningWorkingDays { get; set; } = 3;
 
+    /// <summary>Calendar days the participant has to answer the regulator's request for more on a staged report.</summary>
+    public int ProviderFollowUpDays { get; set; } = 10;
+
+    /// <summary>Calendar days from linking the incident to its system until the participant's final report (root cause, corrective actions).</summary>
+    public int ProviderFinalReportDays { get; set; } = 60;
+
     public ProductionCalendar WorkingDays() =>
         Calendar == "ru" ? ProductionCalendar.Russia : ProductionCalendar.Load(Calendar);
 
@@ -49,7 +55,8 @@ public sealed class JurisdictionProfile
             _ = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
             _ = WorkingDays();
             return MaxRegimeTermMonths > 0 && ReviewWorkingDays > 0 && ReportDaysWidespreadOrCriticalInfrastructure > 0 &&
-                ReportDaysDeath > 0 && ReportDaysOther > 0 && CommissionConveneDays > 0 && ConclusionSigningWorkingDays > 0;
+                ReportDaysDeath > 0 && ReportDaysOther > 0 && CommissionConveneDays > 0 && ConclusionSigningWorkingDays > 0 &&
+                ProviderFollowUpDays > 0 && ProviderFinalReportDays > 0;
         }
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or InvalidOperationException)
         {

@@ -146,6 +146,11 @@ public sealed class WebhookFanout : SubscriptionBase
                 signedLate = c.SignedLate, signedAt = c.SignedAt,
             },
             IncidentClosed c => new { incidentId = incident.Id, outcome = c.Outcome.Camel(), closedAt = c.ClosedAt },
+            Incidents.StagedReporting.ProviderReportMoreRequested m => new
+            {
+                incidentId = incident.Id, reportId = m.ReportId, questions = m.Questions, followUpDueBy = m.FollowUpDueBy,
+            },
+            Incidents.StagedReporting.ProviderReportAccepted a => new { incidentId = incident.Id, reportId = a.ReportId, acceptedAt = a.AcceptedAt },
             _ => null,
         };
         if (data is null) yield break;
@@ -154,6 +159,8 @@ public sealed class WebhookFanout : SubscriptionBase
             IncidentLinked => WebhookEventTypes.Linked,
             CommissionConvened => WebhookEventTypes.CommissionConvened,
             ConclusionSigned => WebhookEventTypes.ConclusionSigned,
+            Incidents.StagedReporting.ProviderReportMoreRequested => WebhookEventTypes.InformationRequested,
+            Incidents.StagedReporting.ProviderReportAccepted => WebhookEventTypes.ReportAccepted,
             _ => WebhookEventTypes.Closed,
         };
         foreach (var ogrn in Companies(resolution))

@@ -17,8 +17,14 @@ public static class WebhookEventTypes
     /// <summary>For both: a statutory clock of the incident is due within Webhooks:ClockWarningAhead and still running.</summary>
     public const string ClockDueSoon = "incident.clock-due-soon";
 
+    /// <summary>For the company: the regulator asks for more on one of its staged reports (a follow-up is due).</summary>
+    public const string InformationRequested = "incident.information-requested";
+    /// <summary>For the company: the regulator accepted one of its staged reports.</summary>
+    public const string ReportAccepted = "incident.report-accepted";
+
     public static readonly IReadOnlyList<string> ForIntegrations = [StatusChanged, ClockDueSoon];
-    public static readonly IReadOnlyList<string> ForCompanies = [Linked, CommissionConvened, ConclusionSigned, Closed, ClockDueSoon];
+    public static readonly IReadOnlyList<string> ForCompanies =
+        [Linked, CommissionConvened, ConclusionSigned, Closed, ClockDueSoon, InformationRequested, ReportAccepted];
 
     public static IReadOnlyList<string> For(OwnerKind kind) => kind == OwnerKind.Integration ? ForIntegrations : ForCompanies;
 }
