@@ -22,6 +22,16 @@ public sealed class ConsoleClock(TimeProvider time, IConfiguration configuration
         return $"{local.ToString("g", CultureInfo.CurrentCulture)} ({Zone.Id}, UTC{(offset < TimeSpan.Zero ? "−" : "+")}{offset:hh\\:mm})";
     }
 
+    /// <summary>A browser's datetime-local value (no offset), read as a time in the console's zone, as ISO 8601 with offset.</summary>
+    public string? FromLocalInput(string? value)
+    {
+        if (!DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)) return null;
+        var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        return new DateTimeOffset(unspecified, Zone.GetUtcOffset(unspecified)).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+    }
+
+    public string LocalInput(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
+
     public static string Date(DateOnly? date) => date is { } d ? d.ToString("d", CultureInfo.CurrentCulture) : "—";
 
     public static string Money(decimal? amount, string? currency) =>
