@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the whole system locally: PostgreSQL and RabbitMQ (installed and started when missing), then the three
-# services in the background, each with a log in .run/logs and a pid file in .run/pids. Waits until every
+# services and the web console (port 5100) in the background, each with a log in .run/logs and a pid file in .run/pids. Waits until every
 # service answers /health/ready. Running it again leaves what is already running alone. Stop with deploy/down.sh.
 #
 #   deploy/up.sh --replicas N   runs N replicas of each service (1 to 9) on one database and one set of queues:
@@ -30,6 +30,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 SERVICES=(SandboxApplications:5101:sandbox_applications AiSystemRegistry:5102:ai_system_registry IncidentClaims:5103:incident_claims)
 READY_TIMEOUT=${READY_TIMEOUT:-120}
+CONSOLE_PORT=5100
 
 ensure_dependencies
 LOG_TAG=up
@@ -52,8 +53,10 @@ for entry in "${instances[@]}"; do
   IFS=: read -r _ _ _ instance <<<"$entry"
   if running "$instance"; then log "$instance is already running (pid $(cat ".run/pids/$instance.pid"))"; else to_start+=("$entry"); fi
 done
+console_running=0
+if running WebConsole; then console_running=1; log "WebConsole is already running (pid $(cat .run/pids/WebConsole.pid))"; fi
 
-if [ ${#to_start[@]} -gt 0 ]; then
+if [ ${#to_start[@]} -gt 0 ] || [ "$console_running" -eq 0 ]; then
   log "building the services (Release)"
   dotnet build SandboxRegistry.sln --configuration Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
 fi
@@ -72,4 +75,12 @@ for entry in "${instances[@]}"; do
     log "$instance did not become ready; last lines of its log:"; tail -n 30 ".run/logs/$instance.log" >&2; exit 1; }
   log "$instance is ready: http://localhost:$port/swagger"
 done
+if [ "$console_running" -eq 0 ]; then
+  log "starting WebConsole on http://localhost:$CONSOLE_PORT (log: .run/logs/WebConsole.log)"
+  : >.run/logs/WebConsole.log
+  launch_console "$CONSOLE_PORT"
+fi
+DEPENDENCY_TIMEOUT=$READY_TIMEOUT wait_for "WebConsole /health/live" curl -fsS "http://127.0.0.1:$CONSOLE_PORT/health/live" || {
+  log "WebConsole did not start; last lines of its log:"; tail -n 30 .run/logs/WebConsole.log >&2; exit 1; }
+log "WebConsole is ready: http://localhost:$CONSOLE_PORT (development sign-in at /sign-in)"
 log "all services are up; stop them with deploy/down.sh"

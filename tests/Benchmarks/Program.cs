@@ -9,6 +9,7 @@ using SandboxRegistry.Benchmarks;
 //                                                      plus the raw Marten baseline
 //   propagation  [--seconds 30] [--rates 300,1000] [--warmup 15]   201 in IncidentClaims -> applied in AiSystemRegistry
 //   dossier      [--incidents 100000] [--seconds 20] [--dossier-connections 8]   dossier reads, that many incidents stored
+//   exports      [--incidents 100000]                  the streamed exports of that many incidents, then IncidentClaims' peak RSS
 //   services     all four above in one run, then each service's peak RSS (what deploy/benchmark.sh runs)
 //   faults-load  --out FILE [--seconds 20] [--clients 16]   load for deploy/fault-suite.sh
 //   faults-check --in FILE                                 the fault suite's checker
@@ -62,6 +63,8 @@ if (mode is "propagation" or "services")
 if (mode is "dossier" or "services")
     Print(await ServiceBenchmarks.DossierAsync(endpoints, Option("--incidents", 100_000), Option("--dossier-connections", 8),
         TimeSpan.FromSeconds(mode is "services" ? Option("--dossier-seconds", 20) : Option("--seconds", 20))));
+
+if (mode is "exports") Print(await ServiceBenchmarks.ExportsAsync(endpoints, Option("--incidents", 100_000)));
 
 if (mode is "intake" or "propagation" or "dossier" or "services")
     Print(ServiceBenchmarks.PeakRss(endpoints)); // after every phase: the highest each service reached in the whole run
