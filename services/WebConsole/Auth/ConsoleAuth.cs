@@ -128,9 +128,13 @@ public static class ConsoleAuth
         if (mode.Development)
             app.MapPost("/account/dev-sign-in", DevSignIn).AllowAnonymous();
         else
+        {
+            // As the services refuse development tokens here, the console mints none: the sign-in route does not exist.
+            app.MapPost("/account/dev-sign-in", () => Results.NotFound()).AllowAnonymous().DisableAntiforgery();
             app.MapGet("/account/sign-in", (string? returnUrl) => Results.Challenge(
                 new AuthenticationProperties { RedirectUri = ConsoleHosting.LocalPath(returnUrl) },
                 [OpenIdConnectDefaults.AuthenticationScheme])).AllowAnonymous();
+        }
         app.MapPost("/account/sign-out", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
