@@ -72,7 +72,7 @@ public class LiabilityScenarioTests(SystemFixture system) : IClassFixture<System
         Assert.Equal("1.0.0", linked.GetProperty("version").GetProperty("version").GetString());
 
         // 6. The commission concludes that the participation must be suspended, and the chair signs.
-        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+        var today = LocalDates.TodayAt("77"); // the local date at the place of the harm
         await Ok(incidentsRegulator.PostAsJsonAsync($"/api/v1/incidents/{incident}/commission", new
         {
             chair = new { fullName = "Olga Sokolova", position = "Deputy Minister" },

@@ -15,7 +15,6 @@ public class ExportsTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture
     private HttpClient Regulator => fixture.Host.Client(Tokens.Regulator("reg-ivanova"));
     private HttpClient Auditor => fixture.Host.Client(Tokens.Auditor());
     private HttpClient Anonymous => fixture.Host.Client();
-    private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
 
     private static readonly string[] PersonalOrPrivate = ["Ivan", "Petrov", "ivan.petrov", "+7999", "Tverskaya"];
 
@@ -29,7 +28,7 @@ public class ExportsTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture
         {
             chair = new { fullName = "Olga Sokolova", position = "Deputy Minister" },
             members = new[] { new { fullName = "Pavel Orlov", position = "Expert" } },
-            meetingDate = Today,
+            meetingDate = LocalDates.TodayAt(region), // the local date at the place of the harm
         }).Body();
         await Regulator.PutAsJsonAsync($"/api/v1/incidents/{id}/commission/conclusion", new
         {

@@ -13,13 +13,12 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
 {
     private HttpClient Portal => fixture.Host.Client(Tokens.Integration("gosuslugi"));
     private HttpClient Regulator => fixture.Host.Client(Tokens.Regulator("reg-ivanova"));
-    private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
-
-    private static object Commission => new
+    /// <summary>A commission meeting today at the place of the harm (the local date there).</summary>
+    private static object Commission(string region) => new
     {
         chair = new { fullName = "Olga Sokolova", position = "Deputy Minister" },
         members = new[] { new { fullName = "Pavel Orlov", position = "Expert" }, new { fullName = "Irina Volkova", position = "Lawyer" } },
-        meetingDate = Today,
+        meetingDate = LocalDates.TodayAt(region),
     };
 
     private async Task<(Guid Id, Seeded Seeded)> LinkedIncident(string region)
@@ -40,7 +39,7 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         var published = await Published.Listen(fixture.Host);
         var (id, seeded) = await LinkedIncident("77");
 
-        await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/commission", Commission));
+        await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/commission", Commission("77")));
         await Ok(await Regulator.PutAsJsonAsync($"/api/v1/incidents/{id}/commission/conclusion", new
         {
             causalLink = "established",
@@ -64,7 +63,7 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         var commission = dossier.GetProperty("commission");
         Assert.Equal("Olga Sokolova", commission.GetProperty("chair").GetProperty("fullName").GetString());
         Assert.Equal(2, commission.GetProperty("members").GetArrayLength());
-        Assert.Equal(Today, commission.GetProperty("meetingDate").GetString());
+        Assert.Equal(LocalDates.TodayAt("77"), commission.GetProperty("meetingDate").GetString());
         Assert.Equal(3, commission.GetProperty("source").GetProperty("streamVersion").GetInt64());
         var conclusion = dossier.GetProperty("conclusion");
         Assert.Equal("established", conclusion.GetProperty("conclusion").GetProperty("causalLink").GetString());
@@ -122,7 +121,7 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
     public async Task A_conclusion_can_only_hold_responsible_those_triage_resolved()
     {
         var (id, _) = await LinkedIncident("42");
-        await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/commission", Commission));
+        await Ok(await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/commission", Commission("42")));
 
         var response = await Regulator.PutAsJsonAsync($"/api/v1/incidents/{id}/commission/conclusion", new
         {
@@ -139,7 +138,7 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
     {
         var id = await File(Portal, Body());
 
-        var convene = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/commission", Commission);
+        var convene = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/commission", Commission("77"));
         var sign = await Regulator.PostAsync($"/api/v1/incidents/{id}/commission/conclusion/signature", null);
         var claim = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/insurance-claim", new { });
         var close = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/closure", new { outcome = "withdrawn" });

@@ -54,7 +54,6 @@ public class WebhookTests(LocalWebhooksFixture fixture) : IClassFixture<LocalWeb
         await Eventually.Until(() => Task.FromResult(receiver.Accepted.Count >= count ? receiver.Accepted : null),
             because: $"{count} webhooks should be accepted");
 
-    private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
 
     [Fact]
     public async Task The_filing_integration_and_the_company_receive_signed_deliveries_of_what_concerns_them_in_order()
@@ -72,7 +71,7 @@ public class WebhookTests(LocalWebhooksFixture fixture) : IClassFixture<LocalWeb
         {
             chair = new { fullName = "Olga Sokolova", position = "Deputy Minister" },
             members = new[] { new { fullName = "Pavel Orlov", position = "Expert" } },
-            meetingDate = Today,
+            meetingDate = LocalDates.TodayAt("51"), // the local date at the place of the harm
         }).Body();
         await Regulator.PutAsJsonAsync($"/api/v1/incidents/{id}/commission/conclusion", new
         {
