@@ -1,7 +1,8 @@
 using SandboxRegistry.Benchmarks;
 
 // Usage: dotnet run -c Release --project tests/Benchmarks -- MODE [options]
-//   audit        [--events N]                          audit verification (PostgreSQL only)
+//   audit        [--events N] [--new 1000] [--rounds 3] audit verification, full and incremental (PostgreSQL only)
+//   timetravel   [--incidents 10000] [--deployments 1000] [--reads 1000]   a time-travel read of one AI system (PostgreSQL only)
 //   outbox       [--backlog 100000]                    the outbox draining a backlog vs raw RabbitMQ.Client publishing
 //                                                      (scratch database and virtual host; no services needed)
 //   intake       [--seconds 60] [--connections 64] [--warmup 15]   intake over HTTP (after an uncounted warm-up)
@@ -33,7 +34,10 @@ Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OS
 var figures = new List<Figure>();
 void Print(IEnumerable<Figure> some) { foreach (var f in some) { Console.WriteLine(f); figures.Add(f); } }
 
-if (mode is "audit") Print(await AuditVerificationBenchmark.RunAsync(admin, Option("--events", 100_000)));
+if (mode is "audit")
+    Print(await AuditVerificationBenchmark.RunAsync(admin, Option("--events", 100_000), Option("--new", 1000), Option("--rounds", 3)));
+if (mode is "timetravel" or "services")
+    Print(await TimeTravelBenchmark.RunAsync(admin, Option("--incidents", 10_000), Option("--deployments", 1_000), Option("--reads", 1_000)));
 if (mode is "outbox" or "services") Print(await OutboxBenchmark.RunAsync(endpoints, Option("--backlog", 100_000)));
 if (mode is "intake" or "services")
 {

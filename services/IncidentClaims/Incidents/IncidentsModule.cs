@@ -48,6 +48,7 @@ public static class IncidentsModule
         incidents.MapPost("/{id:guid}/closure", CloseIncident.Handle).Command(Policies.Regulator);
         incidents.MapGet("/{id:guid}/dossier", GetDossier.Get).Read(Policies.RegulatorOrAuditor);
         incidents.MapGet("/{id:guid}/dossier/verification", GetDossier.Verify).Read(Policies.RegulatorOrAuditor);
+        incidents.MapGet("/{id:guid}/dossier/export", ExportDossier.Get).Read(Policies.RegulatorOrAuditor);
         incidents.MapPost("/{id:guid}/reporter/erasure", EraseReporterData.Handle).Command(Policies.Regulator);
         incidents.MapPost("/{id:guid}/statement", CompanyStatements.Publish).Command(Policies.Applicant);
         incidents.MapGet("/{id:guid}/provider-reports", StagedReports.Get).Read(StagedReportAccess.Readers);

@@ -37,6 +37,8 @@ public sealed record DossierStage(Guid ReportId, StagedReporting.ReportStage Sta
 public sealed record DossierStatement(Guid StatementId, string CompanyOgrn, string CompanyName, string Text, string By, DateTimeOffset PublishedAt,
     SourceCitation Source);
 
+/// <param name="ResolvedAt">The two instants every link (deployment, version, system, participation, programme, policy, persons)
+/// was resolved at: valid time at (the harm's occurredAt) as known at knownAt (the triage), and the local date used.</param>
 /// <summary>
 /// The liability dossier: the whole chain from the harm to who answers for it, each element with the citation of the
 /// event it rests on — this service's own events, or the other services' messages the links were resolved from.
@@ -58,6 +60,7 @@ public sealed record Dossier(
     DossierClaim? InsuranceClaim,
     DossierClosure? Closure,
     IReadOnlyList<Clock> Clocks,
+    ResolvedAt? ResolvedAt = null,
     IReadOnlyList<DossierStatement>? Statements = null,
     IReadOnlyList<DossierStage>? ProviderReports = null)
 {
@@ -87,6 +90,10 @@ public sealed record Dossier(
                     Deployment = l.Resolution.Deployment, Version = l.Resolution.Version, AiSystem = l.Resolution.AiSystem,
                     Participation = l.Resolution.Participation, Programme = l.Resolution.Programme,
                     InsurancePolicy = l.Resolution.InsurancePolicy, ResponsiblePersons = l.Resolution.ResponsiblePersons,
+                    // Links made before the instants were recorded: valid time occurredAt, as known when they were made.
+                    // (their date rules took the date in the offset the instant was sent in).
+                    ResolvedAt = l.Resolution.Instants ?? new ResolvedAt(state!.OccurredAt, l.LinkedAt, "offset as sent",
+                        l.Resolution.ResponsiblePersons?.AsOf ?? DateOnly.FromDateTime(state.OccurredAt.DateTime)),
                 },
                 ({ } x, IncidentFoundNotAiRelated n) => x with
                 {
@@ -175,7 +182,7 @@ public static class GetDossier
     }
 
     /// <param name="vault">Given only for those who may read the reporter's personal data (regulators).</param>
-    private static async Task<(Dossier Dossier, long Version)> Load(Guid id, IQuerySession session, PersonalDataVault? vault, CancellationToken ct)
+    internal static async Task<(Dossier Dossier, long Version)> Load(Guid id, IQuerySession session, PersonalDataVault? vault, CancellationToken ct)
     {
         var events = await session.Events.FetchStreamAsync(id, token: ct);
         if (events is not [{ Data: HarmIncidentReported reported }, ..]) throw new ResourceNotFound("No such incident.");
