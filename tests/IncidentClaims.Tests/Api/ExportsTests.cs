@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using SandboxRegistry.IncidentClaims.Exports;
+using SandboxRegistry.Regulation;
 using SandboxRegistry.Testing;
 using static SandboxRegistry.IncidentClaims.Tests.Api.Reports;
 
@@ -15,7 +16,8 @@ public class ExportsTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture
     private HttpClient Regulator => fixture.Host.Client(Tokens.Regulator("reg-ivanova"));
     private HttpClient Auditor => fixture.Host.Client(Tokens.Auditor());
     private HttpClient Anonymous => fixture.Host.Client();
-    private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+    /// <summary>Today at the place of the harm: the commission's rules compare local dates (the profile's region time zones).</summary>
+    private static string Today(string region) => new JurisdictionProfile().LocalDate(DateTimeOffset.UtcNow, region).ToString("yyyy-MM-dd");
 
     private static readonly string[] PersonalOrPrivate = ["Ivan", "Petrov", "ivan.petrov", "+7999", "Tverskaya"];
 
@@ -29,7 +31,7 @@ public class ExportsTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture
         {
             chair = new { fullName = "Olga Sokolova", position = "Deputy Minister" },
             members = new[] { new { fullName = "Pavel Orlov", position = "Expert" } },
-            meetingDate = Today,
+            meetingDate = Today(region),
         }).Body();
         await Regulator.PutAsJsonAsync($"/api/v1/incidents/{id}/commission/conclusion", new
         {

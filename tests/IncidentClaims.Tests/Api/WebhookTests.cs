@@ -55,7 +55,8 @@ public class WebhookTests(LocalWebhooksFixture fixture) : IClassFixture<LocalWeb
         await Eventually.Until(() => Task.FromResult(receiver.Accepted.Count >= count ? receiver.Accepted : null),
             because: $"{count} webhooks should be accepted");
 
-    private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+    /// <summary>Today at the place of the harm: the commission's rules compare local dates (the profile's region time zones).</summary>
+    private static string Today(string region) => new JurisdictionProfile().LocalDate(DateTimeOffset.UtcNow, region).ToString("yyyy-MM-dd");
 
     [Fact]
     public async Task The_filing_integration_and_the_company_receive_signed_deliveries_of_what_concerns_them_in_order()
@@ -73,7 +74,7 @@ public class WebhookTests(LocalWebhooksFixture fixture) : IClassFixture<LocalWeb
         {
             chair = new { fullName = "Olga Sokolova", position = "Deputy Minister" },
             members = new[] { new { fullName = "Pavel Orlov", position = "Expert" } },
-            meetingDate = Today,
+            meetingDate = Today("51"),
         }).Body();
         await Regulator.PutAsJsonAsync($"/api/v1/incidents/{id}/commission/conclusion", new
         {
