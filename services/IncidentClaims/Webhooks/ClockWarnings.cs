@@ -24,14 +24,25 @@ public sealed record ClockWarning(Guid Id, Guid IncidentId, string Clock, DateTi
 
 public static class ClockWarnings
 {
-    /// <summary>Records a warning for every running clock of an open incident due within <paramref name="ahead"/> and not yet warned of.</summary>
-    public static async Task<int> RecordAsync(IDocumentStore store, DateTimeOffset now, TimeSpan ahead, CancellationToken ct)
+    /// <summary>
+    /// Records a warning for every running clock of an open incident due within <paramref name="ahead"/> and not yet warned
+    /// of: the regulator's clocks (report, commission, conclusion) and the participant's staged-report clocks.
+    /// </summary>
+    public static async Task<int> RecordAsync(IDocumentStore store, DateTimeOffset now, TimeSpan ahead, JurisdictionProfile profile,
+        CancellationToken ct)
     {
         List<Incident> open;
+        List<Incidents.StagedReporting.ProviderReporting> staged;
         await using (var query = store.QuerySession())
+        {
             open = (await query.Query<Incident>().Where(i => i.Status != IncidentStatus.Closed).ToListAsync(ct)).ToList();
-        var due = open.SelectMany(i => Clocks.Open(i, now).Where(c => !c.Overdue && c.Clock.DueBy - now <= ahead)
-            .Select(c => new IncidentClockDueSoon(i.Id, c.Clock.Name, c.Clock.DueBy, now))).ToList();
+            var linked = open.Where(i => i.Resolution is not null).Select(i => i.Id).ToArray();
+            staged = linked.Length == 0 ? [] : (await query.LoadManyAsync<Incidents.StagedReporting.ProviderReporting>(ct, linked)).ToList();
+        }
+        var running = open.SelectMany(i => Clocks.Open(i, now).Select(c => (i.Id, c.Clock)))
+            .Concat(staged.SelectMany(r => r.Clocks(profile).Where(c => c.MetAt is null).Select(c => (r.Id, c))));
+        var due = running.Where(c => c.Item2.DueBy >= now && c.Item2.DueBy - now <= ahead)
+            .Select(c => new IncidentClockDueSoon(c.Item1, c.Item2.Name, c.Item2.DueBy, now)).ToList();
         if (due.Count == 0) return 0;
 
         await using var session = store.LightweightSession();

@@ -21,7 +21,7 @@ namespace SandboxRegistry.IncidentClaims.Webhooks;
 /// </para>
 /// </summary>
 public sealed class WebhookDispatcher(IDocumentStore store, NpgsqlDataSource dataSource, IHttpClientFactory http, TimeProvider clock,
-    WebhookOptions options, ILogger<WebhookDispatcher> logger) : BackgroundService
+    WebhookOptions options, Microsoft.Extensions.Options.IOptions<JurisdictionProfile> profile, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string HttpClientName = "webhooks";
     private const long LockKey = 0x5742_484B_0019; // "WBHK", issue 19
@@ -50,7 +50,7 @@ public sealed class WebhookDispatcher(IDocumentStore store, NpgsqlDataSource dat
                     if (clock.GetUtcNow() - clocksCheckedAt >= options.ClockCheckInterval)
                     {
                         clocksCheckedAt = clock.GetUtcNow();
-                        await ClockWarnings.RecordAsync(store, clocksCheckedAt, options.ClockWarningAhead, stoppingToken);
+                        await ClockWarnings.RecordAsync(store, clocksCheckedAt, options.ClockWarningAhead, profile.Value, stoppingToken);
                     }
                     await DispatchDueAsync(stoppingToken);
                     await Task.Delay(options.PollInterval, clock, stoppingToken);

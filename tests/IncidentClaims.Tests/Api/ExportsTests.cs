@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using SandboxRegistry.IncidentClaims.Exports;
+using SandboxRegistry.Regulation;
 using SandboxRegistry.Testing;
 using static SandboxRegistry.IncidentClaims.Tests.Api.Reports;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SandboxRegistry.IncidentClaims.Webhooks;
+using SandboxRegistry.Regulation;
 using SandboxRegistry.Testing;
 using static SandboxRegistry.IncidentClaims.Tests.Api.Reports;
 
@@ -96,7 +97,12 @@ public class WebhookTests(LocalWebhooksFixture fixture) : IClassFixture<LocalWeb
         var everything = string.Join("", portalHook.Requests.Concat(companyHook.Requests).Select(r => r.Data.GetRawText()));
         Assert.DoesNotContain("Ivan", everything);
 
-        var log = (await Portal.AllItems($"/api/v1/webhooks/subscriptions/{portalSubscription}/deliveries")).ToList();
+        // The receiver has answered the last one; the dispatcher records the outcome just after: await it.
+        var log = await Eventually.Until(async () =>
+        {
+            var items = await Portal.AllItems($"/api/v1/webhooks/subscriptions/{portalSubscription}/deliveries");
+            return items.All(d => d.GetProperty("status").GetString() == "delivered") ? items.ToList() : null;
+        }, because: "every delivery should be recorded as delivered");
         Assert.Equal(portal.Select(r => r.WebhookId), log.Select(d => d.GetProperty("webhookId").GetString()));
         Assert.All(log, d =>
         {
@@ -179,17 +185,20 @@ public class WebhookTests(LocalWebhooksFixture fixture) : IClassFixture<LocalWeb
         // the company is not known until triage links the incident, which starts the commission clock.
         var report = (await Accepted(portalHook, 1)).Single();
         await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/link", new { }).Body();
-        var commission = (await Accepted(companyHook, 1)).Single();
-        var portal = await Accepted(portalHook, 2);
+        // Linking starts the commission clock (30 days) and the participant's initial-report clock (15 days, art. 73(2)); the
+        // final report's (60 days) is beyond the warning window.
+        var company = await Accepted(companyHook, 2);
+        var portal = await Accepted(portalHook, 3);
 
         Assert.Equal((WebhookEventTypes.ClockDueSoon, id, "report"), (report.Type, report.Data.GetProperty("incidentId").GetGuid(),
             report.Data.GetProperty("clock").GetString()));
         Assert.Equal(world.Now.AddDays(14), report.Data.GetProperty("dueBy").GetDateTimeOffset());
-        Assert.Equal(("commission", "commission"), (commission.Data.GetProperty("clock").GetString(), portal[1].Data.GetProperty("clock").GetString()));
+        Assert.Equal(["commission", "providerInitialReport"], company.Select(r => r.Data.GetProperty("clock").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(["commission", "providerInitialReport", "report"], portal.Select(r => r.Data.GetProperty("clock").GetString()).Order(StringComparer.Ordinal));
         Assert.All(portalHook.Requests.Concat(companyHook.Requests), r => Assert.True(r.Verified));
         var store = fixture.Host.Services.GetRequiredService<Marten.IDocumentStore>();
-        Assert.Equal(0, await ClockWarnings.RecordAsync(store, DateTimeOffset.UtcNow, TimeSpan.FromDays(30), CancellationToken.None));
-        Assert.Equal(2, (await Portal.AllItems($"/api/v1/webhooks/subscriptions/{portalSubscription}/deliveries")).Count);
+        Assert.Equal(0, await ClockWarnings.RecordAsync(store, DateTimeOffset.UtcNow, TimeSpan.FromDays(30), new JurisdictionProfile(), CancellationToken.None));
+        Assert.Equal(3, (await Portal.AllItems($"/api/v1/webhooks/subscriptions/{portalSubscription}/deliveries")).Count);
     }
 
     [Fact]
