@@ -50,13 +50,15 @@ D10=$(post "$COMPANY" '{"aiSystemId":"'$SYSTEM'","versionId":"'$V10'","participa
   "territory":["77"],"from":"'$FORTY_DAYS_AGO'"}' "$REG/deployments" | jq -r .id)
 T1=$(date -u +%FT%T.%NZ)   # an instant at which the registry had 1.0.0 deployed
 
-echo "4. Version 1.1.0 replaces 1.0.0 from today"
+echo "4. Version 1.1.0 replaced 1.0.0 ten days ago, recorded only now (an end in the past, a deployment from then)"
 V11=$(release 1.1.0)
-post "$COMPANY" '{"reason":"Replaced by 1.1.0"}' "$REG/deployments/$D10/ending" >/dev/null
+SWITCH=$(date -u -d '10 days ago' +%FT%TZ)
+post "$COMPANY" '{"reason":"Replaced by 1.1.0","endedAt":"'$SWITCH'"}' "$REG/deployments/$D10/ending" >/dev/null
 D11=$(post "$COMPANY" '{"aiSystemId":"'$SYSTEM'","versionId":"'$V11'","participationId":"'$PARTICIPATION'",
-  "territory":["77"],"from":"'$(date -u +%FT%TZ)'"}' "$REG/deployments" | jq -r .id)
-curl -sS "$REG/deployments/active?region=77&at=$T1" | jq -c '[.items[] | .version]'   # ["1.0.0"], as the registry stood at T1
-curl -sS "$REG/deployments/active?region=77" | jq -c '[.items[] | .version]'            # ["1.1.0"], now
+  "territory":["77"],"from":"'$SWITCH'"}' "$REG/deployments" | jq -r .id)
+FIVE_DAYS_AGO=$(date -u -d '5 days ago' +%FT%TZ)
+curl -sS "$REG/deployments/active?region=77&at=$FIVE_DAYS_AGO" | jq -c '[.items[] | .version]'              # ["1.1.0"]
+curl -sS "$REG/deployments/active?region=77&at=$FIVE_DAYS_AGO&knownAt=$T1" | jq -c '[.items[] | .version]'  # ["1.0.0"], as recorded by T1
 
 echo "5. The state portal files a citizen's report of harm twenty days ago (IncidentClaims)"
 wait_for "get '$AUDITOR' '$IC/known/deployments/$D11'"

@@ -4,9 +4,14 @@ namespace SandboxRegistry.EventSourcing;
 /// A business rule refused the command: the request was well formed but the current state does not allow it.
 /// Answered as 409 with a stable <see cref="Code"/> that clients can switch on.
 /// </summary>
-public sealed class DomainRuleViolation(string code, string message) : Exception(message)
+/// <param name="extensions">Further members of the problem details, for a refusal whose client needs data to act on (e.g. the
+/// candidates to choose from).</param>
+public sealed class DomainRuleViolation(string code, string message, IReadOnlyDictionary<string, object?>? extensions = null)
+    : Exception(message)
 {
     public string Code { get; } = code;
+
+    public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
 }
 
 /// <summary>The resource does not exist, or exists but is not the caller's to see (no existence leak): 404.</summary>

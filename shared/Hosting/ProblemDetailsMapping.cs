@@ -38,8 +38,7 @@ public sealed class ProblemDetailsMapping(IProblemDetailsService problems, ILogg
 
     public static ProblemDetails Map(Exception exception) => exception switch
     {
-        DomainRuleViolation violation => Problem(StatusCodes.Status409Conflict, "The request conflicts with the current state.",
-            violation.Message, violation.Code),
+        DomainRuleViolation violation => Refusal(violation),
         InvalidPaging paging => Invalid(paging.Parameter, paging.Message),
         ResourceNotFound notFound => Problem(StatusCodes.Status404NotFound, "Not found.", notFound.Message, "not-found"),
         MalformedPrecondition malformed => Problem(StatusCodes.Status400BadRequest, "Malformed If-Match header.",
@@ -80,6 +79,13 @@ public sealed class ProblemDetailsMapping(IProblemDetailsService problems, ILogg
         for (; e is not null; e = e.InnerException)
             if (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }) return true;
         return false;
+    }
+
+    private static ProblemDetails Refusal(DomainRuleViolation violation)
+    {
+        var problem = Problem(StatusCodes.Status409Conflict, "The request conflicts with the current state.", violation.Message, violation.Code);
+        foreach (var (name, value) in violation.Extensions) problem.Extensions[name] = value;
+        return problem;
     }
 
     private static ProblemDetails Invalid(string field, string message)

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace SandboxRegistry.Regulation;
 
 /// <summary>
@@ -20,8 +22,17 @@ public sealed class JurisdictionProfile
     /// <summary>Production calendar (Regulation/Calendars/&lt;name&gt;.json) that says which days are working days.</summary>
     public string Calendar { get; set; } = "ru";
 
-    /// <summary>Dates (deadlines, terms, "today") are dates in this time zone.</summary>
+    /// <summary>
+    /// The regime's own zone (the authorised body's): dates of the regime's procedure ("today", review deadlines) are dates
+    /// here, and so is any date at a place the region tables do not name.
+    /// </summary>
     public string TimeZone { get; set; } = "Europe/Moscow";
+
+    /// <summary>
+    /// Region-to-time-zone tables (Regulation/TimeZones/&lt;name&gt;.json, comma-separated): a rule stated in dates at a place
+    /// (policy validity, who was responsible that day, a term or a deadline there) uses the local date there.
+    /// </summary>
+    public string RegionTimeZones { get; set; } = "ru,eu";
 
     /// <summary>AI Act art. 73(3): widespread infringement or serious disruption of critical infrastructure.</summary>
     public int ReportDaysWidespreadOrCriticalInfrastructure { get; set; } = 2;
@@ -38,6 +49,63 @@ public sealed class JurisdictionProfile
     /// <summary>258-FZ as amended by 169-FZ: the chair signs the conclusion within 3 working days of the meeting.</summary>
     public int ConclusionSigningWorkingDays { get; set; } = 3;
 
+    private (string Tables, RegionTimeZones Zones)? _zones;
+
+    /// <summary>The region tables named by <see cref="RegionTimeZones"/>, loaded once.</summary>
+    public RegionTimeZones Regions()
+    {
+        if (_zones is { } loaded && loaded.Tables == RegionTimeZones) return loaded.Zones;
+        var zones = Regulation.RegionTimeZones.Load(RegionTimeZones.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        _zones = (RegionTimeZones, zones);
+        return zones;
+    }
+
+    /// <summary>The zone of <paramref name="region"/> from the tables; the regime's zone for a region they do not name.</summary>
+    public TimeZoneInfo ZoneOf(string? region) => Regions().ZoneOf(region) ?? TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    /// <summary>
+    /// The place whose dates a rule over a whole territory uses: its region when the territory lies in one time zone, otherwise
+    /// null (the regime's own zone), as a subject spanning several zones takes its capital's.
+    /// </summary>
+    public string? PlaceOf(IReadOnlyCollection<string> territory) =>
+        territory.Count > 0 && territory.Select(r => ZoneOf(r).Id).Distinct().Count() == 1 ? territory.First() : null;
+
+    /// <summary>The calendar date at <paramref name="region"/> at <paramref name="instant"/>, whatever offset the instant was sent in.</summary>
+    public DateOnly LocalDate(DateTimeOffset instant, string? region) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, ZoneOf(region)).DateTime);
+
+    /// <summary>The instant <paramref name="day"/> begins at <paramref name="region"/> (local midnight).</summary>
+    public DateTimeOffset StartOfDay(DateOnly day, string? region)
+    {
+        var zone = ZoneOf(region);
+        var midnight = day.ToDateTime(TimeOnly.MinValue);
+        // A midnight skipped by a clock change (none in the shipped zones today) begins at the first valid minute after it.
+        while (zone.IsInvalidTime(midnight)) midnight = midnight.AddMinutes(1);
+        return new DateTimeOffset(midnight, zone.GetUtcOffset(midnight));
+    }
+
+    /// <summary>The last instant of <paramref name="day"/> at <paramref name="region"/>: a deadline "by that day" runs until then.</summary>
+    public DateTimeOffset EndOfDay(DateOnly day, string? region) => StartOfDay(day.AddDays(1), region).AddTicks(-1);
+
+    // ---- Access to regimes (issue 18): maximum term option, insurer events, voluntary exit, results register, proposals ----
+
+    /// <summary>The 2026 bill's option for <see cref="MaxRegimeTermMonths"/> (five years instead of three).</summary>
+    public const int MaxRegimeTermMonthsUnder2026Bill = 60;
+
+    /// <summary>
+    /// The 2026 bill: a subject may leave a regime on its own request, then files an exit report (the EU profile's
+    /// equivalent is the AI Act art. 57(7) exit report). On by default; off restores today's text of 258-FZ.
+    /// </summary>
+    public bool VoluntaryExitAllowed { get; set; } = true;
+
+    // ---- end of issue 18 section ----
+
+    /// <summary>Calendar days the participant has to answer the regulator's request for more on a staged report.</summary>
+    public int ProviderFollowUpDays { get; set; } = 10;
+
+    /// <summary>Calendar days from linking the incident to its system until the participant's final report (root cause, corrective actions).</summary>
+    public int ProviderFinalReportDays { get; set; } = 60;
+
     public ProductionCalendar WorkingDays() =>
         Calendar == "ru" ? ProductionCalendar.Russia : ProductionCalendar.Load(Calendar);
 
@@ -48,15 +116,18 @@ public sealed class JurisdictionProfile
         {
             _ = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
             _ = WorkingDays();
+            _ = Regions();
             return MaxRegimeTermMonths > 0 && ReviewWorkingDays > 0 && ReportDaysWidespreadOrCriticalInfrastructure > 0 &&
-                ReportDaysDeath > 0 && ReportDaysOther > 0 && CommissionConveneDays > 0 && ConclusionSigningWorkingDays > 0;
+                ReportDaysDeath > 0 && ReportDaysOther > 0 && CommissionConveneDays > 0 && ConclusionSigningWorkingDays > 0 &&
+                ProviderFollowUpDays > 0 && ProviderFinalReportDays > 0;
         }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or InvalidOperationException)
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or InvalidOperationException or JsonException)
         {
             return false;
         }
     }
 
+    /// <summary>The date in the regime's own zone (<see cref="TimeZone"/>).</summary>
     public DateOnly DateOf(DateTimeOffset instant) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).DateTime);
 }

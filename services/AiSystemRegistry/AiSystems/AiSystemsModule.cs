@@ -24,6 +24,7 @@ public static class AiSystemsModule
         ]);
         options.Projections.Add<AiSystemDetailsProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<AiSystemDetails>().Index(s => s.OwnerOgrn);
+        options.Schema.For<LinkedIncident>().Index(l => l.AiSystemId).Index(l => l.RecordedAt);
     }
 
     public static void ConfigureBus(IBusRegistrationConfigurator bus)
@@ -44,6 +45,7 @@ public static class AiSystemsModule
         systems.MapPost("/{id:guid}/versions", ReleaseVersion.Handle).Command(Policies.Applicant);
         systems.MapPost("/{id:guid}/versions/{versionId:guid}/deprecation", DeprecateVersion.Handle).Command(Policies.Applicant);
         systems.MapPost("/{id:guid}/versions/{versionId:guid}/recall", RecallVersion.Handle).Command(Access.OwnerOrRegulatorPolicy);
+        systems.MapGet("/{id:guid}/versions/{versionId:guid}/incidents", GetAiSystemDetails.Incidents).List(Access.OwnerOrOfficialPolicy);
 
         var register = app.MapApi("/api/v1/register/ai-systems", "Public register");
         register.MapGet("/", PublicRegisterEndpoints.List).PublicList();

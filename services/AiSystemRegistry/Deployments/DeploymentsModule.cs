@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using JasperFx.Events.Projections;
 using Marten;
+using SandboxRegistry.AiSystemRegistry.Deployments.CorrectingPeriod;
 using SandboxRegistry.AiSystemRegistry.Deployments.Deploying;
 using SandboxRegistry.AiSystemRegistry.Deployments.Ending;
 using SandboxRegistry.AiSystemRegistry.Deployments.GettingDetails;
@@ -11,9 +12,10 @@ public static class DeploymentsModule
 {
     public static void ConfigureMarten(StoreOptions options)
     {
-        options.Events.AddEventTypes([typeof(AiSystemDeployed), typeof(DeploymentSuspended), typeof(DeploymentResumed), typeof(DeploymentEnded)]);
+        options.Events.AddEventTypes(Deployment.EventTypes);
         options.Projections.Add<DeploymentDetailsProjection>(ProjectionLifecycle.Inline);
-        options.Schema.For<DeploymentDetails>().Index(d => d.ParticipationId).Index(d => d.AiSystemId).Index(d => d.VersionId);
+        options.Schema.For<DeploymentDetails>().Index(d => d.ParticipationId).Index(d => d.AiSystemId).Index(d => d.VersionId)
+            .Index(d => d.EarliestFrom).Index(d => d.LatestEnd);
     }
 
     public static IEndpointRouteBuilder MapDeployments(this IEndpointRouteBuilder app)
@@ -24,6 +26,7 @@ public static class DeploymentsModule
         deployments.MapGet("/{id:guid}", GetDeploymentDetails.Get).PublicRead(); // the public register: company data, no persons
         deployments.MapGet("/{id:guid}/history", GetDeploymentDetails.History).List(Access.OwnerOrOfficialPolicy);
         deployments.MapPost("/{id:guid}/ending", EndDeployment.Handle).Command(Access.OwnerOrRegulatorPolicy);
+        deployments.MapPost("/{id:guid}/period-correction", CorrectDeploymentPeriod.Handle).Command(Access.OwnerOrRegulatorPolicy);
         return app;
     }
 

@@ -25,7 +25,9 @@ public sealed class IntegrationEvents : IIntegrationEventMap
             e.ArtifactSha256, e.ParticipationId, e.OwnerOgrn, e.Territory, e.From, e.Until, e.DeployedAt),
         DeploymentSuspended e => new Published.DeploymentSuspended(source, e.DeploymentId, e.Reason, e.SuspendedAt),
         DeploymentResumed e => new Published.DeploymentResumed(source, e.DeploymentId, e.ResumedAt),
-        DeploymentEnded e => new Published.DeploymentEnded(source, e.DeploymentId, e.Reason, e.EndedAt),
+        DeploymentEnded e => new Published.DeploymentEnded(source, e.DeploymentId, e.Reason, e.EndedAt, e.RecordedAt ?? e.EndedAt),
+        DeploymentPeriodCorrected e => new Published.DeploymentPeriodCorrected(source, e.DeploymentId, e.From, e.Until, e.EndedAt, e.Reason,
+            e.CorrectedAt),
         _ => null,
     };
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Marten;
@@ -8,7 +9,7 @@ using Published = SandboxRegistry.Contracts.SandboxApplications;
 
 namespace SandboxRegistry.AiSystemRegistry.Participations;
 
-public enum ParticipationStatus { Active, Suspended, Terminated, Expired }
+public enum ParticipationStatus { Active, Suspended, Terminated, Expired, Left }
 
 /// <summary>
 /// This service's copy of a participation, built only from SandboxApplications' messages, so that a deployment is checked
@@ -30,10 +31,14 @@ public sealed record KnownParticipation(
     IReadOnlyList<Published.ResponsiblePerson> ResponsiblePersons,
     IReadOnlyList<SourceCitation> Sources)
 {
-    /// <summary>The term as instants: from the start of the first day to the end of the last (UTC).</summary>
-    public DateTimeOffset TermStart => new(StartsOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    /// <summary>
+    /// The term as instants: from the start of the first day to the end of the last, in local time where the participation
+    /// runs (its territory's zone, or the regime's when the territory spans several).
+    /// </summary>
+    public DateTimeOffset TermStart(JurisdictionProfile profile) => profile.StartOfDay(StartsOn, profile.PlaceOf(Territory));
 
-    public DateTimeOffset TermEnd => new(EndsOn.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    /// <summary>The first instant after the term (exclusive end).</summary>
+    public DateTimeOffset TermEnd(JurisdictionProfile profile) => profile.StartOfDay(EndsOn.AddDays(1), profile.PlaceOf(Territory));
 
     public KnownParticipation Cited(SourceCitation source) => this with { Sources = [.. Sources, source] };
 }
@@ -101,12 +106,29 @@ public sealed class ParticipationTerminatedConsumer(IDocumentSession session, Ti
         var p = await Participation.LoadAsync(session, m.ParticipationId, ct);
         session.Store(p.Cited(m.Source) with { Status = ParticipationStatus.Terminated, StatusReason = m.Reason });
         await DeploymentsModule.CascadeAsync(session, d => d.ParticipationId == m.ParticipationId,
-            d => Deployment.EndOnItsOwn(d, $"The participation was terminated: {m.Reason}", m.Source, m.TerminatedAt), ct);
+            d => Deployment.EndOnItsOwn(d, $"The participation was terminated: {m.Reason}", m.Source, m.TerminatedAt, clock.GetUtcNow()), ct);
         await session.SaveChangesAsync(ct);
     }
 }
 
-public sealed class ParticipationExpiredConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.ParticipationExpired>
+/// <summary>A participant that leaves the regime of its own accord takes its deployments out of service with it.</summary>
+public sealed class ParticipationLeftConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.ParticipationLeft>
+{
+    public async Task Consume(ConsumeContext<Published.ParticipationLeft> context)
+    {
+        if (!await session.TryBeginAsync(context, nameof(ParticipationLeftConsumer), clock)) return;
+        var m = context.Message;
+        var ct = context.CancellationToken;
+        var p = await Participation.LoadAsync(session, m.ParticipationId, ct);
+        session.Store(p.Cited(m.Source) with { Status = ParticipationStatus.Left, StatusReason = m.Reason });
+        await DeploymentsModule.CascadeAsync(session, d => d.ParticipationId == m.ParticipationId,
+            d => Deployment.EndOnItsOwn(d, $"The participant left the regime on {m.LeftOn:yyyy-MM-dd}: {m.Reason}", m.Source, m.LeftAt, clock.GetUtcNow()), ct);
+        await session.SaveChangesAsync(ct);
+    }
+}
+
+public sealed class ParticipationExpiredConsumer(IDocumentSession session, TimeProvider clock, IOptions<JurisdictionProfile> profile)
+    : IConsumer<Published.ParticipationExpired>
 {
     public async Task Consume(ConsumeContext<Published.ParticipationExpired> context)
     {
@@ -116,7 +138,7 @@ public sealed class ParticipationExpiredConsumer(IDocumentSession session, TimeP
         var p = await Participation.LoadAsync(session, m.ParticipationId, ct);
         session.Store(p.Cited(m.Source) with { Status = ParticipationStatus.Expired, StatusReason = $"The term ended on {m.EndedOn:yyyy-MM-dd}." });
         await DeploymentsModule.CascadeAsync(session, d => d.ParticipationId == m.ParticipationId,
-            d => Deployment.EndOnItsOwn(d, $"The participation's term ended on {m.EndedOn:yyyy-MM-dd}.", m.Source, m.ExpiredAt), ct);
+            d => Deployment.EndOnItsOwn(d, $"The participation's term ended on {m.EndedOn:yyyy-MM-dd}.", m.Source, p.TermEnd(profile.Value), clock.GetUtcNow()), ct);
         await session.SaveChangesAsync(ct);
     }
 }
@@ -162,6 +184,7 @@ public static class ParticipationsModule
         bus.AddConsumer<ParticipationResumedConsumer>();
         bus.AddConsumer<ParticipationTerminatedConsumer>();
         bus.AddConsumer<ParticipationExpiredConsumer>();
+        bus.AddConsumer<ParticipationLeftConsumer>();
         bus.AddConsumer<InsuranceRenewedConsumer>();
         bus.AddConsumer<ResponsiblePersonsChangedConsumer>();
     }

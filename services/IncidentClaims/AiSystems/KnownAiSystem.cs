@@ -33,7 +33,15 @@ public sealed record KnownVersion(
 public sealed record Suspension(DateTimeOffset From, string Reason, SourceCitation Source, DateTimeOffset? Until = null,
     SourceCitation? ResumeSource = null);
 
-/// <summary>A version put into service under a participation, in a territory, for a period, with its interruptions.</summary>
+/// <summary>A correction of the period AiSystemRegistry holds for a deployment, with its reason and citation.</summary>
+public sealed record PeriodCorrection(DateTimeOffset From, DateTimeOffset? Until, DateTimeOffset? EndedAt, string Reason,
+    DateTimeOffset CorrectedAt, SourceCitation Source);
+
+/// <summary>
+/// A version put into service under a participation, in a territory, for a period, with its interruptions: every time here is a
+/// valid time (when it was in service), as the registry recorded it; the copy holds what this service knows now, so triage
+/// answers by valid time as known at triage.
+/// </summary>
 public sealed record KnownDeployment(
     Guid Id,
     Guid AiSystemId,
@@ -49,8 +57,30 @@ public sealed record KnownDeployment(
     IReadOnlyList<Suspension> Suspensions,
     DateTimeOffset? EndedAt = null,
     string? EndReason = null,
-    SourceCitation? EndSource = null)
+    SourceCitation? EndSource = null,
+    IReadOnlyList<PeriodCorrection>? Corrections = null)
 {
+    /// <summary>
+    /// Applies a correction unless a later one of the same stream is already applied (messages of different types may
+    /// overtake each other; the source stream's order is the order of record).
+    /// </summary>
+    public KnownDeployment Corrected(PeriodCorrection c)
+    {
+        var corrections = (Corrections ?? []).Append(c).OrderBy(x => x.Source.StreamVersion).ToList();
+        var latest = corrections[^1];
+        var endedAt = corrections.LastOrDefault(x => x.EndedAt is not null) is { } withEnd
+                      && (EndSource is null || withEnd.Source.StreamVersion > EndSource.StreamVersion)
+            ? withEnd.EndedAt
+            : EndedAt;
+        return this with { From = latest.From, Until = latest.Until, EndedAt = endedAt, Corrections = corrections };
+    }
+
+    /// <summary>An end that arrives after a later correction of it keeps the corrected instant.</summary>
+    public KnownDeployment Ended(DateTimeOffset endedAt, string reason, SourceCitation source) =>
+        (Corrections ?? []).Any(c => c.EndedAt is not null && c.Source.StreamVersion > source.StreamVersion)
+            ? this with { EndReason = reason, EndSource = source }
+            : this with { EndedAt = endedAt, EndReason = reason, EndSource = source };
+
     /// <summary>In service at <paramref name="at"/> in <paramref name="region"/>: inside its period, not ended, not suspended.</summary>
     public bool ActiveAt(DateTimeOffset at, string region) =>
         Territory.Contains(region) && From <= at && (Until is null || at < Until) && (EndedAt is null || at < EndedAt)
@@ -109,7 +139,8 @@ public sealed class DeploymentsConsumer(IDocumentSession session, TimeProvider c
     IConsumer<Published.AiSystemDeployed>,
     IConsumer<Published.DeploymentSuspended>,
     IConsumer<Published.DeploymentResumed>,
-    IConsumer<Published.DeploymentEnded>
+    IConsumer<Published.DeploymentEnded>,
+    IConsumer<Published.DeploymentPeriodCorrected>
 {
     public async Task Consume(ConsumeContext<Published.AiSystemDeployed> context)
     {
@@ -133,8 +164,13 @@ public sealed class DeploymentsConsumer(IDocumentSession session, TimeProvider c
             // Messages of different types may overtake each other: wait (retry) for the suspension this resumption ends.
             : throw new InvalidOperationException($"Deployment {d.Id} has no suspension to end yet."));
 
+    /// <summary>EndedAt is the valid time the deployment went out of service, which may lie before the message was sent.</summary>
     public Task Consume(ConsumeContext<Published.DeploymentEnded> context) => Change(context, context.Message.DeploymentId,
-        d => d with { EndedAt = context.Message.EndedAt, EndReason = context.Message.Reason, EndSource = context.Message.Source });
+        d => d.Ended(context.Message.EndedAt, context.Message.Reason, context.Message.Source));
+
+    public Task Consume(ConsumeContext<Published.DeploymentPeriodCorrected> context) => Change(context, context.Message.DeploymentId,
+        d => d.Corrected(new PeriodCorrection(context.Message.From, context.Message.Until, context.Message.EndedAt, context.Message.Reason,
+            context.Message.CorrectedAt, context.Message.Source)));
 
     private async Task Change<T>(ConsumeContext<T> context, Guid deploymentId, Func<KnownDeployment, KnownDeployment> change) where T : class
     {

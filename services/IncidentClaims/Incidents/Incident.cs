@@ -77,7 +77,19 @@ public sealed record LinkedPerson(Guid EntryId, string FullName, string Position
 
 public sealed record LinkedPersons(DateOnly AsOf, IReadOnlyList<LinkedPerson> Persons, SourceCitation Source);
 
+/// <summary>
+/// The two instants every link of a triage was resolved at: the valid time <paramref name="At"/> (the harm's occurredAt: what
+/// was in service, which policy, who was responsible then) as known at <paramref name="KnownAt"/> (the triage: what this
+/// service had been told by then), and the local date the date rules used, in the zone of the place of the harm.
+/// </summary>
+public sealed record ResolvedAt(DateTimeOffset At, DateTimeOffset KnownAt, string TimeZone, DateOnly LocalDate);
+
+/// <summary>A deployment that matched place and time, named as a regulator can tell it from the others.</summary>
+public sealed record DeploymentCandidate(Guid DeploymentId, Guid AiSystemId, string? AiSystemName, Guid VersionId, string Version,
+    string CompanyOgrn, string? CompanyName, DateTimeOffset From, DateTimeOffset? Until);
+
 /// <summary>The chain from the incident to who answers for it, as of occurredAt.</summary>
+/// <param name="Instants">Absent on links made before the instants were recorded (then valid time occurredAt, known at linkedAt).</param>
 public sealed record Resolution(
     LinkedDeployment? Deployment,
     LinkedVersion Version,
@@ -85,7 +97,8 @@ public sealed record Resolution(
     LinkedParticipation? Participation,
     LinkedProgramme? Programme,
     LinkedPolicy? InsurancePolicy,
-    LinkedPersons? ResponsiblePersons)
+    LinkedPersons? ResponsiblePersons,
+    ResolvedAt? Instants = null)
 {
     /// <summary>Persons and companies a conclusion may hold responsible: ids are OGRNs or register entry ids.</summary>
     public IReadOnlyList<ResponsibleParty> Parties()
@@ -135,9 +148,11 @@ public sealed record IncidentFoundNotAiRelated(Guid IncidentId, string Reason, A
 
 public sealed record IncidentMarkedDuplicate(Guid IncidentId, Guid DuplicateOf, string? Reason, Actor MarkedBy, DateTimeOffset MarkedAt);
 
+/// <param name="ConclusionDueAt">The end of ConclusionDueBy in the zone of the place of the harm; absent on events of before
+/// (then the end of that day in UTC).</param>
 public sealed record CommissionConvened(
     Guid IncidentId, CommissionMember Chair, IReadOnlyList<CommissionMember> Members, DateOnly MeetingDate, DateOnly ConclusionDueBy,
-    Actor ConvenedBy, DateTimeOffset ConvenedAt);
+    Actor ConvenedBy, DateTimeOffset ConvenedAt, DateTimeOffset? ConclusionDueAt = null);
 
 public sealed record ConclusionRecorded(Guid IncidentId, Conclusion Conclusion, Actor RecordedBy, DateTimeOffset RecordedAt);
 
@@ -219,7 +234,8 @@ public sealed record Incident(
         {
             Status = IncidentStatus.CommissionConvened, Commission = [e.Chair, .. e.Members], MeetingDate = e.MeetingDate,
             Clocks = [.. Met(s.Clocks, CommissionClock, e.ConvenedAt),
-                new Clock(ConclusionClock, new DateTimeOffset(e.ConclusionDueBy.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero), null)],
+                new Clock(ConclusionClock, e.ConclusionDueAt ?? new DateTimeOffset(e.ConclusionDueBy.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero),
+                    null)],
         },
         ({ } s, ConclusionRecorded e) => s with { Status = IncidentStatus.ConclusionRecorded, Conclusion = e.Conclusion },
         ({ } s, ConclusionSigned e) => s with
@@ -242,6 +258,7 @@ public sealed record Incident(
         typeof(HarmIncidentReported), typeof(IncidentLinked), typeof(IncidentFoundNotAiRelated), typeof(IncidentMarkedDuplicate),
         typeof(CommissionConvened), typeof(ConclusionRecorded), typeof(ConclusionSigned), typeof(InsuranceClaimOpened),
         typeof(InsurerNotified), typeof(InsuranceClaimPaid), typeof(InsuranceClaimDenied), typeof(IncidentClosed),
-        typeof(ReporterDataErased),
+        typeof(ReporterDataErased), typeof(Responding.CompanyStatementPublished), typeof(StagedReporting.ProviderReportFiled),
+        typeof(StagedReporting.ProviderReportAccepted), typeof(StagedReporting.ProviderReportMoreRequested),
     ];
 }

@@ -54,5 +54,14 @@ public sealed record DeploymentSuspended(SourceCitation Source, Guid DeploymentI
 
 public sealed record DeploymentResumed(SourceCitation Source, Guid DeploymentId, DateTimeOffset ResumedAt) : ICitedMessage;
 
-/// <summary>The deployment stopped for good at <paramref name="EndedAt"/>.</summary>
-public sealed record DeploymentEnded(SourceCitation Source, Guid DeploymentId, string Reason, DateTimeOffset EndedAt) : ICitedMessage;
+/// <summary>The deployment stopped for good at <paramref name="EndedAt"/> (valid time: in the past when recorded after the fact).</summary>
+/// <param name="RecordedAt">When the registry recorded the end; absent from messages of before, where it equals EndedAt.</param>
+public sealed record DeploymentEnded(SourceCitation Source, Guid DeploymentId, string Reason, DateTimeOffset EndedAt,
+    DateTimeOffset? RecordedAt = null) : ICitedMessage;
+
+/// <summary>
+/// The registry corrected the period it holds for a deployment: from <paramref name="From"/> to <paramref name="Until"/>, and, when
+/// given, the instant it ended. A new fact with its reason; what was recorded before stays on record.
+/// </summary>
+public sealed record DeploymentPeriodCorrected(SourceCitation Source, Guid DeploymentId, DateTimeOffset From, DateTimeOffset? Until,
+    DateTimeOffset? EndedAt, string Reason, DateTimeOffset CorrectedAt) : ICitedMessage;

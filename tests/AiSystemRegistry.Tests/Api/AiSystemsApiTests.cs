@@ -309,7 +309,7 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
     }
 
     [Fact]
-    public async Task Reading_as_of_an_instant_before_registration_is_a_404_and_asof_shows_the_state_then()
+    public async Task Reading_as_known_before_registration_is_a_404_and_a_past_instant_shows_the_state_then()
     {
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         var id = await S.RegisterSystemAsync();
@@ -317,13 +317,20 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
         await S.ReleaseAsync(id, "1.0.0");
         await S.Regulator.PostAsJsonAsync($"/api/v1/ai-systems/{id}/suspension", new { reason = "Audit" });
 
-        await Responses.AssertProblem(await S.Owner.GetAsync($"/api/v1/ai-systems/{id}{Scenario.AsOf(before)}"), HttpStatusCode.NotFound);
-        var then = await S.Owner.GetAsync($"/api/v1/ai-systems/{id}{Scenario.AsOf(afterRegistering)}");
-        Assert.Equal("\"1\"", then.Headers.ETag?.Tag);
+        await Responses.AssertProblem(await S.Owner.GetAsync($"/api/v1/ai-systems/{id}{Scenario.AsKnownAt(before)}"), HttpStatusCode.NotFound);
+        // Asked for an instant before it was registered, as known now: the system is on record, with its status then.
+        var recordedLater = await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/ai-systems/{id}{Scenario.At(before)}");
+        Assert.Equal("active", recordedLater.GetProperty("system").GetProperty("status").GetString());
+        Assert.Equal(["1.0.0"], recordedLater.GetProperty("system").GetProperty("versions").EnumerateArray()
+            .Select(v => v.GetProperty("version").GetString()));
+        Assert.Equal(before, recordedLater.GetProperty("at").GetDateTimeOffset());
+        var then = await S.Owner.GetAsync($"/api/v1/ai-systems/{id}{Scenario.AsKnownAt(afterRegistering)}");
+        Assert.Equal("\"3\"", then.Headers.ETag?.Tag); // the stream's version now, what an If-Match compares with
         var view = await then.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("active", view.GetProperty("system").GetProperty("status").GetString());
         Assert.Equal(0, view.GetProperty("system").GetProperty("versions").GetArrayLength());
-        Assert.Equal(afterRegistering, view.GetProperty("asOf").GetDateTimeOffset());
+        Assert.Equal(afterRegistering, view.GetProperty("at").GetDateTimeOffset());
+        Assert.Equal(afterRegistering, view.GetProperty("knownAt").GetDateTimeOffset());
         Assert.Equal("suspended", (await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/ai-systems/{id}"))
             .GetProperty("system").GetProperty("status").GetString());
     }
@@ -350,7 +357,7 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
     }
 
     [Fact]
-    public async Task Lists_accept_asof_and_answer_with_the_systems_as_they_stood_then()
+    public async Task Lists_accept_at_and_known_at_and_answer_with_the_systems_as_they_stood_then()
     {
         var beforeRegistering = DateTimeOffset.UtcNow.AddMilliseconds(-1);
         var id = await S.RegisterSystemAsync("Listed later");
@@ -360,7 +367,7 @@ public class AiSystemsApiTests(ServiceFixture<ServiceMarker> fixture) : IClassFi
 
         async Task<JsonElement?> Listed(HttpClient client, string path, DateTimeOffset at)
         {
-            var list = await client.AllItems($"{path}{Scenario.AsOf(at)}");
+            var list = await client.AllItems($"{path}{Scenario.AsKnownAt(at)}");
             return list.Where(s => s.GetProperty("id").GetGuid() == id).Select(s => (JsonElement?)s).SingleOrDefault();
         }
 

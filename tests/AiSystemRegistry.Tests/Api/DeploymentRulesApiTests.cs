@@ -54,10 +54,11 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         Assert.Equal("The participation does not cover: 78.", problem.GetProperty("detail").GetString());
     }
 
+    // The participation runs in 77 and 50, one zone: its term runs from midnight to midnight in Moscow.
     [Theory]
-    [InlineData("2025-12-31T23:00:00Z", null)]
-    [InlineData("2026-06-01T00:00:00Z", "2029-01-01T00:00:01Z")]
-    [InlineData("2029-01-01T00:00:00Z", null)]
+    [InlineData("2025-12-31T20:59:59Z", null)]
+    [InlineData("2026-06-01T00:00:00Z", "2029-01-01T00:00:01+03:00")]
+    [InlineData("2029-01-01T00:00:00+03:00", null)]
     public async Task A_period_outside_the_participations_term_is_refused(string from, string? until)
     {
         var (participation, system, version) = await ReadyToDeploy();
@@ -74,7 +75,7 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         var (participation, system, version) = await ReadyToDeploy();
 
         var response = await S.Owner.PostAsJsonAsync("/api/v1/deployments", Scenario.DeployRequest(system, version, participation, ["77"],
-            new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2029, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+            new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(3)), new DateTimeOffset(2029, 1, 1, 0, 0, 0, TimeSpan.FromHours(3))));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
@@ -143,8 +144,10 @@ public class DeploymentRulesApiTests(ServiceFixture<ServiceMarker> fixture) : IC
             "{\"aiSystemId\":\"" + Guid.NewGuid() + "\",\"from\":\"next monday\"}", Encoding.UTF8, "application/json"));
         await Responses.AssertProblem(response, HttpStatusCode.BadRequest, "malformed-json");
 
-        var read = await S.Anonymous.GetAsync($"/api/v1/deployments/{Guid.NewGuid()}?asOf=yesterday");
+        var read = await S.Anonymous.GetAsync($"/api/v1/deployments/{Guid.NewGuid()}?at=yesterday");
         Assert.Equal(HttpStatusCode.BadRequest, read.StatusCode);
+        var known = await S.Anonymous.GetAsync($"/api/v1/deployments/active?region=77&knownAt=yesterday");
+        Assert.True((await Responses.AssertProblem(known, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("knownAt", out _));
         var active = await S.Anonymous.GetAsync("/api/v1/deployments/active?region=Moscow");
         var problem = await Responses.AssertProblem(active, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("region", out _));

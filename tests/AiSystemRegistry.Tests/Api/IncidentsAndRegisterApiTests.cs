@@ -34,12 +34,19 @@ public class IncidentsAndRegisterApiTests(ServiceFixture<ServiceMarker> fixture)
         var version = await S.ReleaseAsync(system, "1.0.0");
         var first = Guid.NewGuid();
         var second = Guid.NewGuid();
+        var beforeLinks = DateTimeOffset.UtcNow;
 
         await S.PublishAsync(Linked(first, system, version));
         await S.PublishAsync(Linked(first, system, version, 3)); // re-triaged: same incident, new event
         await S.PublishAsync(Linked(second, system, version));
         var counted = await WaitForVersion(S.Owner, system, v => v.GetProperty("incidentCount").GetInt32() == 2);
-        Assert.Equal(new[] { first, second }.Order(), counted.GetProperty("incidents").EnumerateArray().Select(i => i.GetGuid()).Order());
+        var links = await S.Owner.AllItems($"/api/v1/ai-systems/{system}/versions/{version}/incidents");
+        Assert.Equal(new[] { first, second }.Order(), links.Select(i => i.GetProperty("id").GetGuid()).Order());
+        Assert.Empty(await S.Owner.AllItems($"/api/v1/ai-systems/{system}/versions/{version}/incidents?knownAt={Scenario.Instant(beforeLinks)}"));
+        var asKnownBefore = await S.Owner.GetFromJsonAsync<JsonElement>($"/api/v1/ai-systems/{system}{Scenario.At(DateTimeOffset.UtcNow, beforeLinks)}");
+        Assert.Equal(0, asKnownBefore.GetProperty("system").GetProperty("versions")[0].GetProperty("incidentCount").GetInt32());
+        await Responses.AssertProblem(await S.OtherCompany.GetAsync($"/api/v1/ai-systems/{system}/versions/{version}/incidents"),
+            System.Net.HttpStatusCode.NotFound);
 
         var conclusion = new Incidents.CommissionConclusionIssued(FromIncidentClaims(first, 9), first, system, version, null, "established",
             [Incidents.Recommendations.RecallVersion, Incidents.Recommendations.SuspendParticipation], new Money(150_000m, "RUB"),

@@ -123,8 +123,8 @@ public sealed class Scenario(ServiceHost<ServiceMarker> host)
         return id;
     }
 
-    public async Task<JsonElement> DeploymentAsync(Guid id, DateTimeOffset? asOf = null) =>
-        await Anonymous.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{id}{AsOf(asOf)}");
+    public async Task<JsonElement> DeploymentAsync(Guid id, DateTimeOffset? asKnownAt = null) =>
+        await Anonymous.GetFromJsonAsync<JsonElement>($"/api/v1/deployments/{id}{AsKnownAt(asKnownAt)}");
 
     public async Task<JsonElement> WaitForDeploymentStatus(Guid id, string status) =>
         await Eventually.Until(async () =>
@@ -133,5 +133,12 @@ public sealed class Scenario(ServiceHost<ServiceMarker> host)
             return deployment.GetProperty("status").GetString() == status ? deployment : (JsonElement?)null;
         }, because: $"deployment {id} should become {status}");
 
-    public static string AsOf(DateTimeOffset? at) => at is { } t ? $"?asOf={Uri.EscapeDataString(t.ToString("O"))}" : "";
+    /// <summary>The registry as it stood at an instant: valid time and recorded time both then.</summary>
+    public static string AsKnownAt(DateTimeOffset? at) => at is { } t ? At(t, t) : "";
+
+    /// <summary>What was in service at <paramref name="at"/>, as recorded by <paramref name="knownAt"/> (now when omitted).</summary>
+    public static string At(DateTimeOffset at, DateTimeOffset? knownAt = null) =>
+        $"?at={Instant(at)}" + (knownAt is { } k ? $"&knownAt={Instant(k)}" : "");
+
+    public static string Instant(DateTimeOffset t) => Uri.EscapeDataString(t.ToString("O"));
 }

@@ -16,6 +16,7 @@ internal static class Given
     public static readonly Actor Stranger = new("rival-officer", "applicant", Rival, null);
     public static readonly Actor Regulator = new("reg-1", "regulator", null, null);
     public static readonly DateTimeOffset Now = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+    public static readonly JurisdictionProfile Profile = new();
 
     public static RegisterAiSystemRequest Registration => new("  Road sign reader ", "Reads signs", "Assist drivers", Direction.Transport,
         new DeveloperRequest("Acme Vision LLC", Acme, null, null), "Acme Shuttles LLC", AutonomyLevel.HumanOnTheLoop, RiskClass.High,

@@ -49,7 +49,7 @@ public class IncidentTests
             RecordIncidents.Decide(system, system.Versions[0].Id, Concluded(system, first, Incidents.Recommendations.None)),
             RecordIncidents.Decide(system, system.Versions[0].Id, Concluded(system, second, Incidents.Recommendations.RecallVersion)),
             RecordIncidents.Decide(system, system.Versions[0].Id, Concluded(system, first, Incidents.Recommendations.AmendProgramme)),
-        }.Aggregate((AiSystemDetails?)null, AiSystemDetails.Advance)!;
+        }.Aggregate((AiSystemDetails?)null, (s, e) => AiSystemDetails.Advance(s, e, Now))!;
 
         var v = view.Versions[0];
         Assert.True(v.RecallRecommended);

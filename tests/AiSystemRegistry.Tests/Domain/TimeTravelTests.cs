@@ -7,71 +7,125 @@ using static SandboxRegistry.AiSystemRegistry.Tests.Domain.Given;
 
 namespace SandboxRegistry.AiSystemRegistry.Tests.Domain;
 
-/// <summary>Reads as of an instant replay the stream's events up to it, by the time each decision was taken.</summary>
+/// <summary>
+/// Reads for a pair of instants: the valid time at (what was in service then) and the recorded time knownAt (what the registry
+/// had recorded by then), both computed from the projected document alone.
+/// </summary>
 public class TimeTravelTests
 {
-    private static IReadOnlyList<IEvent> Stream(params object[] events) =>
-        events.Select((e, i) => (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(e.GetType()), e)!)
-            .Select((e, i) => { e.Version = i + 1; return e; }).ToList();
+    private static IEvent Event(object data, long version)
+    {
+        var e = (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(data.GetType()), data)!;
+        e.Version = version;
+        return e;
+    }
+
+    private static AiSystemDetails SystemOf(params object[] events) =>
+        events.Select((e, i) => Event(e, i + 1)).Aggregate((AiSystemDetails?)null, (view, e) =>
+            AiSystemDetails.Advance(view, e.Data, AiSystemRules.OccurredAt(e.Data)) is { } next ? next with { StreamVersion = e.Version } : view)!;
+
+    private static DeploymentDetails DeploymentOf(params object[] events) =>
+        events.Select((e, i) => Event(e, i + 1)).Aggregate((DeploymentDetails?)null, DeploymentDetails.Next)!;
 
     [Fact]
-    public void A_system_as_of_an_instant_has_the_versions_released_by_then_and_their_status_then()
+    public void A_system_as_known_then_has_the_versions_recorded_by_then_and_their_status_at_the_valid_time()
     {
         var registered = Registered() with { RegisteredAt = Now };
         var id = registered.AiSystemId;
         var v1 = Guid.NewGuid();
         var v2 = Guid.NewGuid();
-        var events = Stream(
+        var incident = Guid.NewGuid();
+        var system = SystemOf(
             registered,
             new VersionReleased(id, v1, "1.0.0", new string('a', 64), "c", "t", "e", Owner, Now.AddDays(1)),
             new VersionReleased(id, v2, "1.1.0", new string('b', 64), "c", "t", "e", Owner, Now.AddDays(10)),
+            new IncidentLinkedToVersion(id, v1, incident, null, false, Citation(id), Now.AddDays(3)),
             new VersionRecalled(id, v1, "1.0.0", "Unsafe", Regulator, Now.AddDays(11)),
             new AiSystemSuspended(id, "Audit", Regulator, Now.AddDays(12)));
 
-        Assert.Null(AiSystemDetails.AsOf(events, Now.AddTicks(-1)));
-        var day2 = AiSystemDetails.AsOf(events, Now.AddDays(2))!;
-        Assert.Equal(2, day2.StreamVersion);
+        Assert.Null(system.As(Now.AddDays(30), Now.AddTicks(-1)));
+        var day2 = system.As(Now.AddDays(2), Now.AddDays(2))!;
         Assert.Equal(["1.0.0"], day2.Versions.Select(v => v.Version));
         Assert.Equal(VersionStatus.Released, day2.Versions[0].Status);
+        Assert.Equal(1, day2.Versions[0].IncidentCount); // counts as known at knownAt come from the link documents (API tests)
         Assert.Equal(AiSystemStatus.Active, day2.Status);
-        var day11 = AiSystemDetails.AsOf(events, Now.AddDays(11))!;
+        var day11 = system.As(Now.AddDays(11), Now.AddDays(11))!;
         Assert.Equal([VersionStatus.Recalled, VersionStatus.Released], day11.Versions.Select(v => v.Status));
-        Assert.Equal(AiSystemStatus.Active, day11.Status);
-        Assert.Equal(AiSystemStatus.Suspended, AiSystemDetails.AsOf(events, Now.AddDays(30))!.Status);
+                Assert.Equal(AiSystemStatus.Active, day11.Status);
+        Assert.Equal(AiSystemStatus.Suspended, system.As(Now.AddDays(30), Now.AddDays(30))!.Status);
+
+        // Known now, asked for day 2: both versions are on record (a version may have served before it was registered),
+        // each with its status on day 2.
+        var day2KnownNow = system.As(Now.AddDays(2), Now.AddDays(30))!;
+        Assert.Equal([VersionStatus.Released, VersionStatus.Released], day2KnownNow.Versions.Select(v => v.Status));
+        Assert.Null(day2KnownNow.Versions[0].RecalledAt);
+        Assert.Equal(AiSystemStatus.Active, day2KnownNow.Status);
+                // Registered today, asked for a month ago: the system answers (it is on record now), it does not 404.
+        Assert.NotNull(system.As(Now.AddDays(-30), Now.AddDays(30)));
+        Assert.Equal([0], system.As(Now.AddDays(30), Now.AddDays(2), new Dictionary<Guid, int>())!.Versions.Select(v => v.IncidentCount));
+        Assert.Equal(1, system.As(Now.AddDays(30), Now.AddDays(30), new Dictionary<Guid, int> { [v1] = 1 })!.Versions[0].IncidentCount);
+        _ = incident;
     }
 
     [Fact]
-    public void A_deployment_is_in_effect_only_while_active_and_inside_its_period()
+    public void A_deployment_is_in_service_only_while_active_and_inside_its_period()
     {
         var id = Guid.NewGuid();
         var from = Now.AddDays(1);
-        var events = Stream(
+        var deployment = DeploymentOf(
             new AiSystemDeployed(id, Guid.NewGuid(), Guid.NewGuid(), "1.0.0", new string('a', 64), Guid.NewGuid(), Acme, ["77"], from,
                 Now.AddDays(20), Owner, Now),
             new DeploymentSuspended(id, "participation suspended", null, Deployment.Registry, Now.AddDays(5)),
             new DeploymentResumed(id, null, Deployment.Registry, Now.AddDays(6)),
-            new DeploymentEnded(id, "replaced", null, Owner, Now.AddDays(10)));
+            new DeploymentEnded(id, "replaced", null, Owner, Now.AddDays(10), Now.AddDays(10)));
 
-        bool InEffect(DateTimeOffset at) => DeploymentDetails.AsOf(events, at)?.InEffectAt(at) == true;
+        bool InService(DateTimeOffset at) => deployment.As(at, at)?.InService == true;
 
-        Assert.Null(DeploymentDetails.AsOf(events, Now.AddTicks(-1)));
-        Assert.False(InEffect(Now)); // recorded, but its period starts tomorrow
-        Assert.True(InEffect(from));
-        Assert.False(InEffect(Now.AddDays(5.5)));
-        Assert.True(InEffect(Now.AddDays(7)));
-        Assert.False(InEffect(Now.AddDays(10)));
-        Assert.Equal(DeploymentStatus.Ended, DeploymentDetails.AsOf(events, Now.AddDays(30))!.Status);
-        Assert.Equal(3, DeploymentDetails.AsOf(events, Now.AddDays(7))!.StreamVersion);
+        Assert.Null(deployment.As(Now, Now.AddTicks(-1)));
+        Assert.False(InService(Now)); // recorded, but its period starts tomorrow
+        Assert.True(InService(from));
+        Assert.False(InService(Now.AddDays(5.5)));
+        Assert.Equal(DeploymentStatus.Suspended, deployment.As(Now.AddDays(5.5), Now.AddDays(30))!.Status);
+        Assert.True(InService(Now.AddDays(7)));
+        Assert.False(InService(Now.AddDays(10)));
+        Assert.Equal(DeploymentStatus.Ended, deployment.As(Now.AddDays(30), Now.AddDays(30))!.Status);
+        Assert.Equal(3, deployment.As(Now.AddDays(7), Now.AddDays(7))!.StreamVersion);
+        Assert.Equal(DeploymentStatus.Ended, deployment.Status); // the stored view: everything recorded holds
     }
 
     [Fact]
-    public void A_deployment_past_its_planned_end_is_not_in_effect()
+    public void A_deployment_recorded_after_the_fact_answers_for_the_past_once_it_is_known()
     {
         var id = Guid.NewGuid();
-        var events = Stream(new AiSystemDeployed(id, Guid.NewGuid(), Guid.NewGuid(), "1.0.0", new string('a', 64), Guid.NewGuid(), Acme,
-            ["77"], Now, Now.AddDays(1), Owner, Now));
+        var deployment = DeploymentOf(new AiSystemDeployed(id, Guid.NewGuid(), Guid.NewGuid(), "1.0.0", new string('a', 64), Guid.NewGuid(),
+            Acme, ["77"], Now.AddDays(-60), null, Owner, Now));
 
-        Assert.True(DeploymentDetails.AsOf(events, Now.AddHours(23))!.InEffectAt(Now.AddHours(23)));
-        Assert.False(DeploymentDetails.AsOf(events, Now.AddDays(1))!.InEffectAt(Now.AddDays(1)));
+        Assert.True(deployment.As(Now.AddDays(-30), Now)!.InService);
+        Assert.Null(deployment.As(Now.AddDays(-30), Now.AddDays(-30))); // the registry did not know it a month ago
+    }
+
+    [Fact]
+    public void An_end_in_the_past_and_a_correction_change_the_answer_only_for_reads_known_after_them()
+    {
+        var id = Guid.NewGuid();
+        var deployment = DeploymentOf(
+            new AiSystemDeployed(id, Guid.NewGuid(), Guid.NewGuid(), "1.0.0", new string('a', 64), Guid.NewGuid(), Acme, ["77"],
+                Now.AddDays(-60), null, Owner, Now.AddDays(-60)),
+            new DeploymentEnded(id, "Replaced by 1.1.0", null, Owner, Now.AddDays(-10), Now),
+            new DeploymentPeriodCorrected(id, Now.AddDays(-40), null, Now.AddDays(-12), "The contract says the 12th", Regulator, Now.AddHours(1)));
+
+        // Known before the end was recorded: still in service 5 days ago.
+        Assert.True(deployment.As(Now.AddDays(-5), Now.AddMinutes(-1))!.InService);
+        // Known after it, before the correction: in service 60 to 10 days ago.
+        Assert.False(deployment.As(Now.AddDays(-5), Now.AddMinutes(30))!.InService);
+        Assert.Equal(DeploymentStatus.Ended, deployment.As(Now.AddDays(-10), Now.AddMinutes(30))!.Status);
+        Assert.True(deployment.As(Now.AddDays(-11), Now.AddMinutes(30))!.InService);
+        Assert.True(deployment.As(Now.AddDays(-50), Now.AddMinutes(30))!.InService);
+        // Known after the correction: in service 40 to 12 days ago.
+        Assert.False(deployment.As(Now.AddDays(-50), Now.AddHours(2))!.InService);
+        Assert.False(deployment.As(Now.AddDays(-11), Now.AddHours(2))!.InService);
+        Assert.True(deployment.As(Now.AddDays(-13), Now.AddHours(2))!.InService);
+        Assert.Equal(Now.AddDays(-12), deployment.As(Now, Now.AddHours(2))!.EndedAt);
+        Assert.Equal(3, deployment.Record.Count);
     }
 }

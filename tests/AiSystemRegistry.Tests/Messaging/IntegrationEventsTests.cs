@@ -66,7 +66,19 @@ public class IntegrationEventsTests
         Assert.Equal(["77"], message.Territory);
         Assert.Equal(new Published.DeploymentSuspended(c2, d, "why", Now), suspended);
         Assert.Equal(new Published.DeploymentResumed(c3, d, Now), resumed);
-        Assert.Equal(new Published.DeploymentEnded(c4, d, "over", Now), ended);
+        Assert.Equal(new Published.DeploymentEnded(c4, d, "over", Now, Now), ended);
+    }
+
+    [Fact]
+    public void An_end_recorded_after_the_fact_and_a_period_correction_carry_their_effective_times()
+    {
+        var d = Guid.NewGuid();
+
+        var (ended, c1) = Map(new DeploymentEnded(d, "Replaced", null, Owner, Now.AddDays(-10), Now));
+        var (corrected, c2) = Map(new DeploymentPeriodCorrected(d, Now.AddDays(-40), null, Now.AddDays(-12), "Protocol", Regulator, Now));
+
+        Assert.Equal(new Published.DeploymentEnded(c1, d, "Replaced", Now.AddDays(-10), Now), ended);
+        Assert.Equal(new Published.DeploymentPeriodCorrected(c2, d, Now.AddDays(-40), null, Now.AddDays(-12), "Protocol", Now), corrected);
     }
 
     [Fact]

@@ -35,6 +35,8 @@ public class CommissionTests
         Assert.Equal(["Pavel Member", "Irina Member"], e.Members.Select(m => m.FullName));
         Assert.Equal(Today, e.MeetingDate);
         Assert.Equal(new DateOnly(2026, 3, 19), e.ConclusionDueBy);
+        // Due by the end of that day where the harm happened (region 77: Moscow, UTC+3).
+        Assert.Equal(new DateTimeOffset(2026, 3, 20, 0, 0, 0, TimeSpan.FromHours(3)).AddTicks(-1), e.ConclusionDueAt);
         Assert.Equal(Regulator, e.ConvenedBy);
         var state = Incident.When(incident, e)!;
         Assert.Equal(IncidentStatus.CommissionConvened, state.Status);
@@ -70,7 +72,7 @@ public class CommissionTests
         var (state, _) = UpToConclusion();
         var person = state.Resolution!.ResponsiblePersons!.Persons[0].EntryId.ToString();
 
-        var e = Conclusions.Record(state, Conclude("1027700132195", person), Regulator, Now);
+        var e = Conclusions.Record(state, Conclude("1027700132195", person), Eu, Regulator, Now);
 
         Assert.Equal(CausalLink.Established, e.Conclusion.CausalLink);
         Assert.Equal([new ResponsibleParty("participant", "1027700132195", "Aero LLC"),
@@ -86,7 +88,7 @@ public class CommissionTests
     {
         var (state, _) = UpToConclusion();
 
-        var refused = Assert.Throws<DomainRuleViolation>(() => Conclusions.Record(state, Conclude("1037739010891"), Regulator, Now));
+        var refused = Assert.Throws<DomainRuleViolation>(() => Conclusions.Record(state, Conclude("1037739010891"), Eu, Regulator, Now));
 
         Assert.Equal("unknown-responsible-party", refused.Code);
     }
@@ -97,7 +99,7 @@ public class CommissionTests
         var (state, _) = UpToConclusion();
 
         var refused = Assert.Throws<DomainRuleViolation>(() => Conclusions.Record(state,
-            Conclude() with { Dissents = [new Dissent("Somebody Else", "no")] }, Regulator, Now));
+            Conclude() with { Dissents = [new Dissent("Somebody Else", "no")] }, Eu, Regulator, Now));
 
         Assert.Equal("dissent-by-non-member", refused.Code);
     }
@@ -110,9 +112,9 @@ public class CommissionTests
         var later = State(reported, Linked(State(reported)), Convened(State(reported), Today.AddDays(3)));
 
         Assert.Equal("commission-not-convened", Assert.Throws<DomainRuleViolation>(() =>
-            Conclusions.Record(linked, Conclude(), Regulator, Now)).Code);
+            Conclusions.Record(linked, Conclude(), Eu, Regulator, Now)).Code);
         Assert.Equal("meeting-not-held", Assert.Throws<DomainRuleViolation>(() =>
-            Conclusions.Record(later, Conclude(), Regulator, Now)).Code);
+            Conclusions.Record(later, Conclude(), Eu, Regulator, Now)).Code);
     }
 
     [Fact]
@@ -152,7 +154,7 @@ public class CommissionTests
 
         Assert.Equal("conclusion-already-signed", Assert.Throws<DomainRuleViolation>(() => Conclusions.Sign(signed, Regulator, Now)).Code);
         Assert.Equal("conclusion-already-signed", Assert.Throws<DomainRuleViolation>(() =>
-            Conclusions.Record(signed, Conclude(), Regulator, Now)).Code);
+            Conclusions.Record(signed, Conclude(), Eu, Regulator, Now)).Code);
         Assert.Equal("no-conclusion", Assert.Throws<DomainRuleViolation>(() => Conclusions.Sign(linked, Regulator, Now)).Code);
     }
 
@@ -162,7 +164,7 @@ public class CommissionTests
         var (state, _) = UpToConclusion();
 
         var e = Conclusions.Record(state, Conclude() with { CausalLink = CausalLink.Inconclusive, Recommendations = [Recommendation.None] },
-            Regulator, Now);
+            Eu, Regulator, Now);
 
         Assert.Equal(CausalLink.Inconclusive, Incident.When(state, e)!.Conclusion!.CausalLink);
     }

@@ -13,6 +13,8 @@ public class TriageTests
 {
     private static readonly DateTimeOffset At = new(2026, 3, 14, 9, 30, 0, TimeSpan.Zero);
 
+    private static ResolvedAt When(DateTimeOffset at) => new(at, at.AddDays(1), "Europe/Moscow", Eu.LocalDate(at, "77"));
+
     private static SourceCitation Cite(string service, long version = 1) => new(service, Guid.NewGuid(), version, Guid.NewGuid(), version);
 
     private static KnownDeployment Deployment(DateTimeOffset from, DateTimeOffset? until = null, string region = "77", Guid? system = null) =>
@@ -55,9 +57,13 @@ public class TriageTests
         var a = Deployment(At.AddDays(-10));
         var b = Deployment(At.AddDays(-10));
 
-        var refused = Assert.Throws<DomainRuleViolation>(() => Triage.ChooseDeployment([a, b], At, "77", new LinkRequest(null, null)));
+        var refused = Assert.Throws<DomainRuleViolation>(() => Triage.ChooseDeployment([a, b], At, "77", new LinkRequest(null, null),
+            describe: d => new DeploymentCandidate(d.Id, d.AiSystemId, d == a ? "SkyDrop" : "AirTaxi", d.VersionId, d.Version, d.OwnerOgrn,
+                "Aero LLC", d.From, d.Until)));
 
         Assert.Equal("several-deployments-match", refused.Code);
+        Assert.Equal(["AirTaxi", "SkyDrop"], ((IEnumerable<DeploymentCandidate>)refused.Extensions["candidates"]!).Select(c => c.AiSystemName));
+        Assert.Contains($"SkyDrop version 1.0 of Aero LLC (OGRN 1027700132195), deployment {a.Id}", refused.Message);
         Assert.Same(b, Triage.ChooseDeployment([a, b], At, "77", new LinkRequest(b.AiSystemId, null)));
         Assert.Same(a, Triage.ChooseDeployment([a, b], At, "77", new LinkRequest(null, a.Id)));
     }
@@ -108,7 +114,7 @@ public class TriageTests
             ],
         };
 
-        var r = Triage.Resolve(At, deployment, version, system, participation, regime);
+        var r = Triage.Resolve(When(At), deployment, version, system, participation, regime);
 
         Assert.Equal(new LinkedDeployment(deployment.Id, deployment.Territory, deployment.From, null, deployment.Source), r.Deployment);
         Assert.Equal(new LinkedVersion(version.AiSystemId, version.Id, "1.0", version.ArtifactSha256, version.ReleasedAt, version.Source), r.Version);
@@ -123,6 +129,36 @@ public class TriageTests
         Assert.Equal(["1027700132195", current.EntryId.ToString()], r.Parties().Select(p => p.Id));
     }
 
+    [Theory]
+    [InlineData("2026-03-14T14:30:00Z", "25", "2026-03-15")] // 00:30 in Vladivostok
+    [InlineData("2026-03-14T17:30:00+03:00", "25", "2026-03-15")] // the same instant, sent in Moscow time
+    [InlineData("2026-03-15T00:30:00+10:00", "25", "2026-03-15")]
+    [InlineData("2026-03-14T13:59:59Z", "25", "2026-03-14")]
+    [InlineData("2026-03-14T22:30:00Z", "39", "2026-03-15")] // 00:30 in Kaliningrad
+    [InlineData("2026-03-14T21:30:00Z", "39", "2026-03-14")] // 23:30 in Kaliningrad, 00:30 in Moscow
+    [InlineData("2026-03-15T00:30:00+03:00", "39", "2026-03-14")]
+    [InlineData("2026-03-14T21:30:00Z", "77", "2026-03-15")]
+    [InlineData("2026-03-14T15:30:00Z", "41", "2026-03-15")] // Kamchatka, UTC+12
+    [InlineData("2026-03-14T23:30:00Z", "DE-BY", "2026-03-15")] // Berlin, UTC+1 in March
+    [InlineData("2026-03-14T23:30:00Z", "PT-20", "2026-03-14")] // the Azores, UTC-1
+    public void The_day_of_a_harm_is_the_local_date_at_its_place_whatever_offset_the_instant_came_in(string instant, string region, string day)
+    {
+        var at = DateTimeOffset.Parse(instant);
+        var participation = new KnownParticipation(Guid.NewGuid(), Guid.NewGuid(), 1, "1027700132195", "Aero LLC", [region],
+            new(2025, 1, 1), new(2027, 12, 31), Cited,
+            [new CitedPolicy(Policy("OLD", new(2025, 1, 1), new(2026, 3, 14)), At, Cited),
+                new CitedPolicy(Policy("NEW", new(2026, 3, 15), new(2026, 12, 31)), At, Cite(ServiceNames.SandboxApplications, 2))], [], []);
+        var deployment = Deployment(At.AddDays(-30), region: region);
+        var incident = State(Reported(Request() with { OccurredAt = at, Location = new Location(region, null) }));
+
+        var when = Triage.Instants(incident, Eu, Now);
+        var r = Triage.Resolve(when, deployment, null, null, participation, null);
+
+        Assert.Equal(DateOnly.Parse(day), when.LocalDate);
+        Assert.Equal(day == "2026-03-15" ? "NEW" : "OLD", r.InsurancePolicy!.PolicyNumber);
+        Assert.Equal(new ResolvedAt(at, Now, Eu.ZoneOf(region).Id, DateOnly.Parse(day)), r.Instants);
+    }
+
     [Fact]
     public void Without_a_policy_valid_that_day_none_is_resolved()
     {
@@ -130,7 +166,7 @@ public class TriageTests
         var participation = new KnownParticipation(deployment.ParticipationId, Guid.NewGuid(), 1, "1027700132195", "Aero LLC", ["77"],
             new(2025, 1, 1), new(2027, 12, 31), Cited, [new CitedPolicy(Policy("OLD", new(2025, 1, 1), new(2025, 12, 31)), At, Cited)], [], []);
 
-        var r = Triage.Resolve(At, deployment, null, null, participation, null);
+        var r = Triage.Resolve(When(At), deployment, null, null, participation, null);
 
         Assert.Null(r.InsurancePolicy);
         Assert.Null(r.ResponsiblePersons);

@@ -50,24 +50,27 @@ public sealed record PublicAiSystem(
 public static class PublicRegisterEndpoints
 {
     /// <summary>
-    /// Systems with at least one released version, newest first; with asOf each as it stood then (one not yet public then is
-    /// left out of its page). The total counts the systems as they are now.
+    /// Systems with at least one released version, newest first; each as known at knownAt with its status at at (one not yet
+    /// public then is left out of its page). The total counts the systems as they are now.
     /// </summary>
-    public static async Task<Ok<ListPage<PublicAiSystem>>> List(DateTimeOffset? asOf, int? page, int? pageSize, IQuerySession session,
-        CancellationToken ct)
+    public static async Task<Ok<ListPage<PublicAiSystem>>> List(DateTimeOffset? at, DateTimeOffset? knownAt, int? page, int? pageSize,
+        IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         var paging = Paging.From(page, pageSize);
+        var when = TimeTravel.From(at, knownAt, clock);
         var current = await session.Query<AiSystemDetails>().Where(s => s.Versions.Any()).OrderByDescending(s => s.RegisteredAt)
             .ThenBy(s => s.Id).ToPageAsync(paging, ct);
-        var then = await GetAiSystemDetails.AsOfAsync(session, current.Items, asOf, ct);
+        var known = await GetAiSystemDetails.IncidentsKnownAsync(session, current.Items.Select(s => s.Id).ToList(), when, ct);
+        var then = current.Items.Select(s => s.As(when.At, when.KnownAt, known)).OfType<AiSystemDetails>();
         return TypedResults.Ok(new ListPage<PublicAiSystem>(then.Where(s => s.IsPublic).Select(s => PublicAiSystem.From(s, null)).ToList(),
             current.Page, current.PageSize, current.Total));
     }
 
-    public static async Task<Ok<PublicAiSystem>> Get(Guid id, DateTimeOffset? asOf, IQuerySession session, TimeProvider clock,
-        HttpContext http, CancellationToken ct)
+    public static async Task<Ok<PublicAiSystem>> Get(Guid id, DateTimeOffset? at, DateTimeOffset? knownAt, IQuerySession session,
+        TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var view = await GetAiSystemDetails.LoadWithDeploymentsAsync(session, id, asOf, clock, ct);
+        var view = await GetAiSystemDetails.LoadWithDeploymentsAsync(session, await session.LoadAsync<AiSystemDetails>(id, ct),
+            TimeTravel.From(at, knownAt, clock), ct);
         if (view is null || !view.System.IsPublic) throw new ResourceNotFound("No such AI system in the public register.");
         http.Response.SetStreamVersion(view.System.StreamVersion);
         return TypedResults.Ok(PublicAiSystem.From(view.System, view.Deployments));

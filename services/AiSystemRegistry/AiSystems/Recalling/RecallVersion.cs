@@ -32,7 +32,7 @@ public static class RecallVersion
             var now = clock.GetUtcNow();
             var recalled = Decide(system, versionId, request, Actor.From(http.User), now);
             await DeploymentsModule.CascadeAsync(session, d => d.VersionId == versionId,
-                d => Deployment.EndOnItsOwn(d, $"Version {recalled.Version} was recalled: {recalled.Reason}", null, now), ct);
+                d => Deployment.EndOnItsOwn(d, $"Version {recalled.Version} was recalled: {recalled.Reason}", null, now, now), ct);
             return (object)recalled;
         }, ct);
 }

@@ -1,4 +1,5 @@
 using Marten;
+using SandboxRegistry.AiSystemRegistry.AiSystems.GettingDetails;
 using MassTransit;
 using Published = SandboxRegistry.Contracts.IncidentClaims;
 
@@ -36,7 +37,12 @@ public sealed class IncidentLinkedToAiSystemConsumer(IDocumentSession session, T
         if (!await session.TryBeginAsync(context, nameof(IncidentLinkedToAiSystemConsumer), clock)) return;
         var m = context.Message;
         var stream = await RecordIncidents.FetchAsync(session, m.AiSystemId, context.CancellationToken);
-        if (RecordIncidents.Decide(stream.Aggregate!, m) is { } linked) stream.AppendOne(linked);
+        if (RecordIncidents.Decide(stream.Aggregate!, m) is { } linked)
+        {
+            stream.AppendOne(linked);
+            session.Store(new LinkedIncident(m.IncidentId, m.AiSystemId, linked.VersionId, m.DeploymentId, m.Explicit, m.Source, m.LinkedAt,
+                clock.GetUtcNow()));
+        }
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }

@@ -29,7 +29,7 @@ public static class WithdrawAiSystem
             var now = clock.GetUtcNow();
             var withdrawn = Decide(system, request, Actor.From(http.User), now);
             await DeploymentsModule.CascadeAsync(session, d => d.AiSystemId == id,
-                d => Deployment.EndOnItsOwn(d, $"The AI system was withdrawn: {withdrawn.Reason}", null, now), ct);
+                d => Deployment.EndOnItsOwn(d, $"The AI system was withdrawn: {withdrawn.Reason}", null, now, now), ct);
             return (object)withdrawn;
         }, ct);
 }

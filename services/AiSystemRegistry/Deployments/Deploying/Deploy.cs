@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
@@ -38,7 +39,7 @@ public static class Deploy
     /// the term (258-FZ art. 9), and only an active participant of the same company may use it. Each refusal names its rule.
     /// </summary>
     public static AiSystemDeployed Decide(Guid deploymentId, AiSystem system, KnownParticipation? participation, DeployRequest r,
-        Actor by, DateTimeOffset now)
+        JurisdictionProfile profile, Actor by, DateTimeOffset now)
     {
         AiSystemRules.EnsureOwner(system, by);
         AiSystemRules.EnsureActive(system);
@@ -60,7 +61,7 @@ public static class Deploy
         if (outside.Count > 0)
             throw new DomainRuleViolation("territory-outside-participation",
                 $"The participation does not cover: {string.Join(", ", outside)}.");
-        if (r.From < participation.TermStart || r.From >= participation.TermEnd || r.Until > participation.TermEnd)
+        if (r.From < participation.TermStart(profile) || r.From >= participation.TermEnd(profile) || r.Until > participation.TermEnd(profile))
             throw new DomainRuleViolation("period-outside-participation-term",
                 $"The period must lie within the participation's term, {participation.StartsOn:yyyy-MM-dd} to {participation.EndsOn:yyyy-MM-dd}.");
 
@@ -69,7 +70,7 @@ public static class Deploy
     }
 
     public static async Task<Created<Changed>> Handle(DeployRequest request, IDocumentSession session, TimeProvider clock,
-        HttpContext http, CancellationToken ct)
+        IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct)
     {
         var systemStream = await session.Events.FetchForWriting<AiSystem>(request.AiSystemId, ct);
         var system = systemStream.Aggregate ?? throw new ResourceNotFound("No such AI system.");
@@ -77,7 +78,7 @@ public static class Deploy
         systemStream.AlwaysEnforceConsistency = true;
         var participation = await session.LoadAsync<KnownParticipation>(request.ParticipationId, ct);
         var id = Guid.CreateVersion7();
-        session.Events.StartStream<Deployment>(id, Decide(id, system, participation, request, Actor.From(http.User), clock.GetUtcNow()));
+        session.Events.StartStream<Deployment>(id, Decide(id, system, participation, request, profile.Value, Actor.From(http.User), clock.GetUtcNow()));
         // Stored unchanged at the version read: if a participation message changed it meanwhile, this save fails
         // (412) instead of adding a deployment the message's cascade did not see.
         session.Store(participation!);

@@ -7,7 +7,23 @@ using SandboxRegistry.AiSystemRegistry.AiSystems.GettingDetails;
 
 namespace SandboxRegistry.AiSystemRegistry.Deployments.GettingDetails;
 
-/// <summary>A deployment as the public register shows it: company data only, no persons.</summary>
+public enum DeploymentChange { Deployed, Suspended, Resumed, Ended, PeriodCorrected }
+
+/// <summary>
+/// One recorded fact of a deployment, with its two times: <see cref="RecordedAt"/>, when the registry recorded it (what
+/// knownAt compares with), and the valid time it states (<see cref="EffectiveAt"/>, and the period for a deployment or a
+/// correction).
+/// </summary>
+public sealed record DeploymentFact(long Version, DeploymentChange Change, DateTimeOffset RecordedAt, DateTimeOffset EffectiveAt,
+    DateTimeOffset? From = null, DateTimeOffset? Until = null, DateTimeOffset? EndedAt = null, string? Reason = null);
+
+/// <summary>
+/// A deployment as the public register shows it: company data only, no persons (who did what is in the history). The
+/// <see cref="Record"/> holds every fact as recorded, so a read for any pair (valid time at, recorded time knownAt) is
+/// computed from this one document, without replaying the stream.
+/// </summary>
+/// <param name="EndedAt">When it went out of service for good (valid time), as known.</param>
+/// <param name="Status">The status at the instant asked (now when not asked).</param>
 public sealed record DeploymentDetails(
     Guid Id,
     Guid AiSystemId,
@@ -19,38 +35,114 @@ public sealed record DeploymentDetails(
     IReadOnlyList<string> Territory,
     DateTimeOffset From,
     DateTimeOffset? Until,
+    DateTimeOffset? EndedAt,
     DeploymentStatus Status,
     string? StatusReason,
     DateTimeOffset DeployedAt,
-    DateTimeOffset? StatusChangedAt)
+    DateTimeOffset? StatusChangedAt,
+    IReadOnlyList<DeploymentFact> Record)
 {
     public long StreamVersion { get; init; }
 
-    /// <summary>In service at <paramref name="at"/>: active then, and within its planned period.</summary>
-    public bool InEffectAt(DateTimeOffset at) => Status == DeploymentStatus.Active && From <= at && (Until is null || at < Until);
+    /// <summary>In service at the instant asked: active then, and within its period as known.</summary>
+    public bool InService { get; init; }
 
-    public static DeploymentDetails? Advance(DeploymentDetails? view, object e) => (view, e) switch
+    /// <summary>The earliest start any state of the record gave it: no read for an earlier instant finds it in service.</summary>
+    public DateTimeOffset EarliestFrom { get; init; }
+
+    /// <summary>The latest end any state of the record gave it (null: some state left it open): no read after it finds it in service.</summary>
+    public DateTimeOffset? LatestEnd { get; init; }
+
+    public static DeploymentFact? Fact(object e, long version, DateTimeOffset recordedAt) => e switch
     {
-        (null, AiSystemDeployed x) => new DeploymentDetails(x.DeploymentId, x.AiSystemId, x.VersionId, x.Version, x.ArtifactSha256,
-            x.ParticipationId, x.OwnerOgrn, x.Territory, x.From, x.Until, DeploymentStatus.Active, null, x.DeployedAt, null),
-        (not null, DeploymentSuspended x) => view with { Status = DeploymentStatus.Suspended, StatusReason = x.Reason, StatusChangedAt = x.SuspendedAt },
-        (not null, DeploymentResumed x) => view with { Status = DeploymentStatus.Active, StatusReason = null, StatusChangedAt = x.ResumedAt },
-        (not null, DeploymentEnded x) => view with { Status = DeploymentStatus.Ended, StatusReason = x.Reason, StatusChangedAt = x.EndedAt },
-        _ => view,
+        AiSystemDeployed x => new(version, DeploymentChange.Deployed, recordedAt, x.From, x.From, x.Until),
+        DeploymentSuspended x => new(version, DeploymentChange.Suspended, recordedAt, x.SuspendedAt, Reason: x.Reason),
+        DeploymentResumed x => new(version, DeploymentChange.Resumed, recordedAt, x.ResumedAt),
+        DeploymentEnded x => new(version, DeploymentChange.Ended, recordedAt, x.EndedAt, EndedAt: x.EndedAt, Reason: x.Reason),
+        DeploymentPeriodCorrected x => new(version, DeploymentChange.PeriodCorrected, recordedAt, x.CorrectedAt, x.From, x.Until, x.EndedAt,
+            x.Reason),
+        _ => null,
     };
 
-    /// <summary>
-    /// The deployment as it stood at <paramref name="asOf"/>, replayed from its events up to that instant (by the time
-    /// each decision was taken); null when it had not been deployed yet.
-    /// </summary>
-    public static DeploymentDetails? AsOf(IReadOnlyList<IEvent> events, DateTimeOffset asOf) =>
-        events.Where(e => Deployment.OccurredAt(e.Data) <= asOf)
-            .Aggregate((DeploymentDetails?)null, (view, e) => Advance(view, e.Data) is { } next ? next with { StreamVersion = e.Version } : null);
+    // Named Next, not Evolve: Marten's source generator would take a static Evolve for the projection.
+    /// <summary>The stored document after one more event: the fact appended, the view as it stands once everything recorded holds.</summary>
+    public static DeploymentDetails? Next(DeploymentDetails? view, IEvent e)
+    {
+        // Rich appends stamp the event before the inline projection runs; a bare event (unit tests) has its decision's time.
+        var recordedAt = e.Timestamp != default ? e.Timestamp : Deployment.RecordedAt(e.Data);
+        if (Fact(e.Data, e.Version, recordedAt) is not { } fact) return view;
+        var next = (view, e.Data) switch
+        {
+            (null, AiSystemDeployed x) => new DeploymentDetails(x.DeploymentId, x.AiSystemId, x.VersionId, x.Version, x.ArtifactSha256,
+                x.ParticipationId, x.OwnerOgrn, x.Territory, x.From, x.Until, null, DeploymentStatus.Active, null, x.DeployedAt, null, [fact]),
+            (null, _) => null,
+            ({ } v, _) => v with { Record = [.. v.Record, fact] },
+        };
+        if (next?.As(DateTimeOffset.MaxValue, DateTimeOffset.MaxValue) is not { } stored) return null;
+        // Bounds over every state of knowledge (each prefix of the record), indexed, so that a read for any pair of instants
+        // fetches only the deployments that can answer it.
+        var earliest = DateTimeOffset.MaxValue;
+        DateTimeOffset? latest = DateTimeOffset.MinValue;
+        for (var known = 1; known <= stored.Record.Count; known++)
+        {
+            var state = stored.As(DateTimeOffset.MaxValue, stored.Record[known - 1].RecordedAt, known)!;
+            if (state.From < earliest) earliest = state.From;
+            var end = (state.Until, state.EndedAt) switch
+            {
+                ({ } u, { } ended) => u < ended ? u : ended,
+                ({ } u, null) => u,
+                (null, { } ended) => ended,
+                _ => (DateTimeOffset?)null,
+            };
+            latest = end is null || latest is null ? null : end > latest ? end : latest;
+        }
+        return stored with { EarliestFrom = earliest, LatestEnd = latest };
+    }
 
-    public static async Task<DeploymentDetails?> LoadAsync(IQuerySession session, Guid id, DateTimeOffset? asOf, CancellationToken ct) =>
-        asOf is { } at
-            ? AsOf(await session.Events.FetchStreamAsync(id, token: ct), at)
-            : await session.LoadAsync<DeploymentDetails>(id, ct);
+    /// <summary>
+    /// The deployment as the registry knew it at <paramref name="knownAt"/> (facts recorded by then), and its status at the
+    /// valid time <paramref name="at"/>; null when it had not been recorded yet. A deployment recorded today with a past
+    /// from answers for the past as soon as it is known; a correction changes the answer only for reads known after it.
+    /// </summary>
+    /// <param name="facts">At most this many facts, in the order recorded (for the bounds over each state of knowledge).</param>
+    public DeploymentDetails? As(DateTimeOffset at, DateTimeOffset knownAt, int? facts = null)
+    {
+        var known = Record.OrderBy(f => f.Version).Take(facts ?? int.MaxValue).Where(f => f.RecordedAt <= knownAt).ToList();
+        if (known is not [{ Change: DeploymentChange.Deployed } deployed, ..]) return null;
+        var from = deployed.From!.Value;
+        DateTimeOffset? until = deployed.Until, endedAt = null, statusChangedAt = null;
+        string? endReason = null, statusReason = null;
+        var suspensions = new List<(DateTimeOffset Start, DateTimeOffset? End, string? Reason)>();
+        foreach (var f in known.Skip(1))
+        {
+            switch (f.Change)
+            {
+                case DeploymentChange.Suspended: suspensions.Add((f.EffectiveAt, null, f.Reason)); break;
+                case DeploymentChange.Resumed when suspensions is [.., { End: null } open]:
+                    suspensions[^1] = open with { End = f.EffectiveAt };
+                    break;
+                case DeploymentChange.Ended: (endedAt, endReason) = (f.EndedAt, f.Reason); break;
+                case DeploymentChange.PeriodCorrected:
+                    (from, until) = (f.From!.Value, f.Until);
+                    endedAt = f.EndedAt ?? endedAt;
+                    break;
+            }
+        }
+        var status = DeploymentStatus.Active;
+        var covering = suspensions.FindLastIndex(s => s.Start <= at && (s.End is null || at < s.End));
+        if (endedAt is { } end && end <= at)
+            (status, statusReason, statusChangedAt) = (DeploymentStatus.Ended, endReason, end);
+        else if (covering >= 0)
+            (status, statusReason, statusChangedAt) = (DeploymentStatus.Suspended, suspensions[covering].Reason, suspensions[covering].Start);
+        else
+            statusChangedAt = suspensions.Where(s => s.End <= at).Select(s => s.End).Max();
+        return this with
+        {
+            From = from, Until = until, EndedAt = endedAt, Status = status, StatusReason = statusReason, StatusChangedAt = statusChangedAt,
+            Record = known, StreamVersion = known[^1].Version,
+            InService = status == DeploymentStatus.Active && from <= at && (until is null || at < until),
+        };
+    }
 }
 
 public sealed partial class DeploymentDetailsProjection : SingleStreamProjection<DeploymentDetails, Guid>
@@ -61,13 +153,13 @@ public sealed partial class DeploymentDetailsProjection : SingleStreamProjection
         IncludeType<DeploymentSuspended>();
         IncludeType<DeploymentResumed>();
         IncludeType<DeploymentEnded>();
+        IncludeType<DeploymentPeriodCorrected>();
     }
 
-    public override DeploymentDetails? Evolve(DeploymentDetails? snapshot, Guid id, IEvent e) =>
-        DeploymentDetails.Advance(snapshot, e.Data) is { } next ? next with { StreamVersion = e.Version } : snapshot;
+    public override DeploymentDetails? Evolve(DeploymentDetails? snapshot, Guid id, IEvent e) => DeploymentDetails.Next(snapshot, e) ?? snapshot;
 }
 
-/// <summary>One answer to "which version of which system was in service in region R at instant T".</summary>
+/// <summary>One answer to "which version of which system was in service in region R at instant T (as recorded by knownAt)".</summary>
 public sealed record ActiveDeployment(
     Guid DeploymentId,
     Guid AiSystemId,
@@ -80,27 +172,42 @@ public sealed record ActiveDeployment(
     IReadOnlyList<string> Territory,
     DateTimeOffset From,
     DateTimeOffset? Until,
+    DateTimeOffset? EndedAt,
     long StreamVersion);
+
+/// <summary>The two instants of a time-travel read: valid time (what was in service) and recorded time (what had been recorded).</summary>
+/// <param name="Now">When the read is made: a knownAt from then on sees everything recorded.</param>
+public readonly record struct TimeTravel(DateTimeOffset At, DateTimeOffset KnownAt, DateTimeOffset Now)
+{
+    /// <summary>Each defaults to now; a future knownAt is now (nothing is recorded ahead of time).</summary>
+    public static TimeTravel From(DateTimeOffset? at, DateTimeOffset? knownAt, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        return new(at ?? now, knownAt is { } k && k < now ? k : now, now);
+    }
+}
 
 public static class GetDeploymentDetails
 {
-    public static async Task<Ok<DeploymentDetails>> Get(Guid id, DateTimeOffset? asOf, IQuerySession session, HttpContext http,
-        CancellationToken ct)
+    public static async Task<Ok<DeploymentDetails>> Get(Guid id, DateTimeOffset? at, DateTimeOffset? knownAt, IQuerySession session,
+        TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        var deployment = await DeploymentDetails.LoadAsync(session, id, asOf, ct) ?? throw new ResourceNotFound("No such deployment.");
+        var when = TimeTravel.From(at, knownAt, clock);
+        var deployment = (await session.LoadAsync<DeploymentDetails>(id, ct))?.As(when.At, when.KnownAt)
+            ?? throw new ResourceNotFound("No such deployment (or it was not recorded yet at knownAt).");
         http.Response.SetStreamVersion(deployment.StreamVersion);
         return TypedResults.Ok(deployment);
     }
 
     public static async Task<Results<Ok<ListPage<ActiveDeployment>>, ValidationProblem>> ListActive(string region, DateTimeOffset? at,
-        int? page, int? pageSize, IQuerySession session, TimeProvider clock, CancellationToken ct)
+        DateTimeOffset? knownAt, int? page, int? pageSize, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         var paging = Paging.From(page, pageSize);
         if (!Identifiers.IsRegionCode(region))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
                 { ["region"] = ["'region' must be a Russian region code (01-89) or an ISO 3166-2 code."] },
                 extensions: new Dictionary<string, object?> { ["code"] = "validation-failed" });
-        return TypedResults.Ok((await ActiveAsync(session, region, at ?? clock.GetUtcNow(), ct)).ToPage(paging));
+        return TypedResults.Ok((await ActiveAsync(session, region, TimeTravel.From(at, knownAt, clock), ct)).ToPage(paging));
     }
 
     public static async Task<Ok<ListPage<HistoryEntry>>> History(Guid id, int? page, int? pageSize, IQuerySession session,
@@ -114,24 +221,24 @@ public static class GetDeploymentDetails
     }
 
     /// <summary>
-    /// Deployments in service in <paramref name="region"/> at <paramref name="at"/>, each replayed from its own events up
-    /// to that instant: a deployment ended or suspended since then still answers for the time it was in service.
+    /// Deployments in service in <paramref name="region"/> at the valid time asked, as recorded by knownAt: one query for the
+    /// region's deployments and one for their systems' names, each deployment then read from its own record of facts.
     /// </summary>
-    public static async Task<IReadOnlyList<ActiveDeployment>> ActiveAsync(IQuerySession session, string region, DateTimeOffset at,
+    public static async Task<IReadOnlyList<ActiveDeployment>> ActiveAsync(IQuerySession session, string region, TimeTravel when,
         CancellationToken ct)
     {
+        // DeployedAt is the decision's time, never after the fact was recorded, and the bounds hold for every state of knowledge:
+        // a safe first cut in the database, refined in memory.
         var candidates = await session.Query<DeploymentDetails>()
-            .Where(d => d.Territory.Contains(region) && d.From <= at && d.DeployedAt <= at)
+            .Where(d => d.Territory.Contains(region) && d.DeployedAt <= when.KnownAt && d.EarliestFrom <= when.At
+                        && (d.LatestEnd == null || d.LatestEnd > when.At))
             .ToListAsync(ct);
-        var result = new List<ActiveDeployment>();
-        foreach (var candidate in candidates)
-        {
-            var then = await DeploymentDetails.LoadAsync(session, candidate.Id, at, ct);
-            if (then is null || !then.InEffectAt(at)) continue;
-            var system = await session.LoadAsync<AiSystemDetails>(then.AiSystemId, ct);
-            result.Add(new ActiveDeployment(then.Id, then.AiSystemId, system?.Description.Name ?? "", then.VersionId, then.Version,
-                then.ArtifactSha256, then.ParticipationId, then.OwnerOgrn, then.Territory, then.From, then.Until, then.StreamVersion));
-        }
-        return result.OrderBy(d => d.AiSystemName).ThenBy(d => d.From).ThenBy(d => d.DeploymentId).ToList();
+        var inService = candidates.Select(d => d.As(when.At, when.KnownAt)).OfType<DeploymentDetails>().Where(d => d.InService).ToList();
+        var systems = (await session.LoadManyAsync<AiSystemDetails>(ct, inService.Select(d => d.AiSystemId).Distinct()))
+            .ToDictionary(s => s.Id);
+        return inService
+            .Select(d => new ActiveDeployment(d.Id, d.AiSystemId, systems.GetValueOrDefault(d.AiSystemId)?.Description.Name ?? "", d.VersionId,
+                d.Version, d.ArtifactSha256, d.ParticipationId, d.OwnerOgrn, d.Territory, d.From, d.Until, d.EndedAt, d.StreamVersion))
+            .OrderBy(d => d.AiSystemName).ThenBy(d => d.From).ThenBy(d => d.DeploymentId).ToList();
     }
 }

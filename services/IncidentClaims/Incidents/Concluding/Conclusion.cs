@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using FluentValidation;
@@ -36,7 +37,8 @@ public sealed class RecordConclusionValidator : AbstractValidator<RecordConclusi
 
 public static class Conclusions
 {
-    public static ConclusionRecorded Record(Incident incident, RecordConclusionRequest request, Actor by, DateTimeOffset now)
+    public static ConclusionRecorded Record(Incident incident, RecordConclusionRequest request, JurisdictionProfile profile, Actor by,
+        DateTimeOffset now)
     {
         incident.NotClosed();
         if (incident.Status is not (IncidentStatus.CommissionConvened or IncidentStatus.ConclusionRecorded))
@@ -44,7 +46,7 @@ public static class Conclusions
                 incident.Status == IncidentStatus.ConclusionSigned
                     ? "The signed conclusion cannot change."
                     : "The commission must be convened before it concludes.");
-        if (incident.MeetingDate is { } meeting && DateOnly.FromDateTime(now.UtcDateTime) < meeting)
+        if (incident.MeetingDate is { } meeting && profile.LocalDate(now, incident.RegionCode) < meeting)
             throw new DomainRuleViolation("meeting-not-held", "The conclusion is recorded at or after the commission's meeting.");
 
         var candidates = incident.Resolution?.Parties() ?? [];
@@ -80,8 +82,8 @@ public static class Conclusions
     }
 
     public static Task<Ok<Changed>> RecordConclusion(Guid id, RecordConclusionRequest request, IDocumentSession session,
-        TimeProvider clock, HttpContext http, CancellationToken ct) =>
-        session.Decide<Incident>(id, http, i => Record(i, request, Actor.From(http.User), clock.GetUtcNow()), ct);
+        TimeProvider clock, IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct) =>
+        session.Decide<Incident>(id, http, i => Record(i, request, profile.Value, Actor.From(http.User), clock.GetUtcNow()), ct);
 
     public static Task<Ok<Changed>> SignConclusion(Guid id, IDocumentSession session, TimeProvider clock, HttpContext http,
         CancellationToken ct) =>

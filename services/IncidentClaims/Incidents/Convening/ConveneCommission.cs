@@ -39,11 +39,14 @@ public static class ConveneCommission
                     ? "A commission examines an incident linked to an AI system."
                     : "The commission for this incident was already convened.");
         var meeting = request.MeetingDate!.Value;
-        if (meeting < DateOnly.FromDateTime(now.UtcDateTime))
-            throw new DomainRuleViolation("meeting-date-in-the-past", "The meeting date must be today or later.");
+        // "Today" where the harm happened: the commission sits for that place.
+        if (meeting < profile.LocalDate(now, incident.RegionCode))
+            throw new DomainRuleViolation("meeting-date-in-the-past", "The meeting date must be today or later (the local date at the place of the harm).");
         if (request.Members.Any(m => m.FullName.Trim() == request.Chair.FullName.Trim()))
             throw new DomainRuleViolation("chair-listed-as-member", "The chair is not listed again among the members.");
-        return new CommissionConvened(incident.Id, request.Chair, request.Members, meeting, Clocks.ConclusionDueBy(meeting, profile), by, now);
+        var dueBy = Clocks.ConclusionDueBy(meeting, profile);
+        return new CommissionConvened(incident.Id, request.Chair, request.Members, meeting, dueBy, by, now,
+            profile.EndOfDay(dueBy, incident.RegionCode));
     }
 
     public static Task<Ok<Changed>> Handle(Guid id, ConveneCommissionRequest request, IDocumentSession session, TimeProvider clock,

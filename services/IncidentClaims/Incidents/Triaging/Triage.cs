@@ -46,11 +46,12 @@ public sealed class MarkDuplicateValidator : AbstractValidator<MarkDuplicateRequ
 public static class Triage
 {
     /// <summary>
-    /// The one deployment in service at the time and place of the incident, or a 409 saying why there is none. The AI
-    /// system the citizen named only breaks a tie: citizens may name the wrong one.
+    /// The one deployment in service at the time and place of the incident (valid time, as this service knows it now), or a
+    /// 409 saying why there is none. The AI system the citizen named only breaks a tie: citizens may name the wrong one. When
+    /// several match, the refusal names each candidate's system, version and company (<paramref name="describe"/>).
     /// </summary>
     public static KnownDeployment ChooseDeployment(IEnumerable<KnownDeployment> deployments, DateTimeOffset occurredAt, string region,
-        LinkRequest request, Guid? claimedAiSystemId = null)
+        LinkRequest request, Guid? claimedAiSystemId = null, Func<KnownDeployment, DeploymentCandidate>? describe = null)
     {
         var active = deployments.Where(d => d.ActiveAt(occurredAt, region))
             .Where(d => request.AiSystemId is null || d.AiSystemId == request.AiSystemId)
@@ -58,30 +59,36 @@ public static class Triage
             .ToList();
         if (active.Count > 1 && claimedAiSystemId is { } claimed && active.Count(d => d.AiSystemId == claimed) == 1)
             active = active.Where(d => d.AiSystemId == claimed).ToList();
-        return active.Count switch
-        {
-            0 => throw new DomainRuleViolation("no-deployment-at-occurrence",
-                $"No AI system version was deployed in region {region} at {occurredAt:O}; link explicitly with a stated reason."),
-            1 => active[0],
-            _ => throw new DomainRuleViolation("several-deployments-match",
-                $"Several deployments were active there and then ({string.Join(", ", active.Select(d => d.Id))}); name the aiSystemId or deploymentId."),
-        };
+        if (active.Count == 0)
+            throw new DomainRuleViolation("no-deployment-at-occurrence",
+                $"No AI system version was deployed in region {region} at {occurredAt:O}; link explicitly with a stated reason.");
+        if (active.Count == 1) return active[0];
+        var candidates = active.Select(describe ?? (d => new DeploymentCandidate(d.Id, d.AiSystemId, null, d.VersionId, d.Version, d.OwnerOgrn,
+                null, d.From, d.Until)))
+            .OrderBy(c => c.AiSystemName).ThenBy(c => c.Version).ThenBy(c => c.DeploymentId).ToList();
+        throw new DomainRuleViolation("several-deployments-match",
+            $"Several deployments were in service there and then: {string.Join("; ", candidates.Select(Named))}. Name the aiSystemId or deploymentId.",
+            new Dictionary<string, object?> { ["candidates"] = candidates });
+
+        static string Named(DeploymentCandidate c) =>
+            $"{c.AiSystemName ?? c.AiSystemId.ToString()} version {c.Version} of {c.CompanyName ?? "company"} (OGRN {c.CompanyOgrn}), deployment {c.DeploymentId}";
     }
 
     /// <summary>
-    /// Everything that follows from a version (and, when known, a deployment and a participation) as of the moment of
-    /// the incident: the programme version in force, the policy valid that day, the persons responsible that day.
+    /// Everything that follows from a version (and, when known, a deployment and a participation) at the moment of the
+    /// incident as known at triage: the programme version in force, the policy valid that day, the persons responsible that
+    /// day, "that day" being the local date at the place of the harm (<see cref="ResolvedAt.LocalDate"/>).
     /// </summary>
-    public static Resolution Resolve(DateTimeOffset occurredAt, KnownDeployment? deployment, KnownVersion? version, KnownAiSystem? system,
+    public static Resolution Resolve(ResolvedAt when, KnownDeployment? deployment, KnownVersion? version, KnownAiSystem? system,
         KnownParticipation? participation, KnownRegime? regime)
     {
-        var day = DateOnly.FromDateTime(occurredAt.DateTime); // the local date where it happened
+        var day = when.LocalDate;
         var linkedVersion = version is not null
             ? new LinkedVersion(version.AiSystemId, version.Id, version.Version, version.ArtifactSha256, version.ReleasedAt, version.Source)
             : deployment is not null
                 ? new LinkedVersion(deployment.AiSystemId, deployment.VersionId, deployment.Version, deployment.ArtifactSha256, null, deployment.Source)
                 : throw new DomainRuleViolation("unknown-version", "The version is not known to this service.");
-        var programme = regime?.InForceAt(occurredAt);
+        var programme = regime?.InForceAt(when.At);
         var policy = participation?.PolicyOn(day);
         var persons = participation?.ResponsibleOn(day);
         return new Resolution(
@@ -96,8 +103,13 @@ public static class Triage
                 policy.Policy.SumInsured, policy.Policy.CoveredRisks, policy.Policy.CoversAiHarm, policy.Policy.ValidFrom, policy.Policy.ValidTo,
                 policy.Source),
             persons is { } p ? new LinkedPersons(day, p.Persons.Select(r => new LinkedPerson(r.EntryId, r.FullName, r.Position,
-                r.AreaOfResponsibility, r.ValidFrom, r.ValidTo)).ToList(), p.Source) : null);
+                r.AreaOfResponsibility, r.ValidFrom, r.ValidTo)).ToList(), p.Source) : null,
+            when);
     }
+
+    /// <summary>The instants of a triage at <paramref name="now"/> of an incident, with the local date at its region.</summary>
+    public static ResolvedAt Instants(Incident incident, JurisdictionProfile profile, DateTimeOffset now) =>
+        new(incident.OccurredAt, now, profile.ZoneOf(incident.RegionCode).Id, profile.LocalDate(incident.OccurredAt, incident.RegionCode));
 
     private static void Untriaged(Incident incident)
     {
@@ -139,11 +151,18 @@ public static class Triage
         session.Decide<Incident>(id, http, async incident =>
         {
             Untriaged(incident);
+            var now = clock.GetUtcNow();
             var candidates = await session.Query<KnownDeployment>().Where(d => d.From <= incident.OccurredAt).ToListAsync(ct);
-            var deployment = ChooseDeployment(candidates, incident.OccurredAt, incident.RegionCode, request ?? new LinkRequest(null, null),
-                incident.ClaimedAiSystemId);
-            var resolution = await ResolveAsync(session, incident.OccurredAt, deployment, deployment.VersionId, deployment.ParticipationId, ct);
-            return (object)Link(incident, resolution, false, null, profile.Value, Actor.From(http.User), clock.GetUtcNow());
+            var matching = candidates.Where(d => d.ActiveAt(incident.OccurredAt, incident.RegionCode)).ToList();
+            var systems = (await session.LoadManyAsync<KnownAiSystem>(ct, matching.Select(d => d.AiSystemId).Distinct())).ToDictionary(s => s.Id);
+            var companies = (await session.LoadManyAsync<KnownParticipation>(ct, matching.Select(d => d.ParticipationId).Distinct()))
+                .ToDictionary(p => p.Id);
+            var deployment = ChooseDeployment(matching, incident.OccurredAt, incident.RegionCode, request ?? new LinkRequest(null, null),
+                incident.ClaimedAiSystemId, d => new DeploymentCandidate(d.Id, d.AiSystemId, systems.GetValueOrDefault(d.AiSystemId)?.Name,
+                    d.VersionId, d.Version, d.OwnerOgrn, companies.GetValueOrDefault(d.ParticipationId)?.CompanyName, d.From, d.Until));
+            var resolution = await ResolveAsync(session, Instants(incident, profile.Value, now), deployment, deployment.VersionId,
+                deployment.ParticipationId, ct);
+            return (object)Link(incident, resolution, false, null, profile.Value, Actor.From(http.User), now);
         }, ct);
 
     public static Task<Ok<Changed>> LinkExplicitly(Guid id, LinkExplicitlyRequest request, IDocumentSession session, TimeProvider clock,
@@ -151,12 +170,13 @@ public static class Triage
         session.Decide<Incident>(id, http, async incident =>
         {
             Untriaged(incident);
+            var now = clock.GetUtcNow();
             if (await session.LoadAsync<KnownVersion>(request.VersionId, ct) is null)
                 throw new DomainRuleViolation("unknown-version", "This service has not learnt of that version from AiSystemRegistry.");
             if (request.ParticipationId is { } pid && await session.LoadAsync<KnownParticipation>(pid, ct) is null)
                 throw new DomainRuleViolation("unknown-participation", "This service has not learnt of that participation from SandboxApplications.");
-            var resolution = await ResolveAsync(session, incident.OccurredAt, null, request.VersionId, request.ParticipationId, ct);
-            return (object)Link(incident, resolution, true, request.Reason, profile.Value, Actor.From(http.User), clock.GetUtcNow());
+            var resolution = await ResolveAsync(session, Instants(incident, profile.Value, now), null, request.VersionId, request.ParticipationId, ct);
+            return (object)Link(incident, resolution, true, request.Reason, profile.Value, Actor.From(http.User), now);
         }, ct);
 
     public static Task<Ok<Changed>> FindNotAiRelated(Guid id, NotAiRelatedRequest request, IDocumentSession session, TimeProvider clock,
@@ -171,13 +191,13 @@ public static class Triage
             return (object)MarkDuplicate(incident, original, request, Actor.From(http.User), clock.GetUtcNow());
         }, ct);
 
-    private static async Task<Resolution> ResolveAsync(IQuerySession session, DateTimeOffset occurredAt, KnownDeployment? deployment,
+    private static async Task<Resolution> ResolveAsync(IQuerySession session, ResolvedAt when, KnownDeployment? deployment,
         Guid versionId, Guid? participationId, CancellationToken ct)
     {
         var version = await session.LoadAsync<KnownVersion>(versionId, ct);
         var system = await session.LoadAsync<KnownAiSystem>(version?.AiSystemId ?? deployment!.AiSystemId, ct);
         var participation = participationId is { } pid ? await session.LoadAsync<KnownParticipation>(pid, ct) : null;
         var regime = participation is null ? null : await session.LoadAsync<KnownRegime>(participation.RegimeId, ct);
-        return Resolve(occurredAt, deployment, version, system, participation, regime);
+        return Resolve(when, deployment, version, system, participation, regime);
     }
 }
