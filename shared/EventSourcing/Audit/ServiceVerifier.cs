@@ -63,8 +63,6 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
     public const string PeerClientPrefix = "audit-peer:";
     private const int Batch = 2048;
 
-    public Task<ServiceVerification> VerifyAsync(CancellationToken ct) => VerifyAsync(full: true, ct);
-
     public async Task<ServiceVerification> VerifyAsync(bool full, CancellationToken ct)
     {
         await using var session = store.QuerySession();
