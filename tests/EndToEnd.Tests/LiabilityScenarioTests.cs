@@ -72,7 +72,7 @@ public class LiabilityScenarioTests(SystemFixture system) : IClassFixture<System
         Assert.Equal("1.0.0", linked.GetProperty("version").GetProperty("version").GetString());
 
         // 6. The commission concludes that the participation must be suspended, and the chair signs.
-        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+        var today = new JurisdictionProfile().LocalDate(DateTimeOffset.UtcNow, "77").ToString("yyyy-MM-dd"); // local date at the harm
         await Ok(incidentsRegulator.PostAsJsonAsync($"/api/v1/incidents/{incident}/commission", new
         {
             chair = new { fullName = "Olga Sokolova", position = "Deputy Minister" },

@@ -13,7 +13,8 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
 {
     private HttpClient Portal => fixture.Host.Client(Tokens.Integration("gosuslugi"));
     private HttpClient Regulator => fixture.Host.Client(Tokens.Regulator("reg-ivanova"));
-    private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+    // Today where the harm happened (region 77, Moscow): the commission's dates are local dates there.
+    private static string Today => new JurisdictionProfile().LocalDate(DateTimeOffset.UtcNow, "77").ToString("yyyy-MM-dd");
 
     private static object Commission => new
     {
