@@ -156,6 +156,13 @@ migrate_classic_queues() {
   done < <(as_root rabbitmqctl -q list_queues -p / name type messages --no-table-headers 2>/dev/null)
 }
 
+# The console's browser tests drive Debian's Chromium through its chromedriver; nothing downloads a browser.
+ensure_browser() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then return 0; fi
+  apt_install chromium chromium-driver
+  log "Chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}') and its driver are installed"
+}
+
 ensure_dependencies() {
   ensure_postgres
   ensure_rabbitmq

@@ -11,6 +11,7 @@ command -v dotnet >/dev/null 2>&1 || { echo "The .NET SDK (dotnet) is required: 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 ensure_dependencies
+ensure_browser   # tests/WebConsole.Tests walks the main scenario in Chromium
 
 # Tests use Testcontainers when a Docker engine answers; otherwise these local services.
 export SANDBOX_TEST_POSTGRES=${SANDBOX_TEST_POSTGRES:-"Host=127.0.0.1;Port=5432;Username=$SANDBOX_DB_USER;Password=$SANDBOX_DB_PASSWORD;Database=postgres;SSL Mode=Disable"}

@@ -3,10 +3,14 @@ using MassTransit;
 using SandboxRegistry.Contracts;
 using SandboxRegistry.IncidentClaims;
 using SandboxRegistry.IncidentClaims.AiSystems;
+using SandboxRegistry.IncidentClaims.Exports;
 using SandboxRegistry.IncidentClaims.Incidents;
+using SandboxRegistry.IncidentClaims.Incidents.StagedReporting;
 using SandboxRegistry.IncidentClaims.Messaging;
 using SandboxRegistry.IncidentClaims.Participations;
+using SandboxRegistry.IncidentClaims.PublicRegister;
 using SandboxRegistry.IncidentClaims.Regimes;
+using SandboxRegistry.IncidentClaims.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).Assembly, defaults =>
@@ -17,6 +21,9 @@ builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).As
         KnownRegimesModule.ConfigureMarten(options);
         KnownParticipationsModule.ConfigureMarten(options);
         KnownAiSystemsModule.ConfigureMarten(options);
+        PublicRegisterModule.ConfigureMarten(options);
+        WebhooksModule.ConfigureMarten(options);
+        ExportsModule.ConfigureMarten(options);
     };
     defaults.ConfigureBus = bus =>
     {
@@ -29,11 +36,15 @@ builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).As
     defaults.StatutoryClocks = typeof(SandboxRegistry.IncidentClaims.Incidents.ListingDeadlines.IncidentClocks);
 });
 
-builder.Services.AddAuthorizationBuilder().AddIncidentReaders();
+builder.Services.AddAuthorizationBuilder().AddIncidentReaders().AddWebhookPolicies().AddStagedReportReaders();
+builder.AddWebhooks();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.MapKnownRegimes();
 app.MapIncidents();
 app.MapKnownSources();
+app.MapPublicIncidentRegister();
+app.MapWebhooks();
+app.MapExports();
 app.Run();

@@ -15,12 +15,15 @@ builder.AddServiceDefaults(ServiceNames.SandboxApplications, typeof(ServiceMarke
         RegimesModule.ConfigureMarten(marten);
         ApplicationsModule.ConfigureMarten(marten);
         ParticipationsModule.ConfigureMarten(marten);
+        SandboxRegistry.SandboxApplications.AiResults.AiResultsModule.ConfigureMarten(marten);
     };
     defaults.ConfigureBus = ParticipationsModule.ConfigureBus;
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
     defaults.StatutoryClocks = typeof(SandboxRegistry.SandboxApplications.Applications.MissingDeadline.ReviewClocks);
 });
 builder.Services.Configure<ScheduleOptions>(builder.Configuration.GetSection(ScheduleOptions.Section));
+builder.Services.Configure<SandboxRegistry.SandboxApplications.Participations.ReportingInsuranceEvents.InsurerClients>(
+    builder.Configuration.GetSection(SandboxRegistry.SandboxApplications.Participations.ReportingInsuranceEvents.InsurerClients.Section));
 builder.Services.AddAuthorizationBuilder().AddReaders();
 builder.Services.AddHostedService<ScheduledChecks>();
 
@@ -29,4 +32,5 @@ app.UseServiceDefaults();
 app.MapRegimes();
 app.MapApplications();
 app.MapParticipations();
+SandboxRegistry.SandboxApplications.AiResults.AiResultsModule.MapAiResults(app);
 app.Run();

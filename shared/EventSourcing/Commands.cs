@@ -36,6 +36,22 @@ public static class Commands
     public static async Task<(TEvent Event, Changed Changed)> Decided<T, TEvent>(this IDocumentSession session, Guid id,
         HttpContext http, Func<T, Task<TEvent>> decide, CancellationToken ct) where T : class where TEvent : notnull
     {
+        TEvent first = default!;
+        var changed = await session.DecideAll<T>(id, http, async state =>
+        {
+            first = await decide(state);
+            return [first];
+        }, ct);
+        return (first, changed);
+    }
+
+    /// <summary>
+    /// As <see cref="Decided{T,TEvent}"/>, for a decision that records more than one fact at once (a renewed policy and the
+    /// resumption it brings); the events are appended in order and commit together.
+    /// </summary>
+    public static async Task<Changed> DecideAll<T>(this IDocumentSession session, Guid id, HttpContext http,
+        Func<T, Task<IReadOnlyList<object>>> decide, CancellationToken ct) where T : class
+    {
         var expected = http.Request.ExpectedVersion();
         var stream = await session.Events.FetchForWriting<T>(id, ct);
         if (stream.Aggregate is not { } state || (state is IOwned owned && !Actor.From(http.User).Sees(owned.Owner)))
@@ -43,13 +59,13 @@ public static class Commands
         if (expected is { } version && version != stream.CurrentVersion)
             throw new ConcurrencyException($"Expected version {version} of stream {id}, found {stream.CurrentVersion}.", null);
 
-        var @event = await decide(state);
-        var next = (stream.CurrentVersion ?? 0) + 1;
-        stream.AppendOne(@event);
+        var events = await decide(state);
+        var next = (stream.CurrentVersion ?? 0) + events.Count;
+        stream.AppendMany(events);
         await session.SaveChangesAsync(ct);
 
         http.Response.SetStreamVersion(next);
-        return (@event, new Changed(id, next));
+        return new Changed(id, next);
     }
 
     /// <summary>The answer to a command that started a stream: 201 with its location, version 1.</summary>

@@ -206,6 +206,8 @@ public static class ServiceDefaultsExtensions
         opts.Projections.Add(new EventSealProjection(), ProjectionLifecycle.Inline);
         opts.Schema.For<AuditCheckpoint>().Identity(c => c.Id);
         opts.Schema.For<WitnessedCheckpoint>().Identity(c => c.Id);
+        opts.Schema.For<CheckpointCosignature>().Identity(c => c.Id).Index(c => c.Sequence);
+        opts.Schema.For<AuditVerificationMark>().Identity(m => m.Id);
         // Personal data keys live outside the event streams, so erasing one leaves the streams untouched.
         opts.Schema.For<PersonalDataKey>();
         opts.Schema.For<ErasureRecord>();
@@ -219,6 +221,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddScoped<ServiceVerifier>();
         builder.Services.AddScoped<CitationVerifier>();
         builder.Services.AddScoped<MerkleProofs>();
+        builder.Services.AddScoped<PublishedCheckpoints>();
         builder.Services.AddSingleton<CheckpointKeys>();
         // Fail at start, not at the first checkpoint, when no signing key is configured outside Development.
         if (!Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(builder.Environment) &&
@@ -244,6 +247,7 @@ public static class ServiceDefaultsExtensions
         {
             bus.DisableUsageTelemetry();
             bus.AddConsumer<AuditCheckpointWitness>();
+            bus.AddConsumer<AuditCheckpointCosignatures>();
             options.ConfigureBus(bus);
             bus.UsingRabbitMq((context, cfg) =>
             {

@@ -87,6 +87,25 @@ public sealed class JurisdictionProfile
     /// <summary>The last instant of <paramref name="day"/> at <paramref name="region"/>: a deadline "by that day" runs until then.</summary>
     public DateTimeOffset EndOfDay(DateOnly day, string? region) => StartOfDay(day.AddDays(1), region).AddTicks(-1);
 
+    // ---- Access to regimes (issue 18): maximum term option, insurer events, voluntary exit, results register, proposals ----
+
+    /// <summary>The 2026 bill's option for <see cref="MaxRegimeTermMonths"/> (five years instead of three).</summary>
+    public const int MaxRegimeTermMonthsUnder2026Bill = 60;
+
+    /// <summary>
+    /// The 2026 bill: a subject may leave a regime on its own request, then files an exit report (the EU profile's
+    /// equivalent is the AI Act art. 57(7) exit report). On by default; off restores today's text of 258-FZ.
+    /// </summary>
+    public bool VoluntaryExitAllowed { get; set; } = true;
+
+    // ---- end of issue 18 section ----
+
+    /// <summary>Calendar days the participant has to answer the regulator's request for more on a staged report.</summary>
+    public int ProviderFollowUpDays { get; set; } = 10;
+
+    /// <summary>Calendar days from linking the incident to its system until the participant's final report (root cause, corrective actions).</summary>
+    public int ProviderFinalReportDays { get; set; } = 60;
+
     public ProductionCalendar WorkingDays() =>
         Calendar == "ru" ? ProductionCalendar.Russia : ProductionCalendar.Load(Calendar);
 
@@ -99,7 +118,8 @@ public sealed class JurisdictionProfile
             _ = WorkingDays();
             _ = Regions();
             return MaxRegimeTermMonths > 0 && ReviewWorkingDays > 0 && ReportDaysWidespreadOrCriticalInfrastructure > 0 &&
-                ReportDaysDeath > 0 && ReportDaysOther > 0 && CommissionConveneDays > 0 && ConclusionSigningWorkingDays > 0;
+                ReportDaysDeath > 0 && ReportDaysOther > 0 && CommissionConveneDays > 0 && ConclusionSigningWorkingDays > 0 &&
+                ProviderFollowUpDays > 0 && ProviderFinalReportDays > 0;
         }
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or InvalidOperationException or JsonException)
         {

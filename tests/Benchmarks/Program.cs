@@ -1,7 +1,7 @@
 using SandboxRegistry.Benchmarks;
 
 // Usage: dotnet run -c Release --project tests/Benchmarks -- MODE [options]
-//   audit        [--events N]                          audit verification (PostgreSQL only)
+//   audit        [--events N] [--new 1000] [--rounds 3] audit verification, full and incremental (PostgreSQL only)
 //   timetravel   [--incidents 10000] [--deployments 1000] [--reads 1000]   a time-travel read of one AI system (PostgreSQL only)
 //   outbox       [--backlog 100000]                    the outbox draining a backlog vs raw RabbitMQ.Client publishing
 //                                                      (scratch database and virtual host; no services needed)
@@ -9,6 +9,7 @@ using SandboxRegistry.Benchmarks;
 //                                                      plus the raw Marten baseline
 //   propagation  [--seconds 30] [--rates 300,1000] [--warmup 15]   201 in IncidentClaims -> applied in AiSystemRegistry
 //   dossier      [--incidents 100000] [--seconds 20] [--dossier-connections 8]   dossier reads, that many incidents stored
+//   exports      [--incidents 100000]                  the streamed exports of that many incidents, then IncidentClaims' peak RSS
 //   services     all four above in one run, then each service's peak RSS (what deploy/benchmark.sh runs)
 //   faults-load  --out FILE [--seconds 20] [--clients 16]   load for deploy/fault-suite.sh
 //   faults-check --in FILE                                 the fault suite's checker
@@ -33,7 +34,8 @@ Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OS
 var figures = new List<Figure>();
 void Print(IEnumerable<Figure> some) { foreach (var f in some) { Console.WriteLine(f); figures.Add(f); } }
 
-if (mode is "audit") Print(await AuditVerificationBenchmark.RunAsync(admin, Option("--events", 100_000)));
+if (mode is "audit")
+    Print(await AuditVerificationBenchmark.RunAsync(admin, Option("--events", 100_000), Option("--new", 1000), Option("--rounds", 3)));
 if (mode is "timetravel" or "services")
     Print(await TimeTravelBenchmark.RunAsync(admin, Option("--incidents", 10_000), Option("--deployments", 1_000), Option("--reads", 1_000)));
 if (mode is "outbox" or "services") Print(await OutboxBenchmark.RunAsync(endpoints, Option("--backlog", 100_000)));
@@ -61,6 +63,8 @@ if (mode is "propagation" or "services")
 if (mode is "dossier" or "services")
     Print(await ServiceBenchmarks.DossierAsync(endpoints, Option("--incidents", 100_000), Option("--dossier-connections", 8),
         TimeSpan.FromSeconds(mode is "services" ? Option("--dossier-seconds", 20) : Option("--seconds", 20))));
+
+if (mode is "exports") Print(await ServiceBenchmarks.ExportsAsync(endpoints, Option("--incidents", 100_000)));
 
 if (mode is "intake" or "propagation" or "dossier" or "services")
     Print(ServiceBenchmarks.PeakRss(endpoints)); // after every phase: the highest each service reached in the whole run

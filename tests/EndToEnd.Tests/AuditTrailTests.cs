@@ -194,7 +194,7 @@ public class AuditCheckpointWitnessTests(SystemFixture system) : IClassFixture<S
             Assert.Equal(1, await command.ExecuteNonQueryAsync());
         }
 
-        var tampered = await system.Applications.Client(Tokens.Auditor()).GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
+        var tampered = await system.Applications.Client(Tokens.Auditor()).GetFromJsonAsync<JsonElement>("/api/v1/audit/verify?full=true");
 
         Assert.False(tampered.GetProperty("valid").GetBoolean());
         Assert.Equal(ids[0], tampered.GetProperty("firstBrokenEvent").GetProperty("streamId").GetGuid());
@@ -290,7 +290,7 @@ public class AuditTombstoneTests(SystemFixture system) : IClassFixture<SystemFix
         Assert.True(laterSequence > lastTombstone);
 
         await Scalar("update mt_events set data = jsonb_set(data, '{amount}', '200') where stream_id = @stream", later);
-        var tampered = await Auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
+        var tampered = await Auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify?full=true");
 
         Assert.False(tampered.GetProperty("valid").GetBoolean());
         var broken = tampered.GetProperty("firstBrokenEvent");
@@ -395,7 +395,7 @@ public class AuditProofTests(SystemFixture system) : IClassFixture<SystemFixture
         Assert.False(MerkleTree.VerifyInclusion(rewritten.GetProperty("leafIndex").GetInt64(), rewritten.GetProperty("treeSize").GetInt64(),
             MerkleTree.LeafHash(System.Text.Encoding.UTF8.GetBytes(rewritten.GetProperty("leaf").GetString()!)),
             rewritten.GetProperty("proof").EnumerateArray().Select(Hash).ToList(), Hash(latest.GetProperty("rootHash"))));
-        var verification = await system.Applications.Client(Tokens.Auditor()).GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
+        var verification = await system.Applications.Client(Tokens.Auditor()).GetFromJsonAsync<JsonElement>("/api/v1/audit/verify?full=true");
         Assert.False(verification.GetProperty("valid").GetBoolean());
         Assert.Contains(verification.GetProperty("checkpointMismatches").EnumerateArray(),
             m => m.GetProperty("recorded").GetString() == $"{latest.GetProperty("treeSize").GetInt64()}:{latest.GetProperty("rootHash").GetString()}");
@@ -434,5 +434,95 @@ public class AuditProofTests(SystemFixture system) : IClassFixture<SystemFixture
             Assert.True(SignedNote.HasValidSignature(full, cosigner.Name, cosigner.PublicKey, NoteKey.CosignatureType), full);
             Assert.False(SignedNote.HasValidSignature(full, cosigner.Name, log.PublicKey, NoteKey.CosignatureType), "another key's cosignature");
         }
+    }
+}
+
+/// <summary>
+/// Verification continues from the last checkpoint it found valid, recomputing only the events since; the full check is
+/// there on demand, and the verdict says which it was and from where. A fixture of its own: it tampers with the store.
+/// </summary>
+public class AuditIncrementalVerificationTests(SystemFixture system) : IClassFixture<SystemFixture>
+{
+    private HttpClient Auditor => system.Applications.Client(Tokens.Auditor());
+
+    private async Task<(Guid Stream, long Sequence)> Append(string note)
+    {
+        var id = Guid.NewGuid();
+        var store = system.Applications.Services.GetRequiredService<IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            session.LastModifiedBy = "probe-writer";
+            session.Events.StartStream(id, new AuditProbe(note, 1));
+            await session.SaveChangesAsync();
+        }
+        await using var query = store.QuerySession();
+        return (id, (await query.Events.FetchStreamAsync(id)).Single().Sequence);
+    }
+
+    private async Task<long> Scalar(string sql, Guid? stream = null)
+    {
+        await using var connection = new NpgsqlConnection(system.Applications.Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        if (stream is { } id) command.Parameters.AddWithValue("stream", id);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    /// <summary>Appends events and verifies once this service's checkpoints and both witnesses cover the last of them.</summary>
+    private async Task<(JsonElement? Verification, Guid[] Streams)> AppendAndVerify(int count, string note, bool verify = true)
+    {
+        var appended = new List<(Guid Stream, long Sequence)>();
+        for (var i = 0; i < count; i++) appended.Add(await Append($"{note} {i}"));
+        var last = appended[^1].Sequence;
+        await Eventually.True(async () =>
+        {
+            var checkpoints = await system.Applications.Client().AllItems("/api/v1/audit/checkpoints");
+            var covering = checkpoints.Where(c => c.GetProperty("sequence").GetInt64() >= last).ToArray();
+            return covering.Length > 0 && covering.Any(c => c.GetProperty("witnesses").GetArrayLength() == 2);
+        }, TimeSpan.FromSeconds(30), "a checkpoint past the appended events should be witnessed");
+        return (verify ? await Auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify") : null, appended.Select(a => a.Stream).ToArray());
+    }
+
+    private static JsonElement Scope(JsonElement verification) => verification.GetProperty("scope");
+
+    [Fact]
+    public async Task Verification_recomputes_only_the_events_after_the_last_verified_checkpoint_and_the_full_check_is_on_demand()
+    {
+        // No verification yet: the first one is full.
+        var (verified, early) = await AppendAndVerify(3, "first");
+        var first = verified!.Value;
+        Assert.True(first.GetProperty("valid").GetBoolean(), first.ToString());
+        Assert.Equal(("full", "no earlier verification"), (Scope(first).GetProperty("mode").GetString(), Scope(first).GetProperty("reason").GetString()));
+        Assert.Equal(first.GetProperty("eventsChecked").GetInt64(), first.GetProperty("eventsRecomputed").GetInt64());
+
+        // A database administrator changes an event the last verification already covered...
+        await Scalar("update mt_events set data = jsonb_set(data, '{amount}', '200') where stream_id = @stream", early[0]);
+
+        // ...which the next, incremental verification does not read again: it recomputes only what came after.
+        var second = (await AppendAndVerify(4, "second")).Verification!.Value;
+        var from = Scope(second).GetProperty("fromSequence").GetInt64();
+        Assert.Equal("incremental", Scope(second).GetProperty("mode").GetString());
+        Assert.Equal(first.GetProperty("verifiedThroughSequence").GetInt64(), from);
+        Assert.True(Scope(second).GetProperty("fromTreeSize").GetInt64() > 0);
+        var after = await Scalar($"select count(*) from mt_events where type <> 'tombstone' and seq_id > {from} and seq_id <= " +
+                                 second.GetProperty("verifiedThroughSequence").GetInt64());
+        Assert.True(after >= 4);
+        Assert.Equal(after, second.GetProperty("eventsRecomputed").GetInt64());
+        Assert.Equal(first.GetProperty("eventsChecked").GetInt64() + after, second.GetProperty("eventsChecked").GetInt64());
+        Assert.True(second.GetProperty("valid").GetBoolean(), second.ToString());
+
+        // The full check, on demand, recomputes everything and finds the change.
+        var full = await Auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify?full=true");
+        Assert.Equal(("full", "requested"), (Scope(full).GetProperty("mode").GetString(), Scope(full).GetProperty("reason").GetString()));
+        Assert.False(full.GetProperty("valid").GetBoolean());
+        Assert.Equal(early[0], full.GetProperty("firstBrokenEvent").GetProperty("streamId").GetGuid());
+
+        // A change after the last verified checkpoint is what an incremental verification does recompute.
+        var (_, late) = await AppendAndVerify(2, "third", verify: false);
+        await Scalar("update mt_events set data = jsonb_set(data, '{amount}', '300') where stream_id = @stream", late[1]);
+        var third = await Auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify");
+        Assert.Equal("incremental", Scope(third).GetProperty("mode").GetString());
+        Assert.False(third.GetProperty("valid").GetBoolean());
+        Assert.Equal(late[1], third.GetProperty("firstBrokenEvent").GetProperty("streamId").GetGuid());
     }
 }

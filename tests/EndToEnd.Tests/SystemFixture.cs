@@ -30,7 +30,8 @@ public sealed class SystemFixture : IAsyncLifetime
         var throughProxy = new UriBuilder(_vhost) { Host = "127.0.0.1", Port = ApplicationsBrokerLine.Port }.Uri;
 
         Applications = new ServiceHost<Applications>(await _infrastructure.CreateDatabaseAsync("e2e_applications"), throughProxy,
-            AuditSettings, PeersExcept(ServiceNames.SandboxApplications));
+            new Dictionary<string, string?>(AuditSettings) { [$"Insurers:Clients:{InsurerClient}"] = InsurerInn },
+            PeersExcept(ServiceNames.SandboxApplications));
         Registry = new ServiceHost<Registry>(await _infrastructure.CreateDatabaseAsync("e2e_registry"), _vhost,
             AuditSettings, PeersExcept(ServiceNames.AiSystemRegistry));
         Incidents = new ServiceHost<Incidents>(await _infrastructure.CreateDatabaseAsync("e2e_incidents"), _vhost,
@@ -41,8 +42,12 @@ public sealed class SystemFixture : IAsyncLifetime
         await Applications.WaitUntilReadyAsync();
     }
 
+    /// <summary>The insurer integration SandboxApplications accepts insurance events from, bound to Ingosstrakh's INN.</summary>
+    public const string InsurerClient = "ingosstrakh-gateway";
+    public const string InsurerInn = "7705042179";
+
     /// <summary>Checkpoints often, so tests see them witnessed quickly; peers are reached in process.</summary>
-    private static readonly Dictionary<string, string?> AuditSettings = new()
+    public static readonly IReadOnlyDictionary<string, string?> AuditSettings = new Dictionary<string, string?>
     {
         ["Audit:CheckpointEveryEvents"] = "3",
         ["Audit:CheckpointEvery"] = "00:00:01",
@@ -52,13 +57,18 @@ public sealed class SystemFixture : IAsyncLifetime
         [$"Audit:Peers:{ServiceNames.IncidentClaims}"] = "http://incident-claims/",
     };
 
-    private Action<IServiceCollection> PeersExcept(string self) => services =>
+    private Action<IServiceCollection> PeersExcept(string self) =>
+        Peers(self, () => Applications.Server.CreateHandler(), () => Registry.Server.CreateHandler(), () => Incidents.Server.CreateHandler());
+
+    /// <summary>The audit peers of <paramref name="self"/>, reached in process through the other hosts' test servers.</summary>
+    public static Action<IServiceCollection> Peers(string self, Func<HttpMessageHandler> applications, Func<HttpMessageHandler> registry,
+        Func<HttpMessageHandler> incidents) => services =>
     {
         var peers = new Dictionary<string, Func<HttpMessageHandler>>
         {
-            [ServiceNames.SandboxApplications] = () => Applications.Server.CreateHandler(),
-            [ServiceNames.AiSystemRegistry] = () => Registry.Server.CreateHandler(),
-            [ServiceNames.IncidentClaims] = () => Incidents.Server.CreateHandler(),
+            [ServiceNames.SandboxApplications] = applications,
+            [ServiceNames.AiSystemRegistry] = registry,
+            [ServiceNames.IncidentClaims] = incidents,
         };
         foreach (var (name, handler) in peers.Where(p => p.Key != self))
             services.AddHttpClient(ServiceVerifier.PeerClientPrefix + name).ConfigurePrimaryHttpMessageHandler(handler);

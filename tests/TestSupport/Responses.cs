@@ -29,4 +29,8 @@ public static class Responses
         if (code is not null) Assert.Equal(code, problem.GetProperty("code").GetString());
         return problem;
     }
+
+    /// <summary>Awaits the call, then as <see cref="AssertProblem(HttpResponseMessage, HttpStatusCode, string?)"/>.</summary>
+    public static async Task<JsonElement> AssertProblem(this Task<HttpResponseMessage> call, HttpStatusCode status, string? code = null) =>
+        await (await call).AssertProblem(status, code);
 }

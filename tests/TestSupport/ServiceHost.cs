@@ -66,12 +66,15 @@ public class ServiceFixture<TMarker> : IAsyncLifetime where TMarker : class
     private Uri _vhost = null!;
     public ServiceHost<TMarker> Host { get; private set; } = null!;
 
+    /// <summary>Settings a fixture gives its service on top of the defaults (configuration keys such as "Webhooks:PollInterval").</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
     public async Task InitializeAsync()
     {
         _infrastructure = await Infrastructure.GetAsync();
         var postgres = await _infrastructure.CreateDatabaseAsync("t_" + typeof(TMarker).Assembly.GetName().Name!.ToLowerInvariant());
         _vhost = await _infrastructure.CreateVirtualHostAsync(typeof(TMarker).Assembly.GetName().Name!.ToLowerInvariant());
-        Host = new ServiceHost<TMarker>(postgres, _vhost);
+        Host = new ServiceHost<TMarker>(postgres, _vhost, Settings);
         await Host.WaitUntilReadyAsync(); // start now, so the first test does not pay for it inside its own timeout
     }
 

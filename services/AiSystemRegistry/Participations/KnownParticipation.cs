@@ -9,7 +9,7 @@ using Published = SandboxRegistry.Contracts.SandboxApplications;
 
 namespace SandboxRegistry.AiSystemRegistry.Participations;
 
-public enum ParticipationStatus { Active, Suspended, Terminated, Expired }
+public enum ParticipationStatus { Active, Suspended, Terminated, Expired, Left }
 
 /// <summary>
 /// This service's copy of a participation, built only from SandboxApplications' messages, so that a deployment is checked
@@ -111,6 +111,22 @@ public sealed class ParticipationTerminatedConsumer(IDocumentSession session, Ti
     }
 }
 
+/// <summary>A participant that leaves the regime of its own accord takes its deployments out of service with it.</summary>
+public sealed class ParticipationLeftConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.ParticipationLeft>
+{
+    public async Task Consume(ConsumeContext<Published.ParticipationLeft> context)
+    {
+        if (!await session.TryBeginAsync(context, nameof(ParticipationLeftConsumer), clock)) return;
+        var m = context.Message;
+        var ct = context.CancellationToken;
+        var p = await Participation.LoadAsync(session, m.ParticipationId, ct);
+        session.Store(p.Cited(m.Source) with { Status = ParticipationStatus.Left, StatusReason = m.Reason });
+        await DeploymentsModule.CascadeAsync(session, d => d.ParticipationId == m.ParticipationId,
+            d => Deployment.EndOnItsOwn(d, $"The participant left the regime on {m.LeftOn:yyyy-MM-dd}: {m.Reason}", m.Source, m.LeftAt, clock.GetUtcNow()), ct);
+        await session.SaveChangesAsync(ct);
+    }
+}
+
 public sealed class ParticipationExpiredConsumer(IDocumentSession session, TimeProvider clock, IOptions<JurisdictionProfile> profile)
     : IConsumer<Published.ParticipationExpired>
 {
@@ -168,6 +184,7 @@ public static class ParticipationsModule
         bus.AddConsumer<ParticipationResumedConsumer>();
         bus.AddConsumer<ParticipationTerminatedConsumer>();
         bus.AddConsumer<ParticipationExpiredConsumer>();
+        bus.AddConsumer<ParticipationLeftConsumer>();
         bus.AddConsumer<InsuranceRenewedConsumer>();
         bus.AddConsumer<ResponsiblePersonsChangedConsumer>();
     }

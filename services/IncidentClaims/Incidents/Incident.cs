@@ -258,6 +258,7 @@ public sealed record Incident(
         typeof(HarmIncidentReported), typeof(IncidentLinked), typeof(IncidentFoundNotAiRelated), typeof(IncidentMarkedDuplicate),
         typeof(CommissionConvened), typeof(ConclusionRecorded), typeof(ConclusionSigned), typeof(InsuranceClaimOpened),
         typeof(InsurerNotified), typeof(InsuranceClaimPaid), typeof(InsuranceClaimDenied), typeof(IncidentClosed),
-        typeof(ReporterDataErased),
+        typeof(ReporterDataErased), typeof(Responding.CompanyStatementPublished), typeof(StagedReporting.ProviderReportFiled),
+        typeof(StagedReporting.ProviderReportAccepted), typeof(StagedReporting.ProviderReportMoreRequested),
     ];
 }

@@ -9,6 +9,8 @@ using SandboxRegistry.IncidentClaims.Incidents.GettingDossier;
 using SandboxRegistry.IncidentClaims.Incidents.GettingStatus;
 using SandboxRegistry.IncidentClaims.Incidents.ListingDeadlines;
 using SandboxRegistry.IncidentClaims.Incidents.Reporting;
+using SandboxRegistry.IncidentClaims.Incidents.Responding;
+using SandboxRegistry.IncidentClaims.Incidents.StagedReporting;
 using SandboxRegistry.IncidentClaims.Incidents.Triaging;
 
 namespace SandboxRegistry.IncidentClaims.Incidents;
@@ -20,6 +22,7 @@ public static class IncidentsModule
         foreach (var type in Incident.EventTypes) options.Events.AddEventType(type);
         options.Projections.Add<IncidentProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<Incident>().Index(i => i.Status);
+        options.Projections.Add<ProviderReportingProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<IdempotencyRecord>().Identity(r => r.Id);
     }
 
@@ -45,7 +48,13 @@ public static class IncidentsModule
         incidents.MapPost("/{id:guid}/closure", CloseIncident.Handle).Command(Policies.Regulator);
         incidents.MapGet("/{id:guid}/dossier", GetDossier.Get).Read(Policies.RegulatorOrAuditor);
         incidents.MapGet("/{id:guid}/dossier/verification", GetDossier.Verify).Read(Policies.RegulatorOrAuditor);
+        incidents.MapGet("/{id:guid}/dossier/export", ExportDossier.Get).Read(Policies.RegulatorOrAuditor);
         incidents.MapPost("/{id:guid}/reporter/erasure", EraseReporterData.Handle).Command(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/statement", CompanyStatements.Publish).Command(Policies.Applicant);
+        incidents.MapGet("/{id:guid}/provider-reports", StagedReports.Get).Read(StagedReportAccess.Readers);
+        incidents.MapPost("/{id:guid}/provider-reports", StagedReports.File).Command(Policies.Applicant);
+        incidents.MapPost("/{id:guid}/provider-reports/{reportId:guid}/acceptance", StagedReports.Accept).Command(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/provider-reports/{reportId:guid}/information-request", StagedReports.RequestMore).Command(Policies.Regulator);
         return app;
     }
 }

@@ -9,7 +9,7 @@ public sealed record CitedPolicy(Published.InsurancePolicy Policy, DateTimeOffse
 
 public sealed record CitedRegister(IReadOnlyList<Published.ResponsiblePerson> Register, DateTimeOffset ChangedAt, SourceCitation Source);
 
-/// <param name="Status">granted, suspended, resumed, terminated or expired.</param>
+/// <param name="Status">granted, suspended, resumed, terminated, expired or left.</param>
 public sealed record StatusChange(string Status, DateTimeOffset At, string? Reason, SourceCitation Source);
 
 /// <summary>
@@ -51,7 +51,9 @@ public sealed class ParticipationsConsumer(IDocumentSession session, TimeProvide
     IConsumer<Published.ParticipationResumed>,
     IConsumer<Published.ParticipationTerminated>,
     IConsumer<Published.ParticipationExpired>,
+    IConsumer<Published.ParticipationLeft>,
     IConsumer<Published.InsuranceRenewed>,
+    IConsumer<Published.InsuranceChanged>,
     IConsumer<Published.ResponsiblePersonsChanged>
 {
     public async Task Consume(ConsumeContext<Published.ParticipationGranted> context)
@@ -76,8 +78,26 @@ public sealed class ParticipationsConsumer(IDocumentSession session, TimeProvide
     public Task Consume(ConsumeContext<Published.ParticipationExpired> context) => Change(context, context.Message.ParticipationId,
         p => p with { StatusHistory = [.. p.StatusHistory, new("expired", context.Message.ExpiredAt, null, context.Message.Source)] });
 
+    public Task Consume(ConsumeContext<Published.ParticipationLeft> context) => Change(context, context.Message.ParticipationId,
+        p => p with { StatusHistory = [.. p.StatusHistory, new("left", context.Message.LeftAt, context.Message.Reason, context.Message.Source)] });
+
     public Task Consume(ConsumeContext<Published.InsuranceRenewed> context) => Change(context, context.Message.ParticipationId,
         p => p with { Policies = [.. p.Policies, new CitedPolicy(context.Message.Policy, context.Message.RenewedAt, context.Message.Source)] });
+
+    /// <summary>
+    /// An insurer's report replaces what was known of the reported policy (a cancelled period ends early, changed terms start
+    /// a period of their own) and adds a renewal's new policy; the periods are cited to the report.
+    /// </summary>
+    public Task Consume(ConsumeContext<Published.InsuranceChanged> context) => Change(context, context.Message.ParticipationId, p =>
+    {
+        var m = context.Message;
+        var reported = m.Policies.Where(x => x.PolicyNumber == m.PolicyNumber).Select(x => (x.InsurerInn, x.PolicyNumber)).ToHashSet();
+        var kept = p.Policies.Where(c => !reported.Contains((c.Policy.InsurerInn, c.Policy.PolicyNumber))).ToList();
+        var added = m.Policies.Where(x => reported.Contains((x.InsurerInn, x.PolicyNumber)) ||
+                !p.Policies.Any(c => c.Policy.InsurerInn == x.InsurerInn && c.Policy.PolicyNumber == x.PolicyNumber))
+            .Select(x => new CitedPolicy(x, m.ChangedAt, m.Source));
+        return p with { Policies = [.. kept, .. added] };
+    });
 
     public Task Consume(ConsumeContext<Published.ResponsiblePersonsChanged> context) => Change(context, context.Message.ParticipationId,
         p => p with { Registers = [.. p.Registers, new CitedRegister(context.Message.Register, context.Message.ChangedAt, context.Message.Source)] });

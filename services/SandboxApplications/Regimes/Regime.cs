@@ -22,6 +22,9 @@ public sealed record LegalBasis(string ActNumber, DateOnly ActDate)
 /// <summary>The insurance a programme demands of every participant (258-FZ art. 9 as amended by 169-FZ).</summary>
 public sealed record InsuranceRequirements(Money MinimumSumInsured, IReadOnlyList<InsuredRisk> RequiredRisks, bool AiHarmCoverRequired);
 
+/// <summary>A result the programme expects of the regime, and how it is measured (258-FZ art. 9).</summary>
+public sealed record ExpectedResult(string Result, string Measure);
+
 /// <summary>One version of a regime's programme: the conditions a participant must meet.</summary>
 public sealed record Programme(
     string Title,
@@ -33,7 +36,11 @@ public sealed record Programme(
     DateOnly EndsOn,
     IReadOnlyList<string> DisappliedNorms,
     IReadOnlyList<string> SubjectRequirements,
-    InsuranceRequirements Insurance);
+    InsuranceRequirements Insurance)
+{
+    /// <summary>What the regime is expected to achieve; an exit report answers each (empty in programmes written before).</summary>
+    public IReadOnlyList<ExpectedResult> ExpectedResults { get; init; } = [];
+}
 
 public sealed record RegimeEstablished(Guid RegimeId, Programme Programme, Actor EstablishedBy, DateTimeOffset EstablishedAt);
 
@@ -53,9 +60,18 @@ public sealed record RegimeExpired(Guid RegimeId, DateOnly EndedOn, DateTimeOffs
 /// <summary>What decisions about a regime need to know.</summary>
 public sealed record Regime(Guid Id, RegimeStatus Status, int ProgrammeVersion, Programme Programme)
 {
+    /// <summary>
+    /// The first programme's start: the maximum term (258-FZ art. 10) runs from here, so amendments that move the start
+    /// later cannot lengthen the regime step by step.
+    /// </summary>
+    public DateOnly TermAnchor { get; init; }
+
     public bool IsClosed => Status is RegimeStatus.Terminated or RegimeStatus.Expired;
 
-    public static Regime Create(RegimeEstablished e) => new(e.RegimeId, RegimeStatus.Active, 1, e.Programme);
+    public static Regime Create(RegimeEstablished e) => new(e.RegimeId, RegimeStatus.Active, 1, e.Programme)
+    {
+        TermAnchor = e.Programme.StartsOn,
+    };
 
     public Regime Apply(RegimeAmended e) => this with { ProgrammeVersion = e.ProgrammeVersion, Programme = e.Programme };
     public Regime Apply(RegimeSuspended _) => this with { Status = RegimeStatus.Suspended };

@@ -58,6 +58,7 @@ public sealed class ScheduledChecks(IServiceScopeFactory scopes, TimeProvider cl
         var today = profile.Value.DateOf(now);
 
         List<Guid> overdue, regimes, participations, orphaned;
+        Dictionary<Guid, InsuranceRequirements> required;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var query = scope.ServiceProvider.GetRequiredService<IQuerySession>();
@@ -68,27 +69,39 @@ public sealed class ScheduledChecks(IServiceScopeFactory scopes, TimeProvider cl
             regimes = (await query.Query<RegimeDetails>()
                 .Where(r => r.EndsOn < today && (r.Status == RegimeStatus.Active || r.Status == RegimeStatus.Suspended))
                 .Select(r => r.Id).ToListAsync(ct)).ToList();
-            participations = (await query.Query<ParticipationDetails>()
-                .Where(p => (p.Status == ParticipationStatus.Active || p.Status == ParticipationStatus.Suspended) &&
-                    (p.Term.EndsOn < today || p.Insurance.ValidTo < today || p.Insurance.ValidFrom > today))
-                .Select(p => p.Id).ToListAsync(ct)).ToList();
+            // Cover is a question of dates and of the programme's requirements, so it is answered here from the read model
+            // (inline, so as current as the streams) and only the participations whose status it would change are written.
+            var open = await query.Query<ParticipationDetails>()
+                .Where(p => p.Status == ParticipationStatus.Active || p.Status == ParticipationStatus.Suspended)
+                .ToListAsync(ct);
+            required = (await query.LoadManyAsync<RegimeDetails>(ct, open.Select(p => p.RegimeId).Distinct()))
+                .ToDictionary(r => r.Id, r => r.Insurance);
+            participations = open.Where(p => p.Term.EndsOn < today || CoverChanges(p, today, required)).Select(p => p.Id).ToList();
             var endedRegimes = (await query.Query<RegimeDetails>()
                 .Where(r => r.Status == RegimeStatus.Terminated || r.Status == RegimeStatus.Expired)
-                .Select(r => r.Id).ToListAsync(ct)).ToArray();
-            orphaned = endedRegimes.Length == 0 ? [] : (await query.Query<ParticipationDetails>()
-                .Where(p => (p.Status == ParticipationStatus.Active || p.Status == ParticipationStatus.Suspended) &&
-                    p.RegimeId.IsOneOf(endedRegimes))
-                .Select(p => p.Id).ToListAsync(ct)).ToList();
+                .Select(r => r.Id).ToListAsync(ct)).ToHashSet();
+            orphaned = open.Where(p => endedRegimes.Contains(p.RegimeId)).Select(p => p.Id).ToList();
+            var regimeOf = open.ToDictionary(p => p.Id, p => p.RegimeId);
+            foreach (var id in overdue)
+                await Record<Application>(id, a => MissDeadline.Decide(a, today, now), ct);
+            foreach (var id in regimes)
+                await Record<Regime>(id, r => ExpireRegime.Decide(r, today, now), ct);
+            foreach (var id in participations.Except(orphaned))
+                await Record<Participation>(id, p => CheckParticipation.Decide(p, today, required[regimeOf[id]], SystemActor.Instance, now), ct);
+            foreach (var id in orphaned)
+                await Record<Participation>(id, p => CheckParticipation.Decide(p, today, required[regimeOf[id]], SystemActor.Instance, now,
+                    regimeEnded: true), ct);
         }
+    }
 
-        foreach (var id in overdue)
-            await Record<Application>(id, a => MissDeadline.Decide(a, today, now), ct);
-        foreach (var id in regimes)
-            await Record<Regime>(id, r => ExpireRegime.Decide(r, today, now), ct);
-        foreach (var id in participations.Except(orphaned))
-            await Record<Participation>(id, p => CheckParticipation.Decide(p, today, SystemActor.Instance, now), ct);
-        foreach (var id in orphaned)
-            await Record<Participation>(id, p => CheckParticipation.Decide(p, today, SystemActor.Instance, now, regimeEnded: true), ct);
+    /// <summary>An active participation without compliant cover today, or one suspended for its insurance that has it again.</summary>
+    private static bool CoverChanges(ParticipationDetails p, DateOnly today, Dictionary<Guid, InsuranceRequirements> required)
+    {
+        if (!required.TryGetValue(p.RegimeId, out var requirements)) return false;
+        // A view written before policy periods were kept has none: its policies as the participant provided them apply.
+        var policies = p.Policies.Count > 0 ? p.Policies : p.InsuranceHistory;
+        var meets = policies.Any(policy => policy.Covers(today) && InsuranceRules.Meets(policy, requirements));
+        return p.Status == ParticipationStatus.Active ? !meets : p.Suspension?.Ground == SuspensionGround.InsuranceLapsed && meets;
     }
 
     private async Task Record<T>(Guid id, Func<T, IReadOnlyList<object>> decide, CancellationToken ct) where T : class

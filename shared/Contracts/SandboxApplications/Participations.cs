@@ -56,6 +56,10 @@ public sealed record ParticipationResumed(SourceCitation Source, Guid Participat
 public sealed record ParticipationTerminated(
     SourceCitation Source, Guid ParticipationId, string Reason, DateTimeOffset TerminatedAt) : ICitedMessage;
 
+/// <summary>The participant left the regime on its own request (voluntary exit); its participation has ended.</summary>
+public sealed record ParticipationLeft(
+    SourceCitation Source, Guid ParticipationId, string Reason, DateOnly LeftOn, DateTimeOffset LeftAt) : ICitedMessage;
+
 /// <summary>The participation's term ended.</summary>
 public sealed record ParticipationExpired(
     SourceCitation Source, Guid ParticipationId, DateOnly EndedOn, DateTimeOffset ExpiredAt) : ICitedMessage;
@@ -70,3 +74,29 @@ public sealed record InsuranceRenewed(
 /// </summary>
 public sealed record ResponsiblePersonsChanged(
     SourceCitation Source, Guid ParticipationId, IReadOnlyList<ResponsiblePerson> Register, DateTimeOffset ChangedAt) : ICitedMessage;
+
+/// <summary>Values of InsuranceChanged.Kind.</summary>
+public static class InsuranceEventKinds
+{
+    public const string Cancelled = "cancelled";
+    public const string NotRenewed = "notRenewed";
+    public const string SumInsuredChanged = "sumInsuredChanged";
+    public const string RisksChanged = "risksChanged";
+    public const string Renewed = "renewed";
+}
+
+/// <summary>
+/// The insurer reported a change to a participant's policy (cancellation, non-renewal, a change of sum insured or covered
+/// risks, a renewal). <see cref="Policies"/> is every policy period after the change and replaces what earlier messages said
+/// about the participation's cover: a cancelled period ends the day before <see cref="EffectiveOn"/>. A suspension or
+/// resumption that follows from it is published as its own ParticipationSuspended or ParticipationResumed.
+/// </summary>
+/// <param name="Kind">Values of <see cref="InsuranceEventKinds"/>.</param>
+public sealed record InsuranceChanged(
+    SourceCitation Source,
+    Guid ParticipationId,
+    string Kind,
+    string PolicyNumber,
+    DateOnly EffectiveOn,
+    IReadOnlyList<InsurancePolicy> Policies,
+    DateTimeOffset ChangedAt) : ICitedMessage;

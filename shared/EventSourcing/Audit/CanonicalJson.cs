@@ -184,7 +184,20 @@ public static class AuditHash
             : OfEventJson(previousHash, eventType, json, by, at);
 
     /// <summary>Running hash over the global sequence: SHA-256 of the previous running hash and the event's hash.</summary>
-    public static string Running(string previousRunning, string eventHash) => Sha256($"{previousRunning}\n{eventHash}");
+    public static string Running(string previousRunning, string eventHash)
+    {
+        // The hashes are ASCII hex: their UTF-8 bytes are their characters, so no text is built on the way.
+        var length = previousRunning.Length + 1 + eventHash.Length;
+        Span<byte> text = length <= 256 ? stackalloc byte[length] : new byte[length];
+        Encoding.ASCII.GetBytes(previousRunning, text);
+        text[previousRunning.Length] = (byte)'\n';
+        Encoding.ASCII.GetBytes(eventHash, text[(previousRunning.Length + 1)..]);
+        if (!System.Text.Ascii.IsValid(previousRunning) || !System.Text.Ascii.IsValid(eventHash))
+            return Sha256($"{previousRunning}\n{eventHash}");
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(text, hash);
+        return Convert.ToHexStringLower(hash);
+    }
 
     public static string Instant(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);

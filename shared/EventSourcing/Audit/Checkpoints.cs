@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Marten;
 using Marten.Services;
 using MassTransit;
@@ -37,7 +38,11 @@ public sealed class AuditOptions
     /// <summary>Verifier keys of keys this service signed with before (rotation): still published, so old notes verify.</summary>
     public List<string> PreviousVerifierKeys { get; set; } = [];
 
-    /// <summary>Each peer's verifier key (<c>name+id+base64</c>), by service name: a witness cosigns only a checkpoint it verified.</summary>
+    /// <summary>
+    /// Each peer's verifier keys (<c>name+id+base64</c>), by service name: a witness cosigns only a checkpoint it verified.
+    /// After a peer rotated its key, list the new key and the old one separated by a comma or white space, so that
+    /// checkpoints signed before the rotation still verify.
+    /// </summary>
     public Dictionary<string, string> PeerVerifierKeys { get; set; } = [];
 }
 
@@ -51,12 +56,14 @@ public sealed class CheckpointKeys
         Key = o.SigningKey is { Length: > 0 } seed ? new NoteKey(Origin, Convert.FromBase64String(seed))
             : environment.IsDevelopment() ? NoteKey.Development(Origin)
             : throw new InvalidOperationException("Audit:SigningKey (a base64 Ed25519 seed) is required outside Development.");
+        _peers = o.PeerVerifierKeys.ToDictionary(p => p.Key, p => (IReadOnlyList<(string, byte[])>)p.Value
+            .Split([',', ' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(k => ParseVerifierKey(k)).ToList());
         Previous = o.PreviousVerifierKeys;
-        _peers = o.PeerVerifierKeys.ToDictionary(p => p.Key, p => ParseVerifierKey(p.Value));
+        PreviousKeys = Previous.Select(k => ParseVerifierKey(k)).ToList();
         _development = environment.IsDevelopment();
     }
 
-    private readonly Dictionary<string, (string Name, byte[] PublicKey)> _peers;
+    private readonly Dictionary<string, IReadOnlyList<(string Name, byte[] PublicKey)>> _peers;
     private readonly bool _development;
 
     public string Origin { get; }
@@ -65,13 +72,22 @@ public sealed class CheckpointKeys
 
     public IReadOnlyList<string> Previous { get; }
 
+    /// <summary>The keys this service signed with before a rotation, parsed.</summary>
+    public IReadOnlyList<(string Name, byte[] PublicKey)> PreviousKeys { get; }
+
+    /// <summary>Every key whose signature on one of this service's own notes is this service's: the current one first.</summary>
+    public IReadOnlyList<(string Name, byte[] PublicKey)> OwnKeys => [(Key.Name, Key.PublicKey), .. PreviousKeys];
+
     public static string OriginOf(string service) => $"sandbox-registry/{service}";
 
-    /// <summary>The key a peer signs its checkpoints with: configured, or in Development the peer's development key.</summary>
-    public (string Name, byte[] PublicKey)? Peer(string service) =>
-        _peers.TryGetValue(service, out var key) ? key
-        : _development ? (OriginOf(service), NoteKey.Development(OriginOf(service)).PublicKey)
-        : null;
+    /// <summary>
+    /// The keys a peer signs (and cosigns) with: configured (the current key and those it rotated away from), or in
+    /// Development the peer's development key; empty when unknown.
+    /// </summary>
+    public IReadOnlyList<(string Name, byte[] PublicKey)> PeerKeys(string service) =>
+        _peers.TryGetValue(service, out var keys) ? keys
+        : _development ? [(OriginOf(service), NoteKey.Development(OriginOf(service)).PublicKey)]
+        : [];
 
     public static (string Name, byte[] PublicKey) ParseVerifierKey(string vkey, byte type = NoteKey.Ed25519Type)
     {
@@ -109,9 +125,77 @@ public sealed record AuditCheckpoint(long Id, string Service, long Sequence, str
 /// <summary>A checkpoint another service published, as this service received it. Inserted once, never changed.</summary>
 /// <param name="Note">The publisher's signed checkpoint note, when it sent one.</param>
 /// <param name="Cosignature">This witness's tlog-cosignature/v1 line over that note, given only when the publisher's
-/// signature verified against its known key and the tree did not shrink.</param>
+/// signature verified against its known key and the tree is consistent with the last one this witness cosigned (an RFC
+/// 6962 consistency proof fetched from the publisher and checked against the two heads this witness holds).</param>
+/// <param name="Status">cosigned, refused or unverified (see <see cref="AuditCheckpointCosigned"/>); null on records
+/// stored before the witness said.</param>
+/// <param name="Reason">Why the checkpoint was refused or left unverified.</param>
 public sealed record WitnessedCheckpoint(string Id, string Service, long Sequence, string Hash, long Events, DateTimeOffset At,
-    DateTimeOffset ReceivedAt, long TreeSize = 0, string? RootHash = null, string? Note = null, string? Cosignature = null);
+    DateTimeOffset ReceivedAt, long TreeSize = 0, string? RootHash = null, string? Note = null, string? Cosignature = null,
+    string? Status = null, string? Reason = null)
+{
+    public const string Cosigned = "cosigned";
+    public const string Refused = "refused";
+    public const string Unverified = "unverified";
+}
+
+/// <summary>What one witness answered about one of this service's checkpoints. Inserted once, never changed.</summary>
+/// <param name="Id"><c>sequence:witness</c>.</param>
+public sealed record CheckpointCosignature(string Id, long Sequence, long TreeSize, string Witness, string Status, string? Cosignature,
+    string? Reason, DateTimeOffset At, DateTimeOffset ReceivedAt);
+
+/// <summary>
+/// A checkpoint as this service publishes it, with what its witnesses answered; <see cref="CosignedNote"/> is the signed
+/// note with every witness's tlog-cosignature/v1 line appended, the form a C2SP client verifies.
+/// </summary>
+public sealed record PublishedCheckpoint(long Sequence, string Service, string Hash, long Events, DateTimeOffset At, int Scheme,
+    long TreeSize, string? RootHash, IReadOnlyList<string>? Frontier, string? Note, string? CosignedNote,
+    IReadOnlyList<CheckpointCosignature> Witnesses)
+{
+    public static PublishedCheckpoint Of(AuditCheckpoint c, IEnumerable<CheckpointCosignature> answers)
+    {
+        var witnesses = answers.Where(a => a.Sequence == c.Sequence).OrderBy(a => a.Witness, StringComparer.Ordinal).ToList();
+        var lines = string.Concat(witnesses.Where(w => w.Status == WitnessedCheckpoint.Cosigned).Select(w => w.Cosignature));
+        return new PublishedCheckpoint(c.Sequence, c.Service, c.Hash, c.Events, c.At, c.Scheme, c.TreeSize, c.RootHash, c.Frontier, c.Note,
+            c.Note is null ? null : c.Note + lines, witnesses);
+    }
+
+    /// <summary>Whether every one of <paramref name="witnesses"/> cosigned it.</summary>
+    public bool CosignedBy(IEnumerable<string> witnesses) =>
+        witnesses.All(w => Witnesses.Any(a => a.Witness == w && a.Status == WitnessedCheckpoint.Cosigned));
+}
+
+/// <summary>Reads this service's checkpoints with their witnesses' answers.</summary>
+public sealed class PublishedCheckpoints(IDocumentStore store, ServiceIdentity service, IOptions<AuditOptions> options)
+{
+    /// <summary>The services that witness this one's checkpoints: every configured peer but itself.</summary>
+    public IReadOnlyList<string> Witnesses => options.Value.Peers.Keys.Where(p => p != service.Name).Order(StringComparer.Ordinal).ToList();
+
+    public async Task<IReadOnlyList<PublishedCheckpoint>> WithAnswersAsync(IReadOnlyList<AuditCheckpoint> checkpoints, CancellationToken ct)
+    {
+        if (checkpoints.Count == 0) return [];
+        var sequences = checkpoints.Select(c => c.Sequence).ToArray();
+        await using var session = store.QuerySession();
+        var answers = await session.Query<CheckpointCosignature>().Where(a => sequences.Contains(a.Sequence)).ToListAsync(ct);
+        return checkpoints.Select(c => PublishedCheckpoint.Of(c, answers)).ToList();
+    }
+
+    /// <summary>The latest checkpoint with a tree head that every witness cosigned, or null (also when there are no witnesses).</summary>
+    public async Task<PublishedCheckpoint?> LatestCosignedAsync(CancellationToken ct)
+    {
+        var witnesses = Witnesses;
+        if (witnesses.Count == 0) return null;
+        await using var session = store.QuerySession();
+        // Cosignatures arrive in sequence order; the latest fully cosigned checkpoint is among the last few answered.
+        var answers = await session.Query<CheckpointCosignature>().Where(a => a.Status == WitnessedCheckpoint.Cosigned)
+            .OrderByDescending(a => a.Sequence).Take(64 * witnesses.Count).ToListAsync(ct);
+        var sequence = answers.GroupBy(a => a.Sequence)
+            .FirstOrDefault(g => witnesses.All(w => g.Any(a => a.Witness == w)))?.Key;
+        if (sequence is null) return null;
+        var checkpoint = await session.LoadAsync<AuditCheckpoint>(sequence.Value, ct);
+        return checkpoint is null ? null : PublishedCheckpoint.Of(checkpoint, answers);
+    }
+}
 
 /// <summary>
 /// Folds newly committed events into the running hash and publishes a checkpoint every N events or T seconds.
@@ -213,9 +297,16 @@ public sealed class AuditCheckpointer(IDocumentStore store, NpgsqlDataSource dat
     }
 }
 
-/// <summary>Records the checkpoints the other services publish. Append-only: a checkpoint is inserted once.</summary>
+/// <summary>
+/// Witnesses the checkpoints the other services publish, with the semantics of a C2SP tlog-witness: it cosigns a
+/// checkpoint only when the publisher's known key signed it and an RFC 6962 consistency proof, fetched from the
+/// publisher, shows that the tree the witness cosigned last is a prefix of it; a checkpoint that is not (a smaller tree,
+/// another head for the same size, a proof that does not check) is refused for good, recorded with its reason and
+/// reported to the publisher. Every answer is also sent back to the publisher, which gathers the cosignatures onto its
+/// note. Append-only: a checkpoint is witnessed once.
+/// </summary>
 public sealed class AuditCheckpointWitness(IDocumentSession session, ServiceIdentity service, CheckpointKeys keys, TimeProvider clock,
-    ILogger<AuditCheckpointWitness> logger) : IConsumer<AuditCheckpointPublished>
+    IHttpClientFactory http, ILogger<AuditCheckpointWitness> logger) : IConsumer<AuditCheckpointPublished>
 {
     public async Task Consume(ConsumeContext<AuditCheckpointPublished> context)
     {
@@ -223,29 +314,106 @@ public sealed class AuditCheckpointWitness(IDocumentSession session, ServiceIden
         if (m.Service == service.Name) return;
         if (!await session.TryBeginAsync(context, nameof(AuditCheckpointWitness), clock)) return;
         var now = clock.GetUtcNow();
+        var (status, cosignature, reason) = await CosignAsync(m, now, context.CancellationToken);
+        if (status != WitnessedCheckpoint.Cosigned)
+            logger.LogWarning("Checkpoint {Sequence} of {Service} {Status}: {Reason}", m.Sequence, m.Service, status, reason);
         session.Insert(new WitnessedCheckpoint($"{m.Service}:{m.Sequence}", m.Service, m.Sequence, m.Hash, m.Events, m.At, now,
-            m.TreeSize ?? 0, m.RootHash, m.Note, await CosignAsync(m, now, context.CancellationToken)));
+            m.TreeSize ?? 0, m.RootHash, m.Note, cosignature, status, reason));
+        await context.Publish(new AuditCheckpointCosigned(m.Service, service.Name, m.Sequence, m.TreeSize ?? 0, m.RootHash, status,
+            cosignature, reason, now), c => c.MessageId = AuditCheckpointer.MessageIdOf($"cosigned:{service.Name}:{m.Service}", m.Sequence),
+            context.CancellationToken);
         await session.SaveChangesAsync(context.CancellationToken);
     }
 
-    /// <summary>
-    /// Cosigns a checkpoint whose note the publisher's known key signed, whose body states the tree the message
-    /// names, and whose tree is no smaller than the largest this witness has seen from that publisher.
-    /// </summary>
-    private async Task<string?> CosignAsync(AuditCheckpointPublished m, DateTimeOffset now, CancellationToken ct)
+    private async Task<(string Status, string? Cosignature, string? Reason)> CosignAsync(AuditCheckpointPublished m, DateTimeOffset now,
+        CancellationToken ct)
     {
-        if (m.Note is null || m.RootHash is null || m.TreeSize is not { } size) return null;
-        if (keys.Peer(m.Service) is not { } peer || !SignedNote.HasValidSignature(m.Note, peer.Name, peer.PublicKey))
-        {
-            logger.LogWarning("Checkpoint {Sequence} of {Service} is not signed by its known key; witnessed without a cosignature",
-                m.Sequence, m.Service);
-            return null;
-        }
+        if (m.Note is null || m.RootHash is null || m.TreeSize is not { } size)
+            return (WitnessedCheckpoint.Unverified, null, "The checkpoint carries no signed tree head.");
+        var peer = keys.PeerKeys(m.Service).FirstOrDefault(k => SignedNote.HasValidSignature(m.Note, k.Name, k.PublicKey));
+        if (peer.Name is null)
+            return (WitnessedCheckpoint.Refused, null, "The note is not signed by a known key of its publisher.");
         var body = SignedNote.Body(m.Note)!;
-        if (body != SignedNote.CheckpointBody(peer.Name, size, Convert.FromHexString(m.RootHash))) return null;
-        var largest = await session.Query<WitnessedCheckpoint>().Where(c => c.Service == m.Service)
-            .OrderByDescending(c => c.TreeSize).FirstOrDefaultAsync(ct);
-        if (largest is not null && largest.TreeSize > size) return null;
-        return SignedNote.CosignatureLine(body, keys.Key, now);
+        if (body != SignedNote.CheckpointBody(peer.Name, size, Convert.FromHexString(m.RootHash)))
+            return (WitnessedCheckpoint.Refused, null, "The signed note states another tree than the checkpoint.");
+
+        var last = await session.Query<WitnessedCheckpoint>()
+            .Where(c => c.Service == m.Service && c.Cosignature != null)
+            .OrderByDescending(c => c.TreeSize).ThenByDescending(c => c.Sequence).FirstOrDefaultAsync(ct);
+        if (last is { RootHash: { } lastRoot })
+        {
+            if (size < last.TreeSize)
+                return (WitnessedCheckpoint.Refused, null, $"The tree shrank from {last.TreeSize} leaves, cosigned at sequence {last.Sequence}, to {size}.");
+            if (size == last.TreeSize && !lastRoot.Equals(m.RootHash, StringComparison.OrdinalIgnoreCase))
+                return (WitnessedCheckpoint.Refused, null,
+                    $"Another head for the tree of {size} leaves than the one cosigned at sequence {last.Sequence}: the log forked.");
+            if (size > last.TreeSize)
+            {
+                var proof = await ConsistencyProofAsync(m.Service, last.TreeSize, size, ct);
+                if (proof.Refusal is not null) return (WitnessedCheckpoint.Refused, null, proof.Refusal);
+                if (proof.Hashes is null) return (WitnessedCheckpoint.Unverified, null, proof.Unavailable);
+                if (!MerkleTree.VerifyConsistency(last.TreeSize, size, Convert.FromHexString(lastRoot), Convert.FromHexString(m.RootHash),
+                        proof.Hashes))
+                    return (WitnessedCheckpoint.Refused, null,
+                        $"The publisher's consistency proof from {last.TreeSize} to {size} leaves does not lead from the head cosigned at " +
+                        $"sequence {last.Sequence} to this one: its history changed.");
+            }
+        }
+        return (WitnessedCheckpoint.Cosigned, SignedNote.CosignatureLine(body, keys.Key, now), null);
+    }
+
+    private async Task<(IReadOnlyList<byte[]>? Hashes, string? Refusal, string? Unavailable)> ConsistencyProofAsync(string publisher,
+        long first, long second, CancellationToken ct)
+    {
+        var client = http.CreateClient(ServiceVerifier.PeerClientPrefix + publisher);
+        if (client.BaseAddress is null) return (null, null, $"No address of {publisher} is configured (Audit:Peers) to ask for a consistency proof.");
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            using var response = await client.GetAsync($"api/v1/audit/proofs/consistency?first={first}&second={second}", timeout.Token);
+            // The publisher publishes a checkpoint just before committing it: a 404 is a head not served yet. Retried in place.
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                throw new CheckpointNotServedYet($"{publisher} does not serve the checkpoint of {second} leaves yet.");
+            if (response.StatusCode == System.Net.HttpStatusCode.Conflict)
+                return (null, $"{publisher} cannot prove consistency from {first} to {second} leaves: {await response.Content.ReadAsStringAsync(timeout.Token)}", null);
+            response.EnsureSuccessStatusCode();
+            var proof = await response.Content.ReadFromJsonAsync<ConsistencyProof>(timeout.Token)
+                        ?? throw new System.Text.Json.JsonException("An empty answer.");
+            return (proof.Proof.Select(Convert.FromHexString).ToList(), null, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or FormatException)
+        {
+            return (null, null, $"The consistency proof could not be fetched from {publisher}: {e.Message}");
+        }
+    }
+}
+
+/// <summary>A checkpoint announced but not yet committed by its publisher: the delivery is retried.</summary>
+public sealed class CheckpointNotServedYet(string message) : Exception(message);
+
+/// <summary>
+/// Gathers the witnesses' answers to this service's checkpoints: a cosignature is kept only when it verifies, with the
+/// witness's known key, over this service's own note. Append-only.
+/// </summary>
+public sealed class AuditCheckpointCosignatures(IDocumentSession session, ServiceIdentity service, CheckpointKeys keys, TimeProvider clock,
+    ILogger<AuditCheckpointCosignatures> logger) : IConsumer<AuditCheckpointCosigned>
+{
+    public async Task Consume(ConsumeContext<AuditCheckpointCosigned> context)
+    {
+        var m = context.Message;
+        if (m.Service != service.Name || m.Witness == service.Name) return;
+        if (!await session.TryBeginAsync(context, nameof(AuditCheckpointCosignatures), clock)) return;
+        var checkpoint = await session.LoadAsync<AuditCheckpoint>(m.Sequence, context.CancellationToken);
+        var (status, cosignature, reason) = (m.Status, m.Cosignature, m.Reason);
+        if (status == WitnessedCheckpoint.Cosigned &&
+            (checkpoint?.Note is not { } note || cosignature is null ||
+             !keys.PeerKeys(m.Witness).Any(k => SignedNote.HasValidSignature(note + cosignature, k.Name, k.PublicKey, NoteKey.CosignatureType))))
+            (status, cosignature, reason) = ("invalid", null, "The cosignature does not verify with the witness's known key over this checkpoint's note.");
+        if (status != WitnessedCheckpoint.Cosigned)
+            logger.LogWarning("Witness {Witness} answered {Status} to checkpoint {Sequence}: {Reason}", m.Witness, status, m.Sequence, reason);
+        session.Insert(new CheckpointCosignature($"{m.Sequence}:{m.Witness}", m.Sequence, m.TreeSize, m.Witness, status, cosignature, reason,
+            m.At, clock.GetUtcNow()));
+        await session.SaveChangesAsync(context.CancellationToken);
     }
 }

@@ -35,7 +35,15 @@ public static class Jcs
                 for (var i = 0; i < members.Count; i++)
                 {
                     if (i > 0) output.Write(","u8);
-                    WriteString(members[i].Name, output);
+                    // A name without a backslash is written as stored, like a string value below.
+                    var name = JsonMarshal.GetRawUtf8PropertyName(members[i]);
+                    if (name.IndexOf((byte)'\\') < 0)
+                    {
+                        output.Write("\""u8);
+                        output.Write(name);
+                        output.Write("\""u8);
+                    }
+                    else WriteString(members[i].Name, output);
                     output.Write(":"u8);
                     Write(members[i].Value, output);
                 }
@@ -114,8 +122,23 @@ public static class Jcs
         return negative ? "-" + text : text;
     }
 
+    private static bool NeedsEscape(string value)
+    {
+        foreach (var c in value)
+            if (c is '"' or '\\' or < ' ') return true;
+        return false;
+    }
+
     public static void WriteString(string value, IBufferWriter<byte> output)
     {
+        // Most strings need no escape at all: written as their UTF-8 bytes, without building a copy.
+        if (!NeedsEscape(value))
+        {
+            output.Write("\""u8);
+            Encoding.UTF8.GetBytes(value, output);
+            output.Write("\""u8);
+            return;
+        }
         var builder = new StringBuilder(value.Length + 2);
         builder.Append('"');
         foreach (var c in value)

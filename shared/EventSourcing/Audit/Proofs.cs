@@ -12,6 +12,17 @@ public sealed record ConsistencyProof(string Service, long FirstSize, string Fir
     IReadOnlyList<string> Proof);
 
 /// <summary>
+/// One stored event with everything needed to recompute its seal hash and its leaf offline, and the RFC 6962 audit path of
+/// that leaf to the head of the checkpoint of <see cref="TreeSize"/> leaves.
+/// </summary>
+/// <param name="Data">The event's data as stored (JSON).</param>
+/// <param name="At">The sealing instant exactly as hashed (UTC, yyyy-MM-ddTHH:mm:ss.fffffffZ); null for an unsealed event.</param>
+/// <param name="Scheme">The seal scheme (1 lines, 2 RFC 8785 object); 0 for an event without a seal, which no verifier accepts.</param>
+public sealed record EventProof(string Service, Guid EventId, Guid StreamId, long Version, long Sequence, string Type,
+    System.Text.Json.JsonElement Data, string? By, string? At, string PreviousHash, string Hash, int Scheme, long LeafIndex, long TreeSize,
+    string RootHash, IReadOnlyList<string> Proof);
+
+/// <summary>
 /// Proofs against the tree heads of published checkpoints, computed from the rows as stored now: a changed, removed or
 /// inserted event gives a proof that no longer leads to the published head, which is what an auditor checks.
 /// </summary>
@@ -30,6 +41,31 @@ public sealed class MerkleProofs(IDocumentStore store, ChainVerifier chains, Ser
         var leaf = ChainVerifier.LeafEntry(row.Sequence, row.StreamId, row.Version, row.Id, row.Seal?.Hash ?? ChainVerifier.Unsealed(row));
         return new InclusionProof(service.Name, eventId, index, checkpoint.TreeSize, checkpoint.RootHash!, checkpoint.Sequence,
             System.Text.Encoding.UTF8.GetString(leaf), Hex(MerkleTree.InclusionProof(leaves, index, (int)checkpoint.TreeSize)));
+    }
+
+    /// <summary>
+    /// The events <paramref name="eventIds"/> with their data, seals and proofs against the checkpoint of <paramref name="treeSize"/>
+    /// leaves, in one read of the tree; null when there is no such checkpoint. Events outside that tree are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<EventProof>?> EventProofsAsync(IReadOnlyCollection<Guid> eventIds, long treeSize, CancellationToken ct)
+    {
+        var checkpoint = await CheckpointAsync(treeSize, ct);
+        if (checkpoint is null) return null;
+        var (leaves, rows) = await LeavesAsync(checkpoint.Sequence, ct);
+        Complete(leaves, checkpoint);
+        var wanted = eventIds.ToHashSet();
+        var proofs = new List<EventProof>();
+        for (var index = 0; index < checkpoint.TreeSize; index++)
+        {
+            var row = rows[index];
+            if (!wanted.Contains(row.Id)) continue;
+            using var data = System.Text.Json.JsonDocument.Parse(row.Data);
+            proofs.Add(new EventProof(service.Name, row.Id, row.StreamId, row.Version, row.Sequence, row.Type, data.RootElement.Clone(),
+                row.UserName, row.Seal is { } seal ? AuditHash.Instant(seal.At) : null, row.Seal?.PreviousHash ?? AuditHash.Genesis,
+                row.Seal?.Hash ?? ChainVerifier.Unsealed(row), row.Seal?.Scheme ?? 0, index, checkpoint.TreeSize, checkpoint.RootHash!,
+                Hex(MerkleTree.InclusionProof(leaves, index, (int)checkpoint.TreeSize))));
+        }
+        return proofs;
     }
 
     public async Task<ConsistencyProof?> ConsistencyAsync(long firstSize, long secondSize, CancellationToken ct)

@@ -16,6 +16,15 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
     public void Set(DateTimeOffset now) => _now = now;
 }
 
+/// <summary>Insurer integrations the fixtures bind to insurers' INNs (Insurers:Clients).</summary>
+public static class Insurers
+{
+    public const string Ingosstrakh = "ingosstrakh-gateway";
+    public const string IngosstrakhInn = "7705042179";
+    public const string Sogaz = "sogaz-gateway";
+    public const string SogazInn = "7736035485";
+}
+
 /// <summary>The service on its own database and virtual host, with a test-driven clock and frequent scheduled checks.</summary>
 public sealed class ClockedFixture : IAsyncLifetime
 {
@@ -34,6 +43,8 @@ public sealed class ClockedFixture : IAsyncLifetime
         _host = new ServiceHost<ServiceMarker>(postgres, _vhost, new Dictionary<string, string?>
         {
             ["Schedules:CheckInterval"] = "00:00:00.200",
+            [$"Insurers:Clients:{Insurers.Ingosstrakh}"] = Insurers.IngosstrakhInn,
+            [$"Insurers:Clients:{Insurers.Sogaz}"] = Insurers.SogazInn,
         });
         Factory = _host.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock)));
         _ = Factory.Server;

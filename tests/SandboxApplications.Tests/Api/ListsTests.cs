@@ -17,6 +17,9 @@ public class ListsTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<S
         { "/api/v1/participations", Roles.Auditor },
         { "/api/v1/participations/{participation}/history", Roles.Regulator },
         { "/api/v1/register/participations", "anonymous" },
+        { "/api/v1/ai-results", Roles.Regulator },
+        { "/api/v1/ai-results?regimeId={regime}", Roles.Applicant },
+        { "/api/v1/register/ai-results", "anonymous" },
         { "/api/v1/audit/checkpoints", "anonymous" },
         { "/api/v1/audit/witnessed", "anonymous" },
     };

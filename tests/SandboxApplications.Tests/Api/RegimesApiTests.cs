@@ -208,6 +208,20 @@ public class RegimeLifecycleApiTests(ServiceFixture<ServiceMarker> fixture) : IC
     }
 
     [Fact]
+    public async Task An_amendment_beyond_the_maximum_from_the_first_start_is_a_409_and_appends_nothing()
+    {
+        var id = await Api.Scenario.EstablishRegime(fixture.Host); // 2026-01-01 .. 2028-12-31
+
+        var refused = await Regulator.PostAsJsonAsync($"/api/v1/regimes/{id}/amendments",
+            new { reason = "Later start", programme = Api.Scenario.RegimeBody(startsOn: "2027-01-01", endsOn: "2029-06-30") });
+
+        var problem = await Responses.AssertProblem(refused, HttpStatusCode.Conflict, "regime-term-too-long");
+        Assert.Equal("A regime lasts at most 36 months under RU-258-FZ, counted from 2026-01-01.", problem.GetProperty("detail").GetString());
+        var current = await fixture.Host.Client().GetFromJsonAsync<JsonElement>($"/api/v1/regimes/{id}");
+        Assert.Equal((1, "2028-12-31"), (current.GetProperty("programmeVersion").GetInt32(), current.GetProperty("endsOn").GetString()));
+    }
+
+    [Fact]
     public async Task A_regime_is_suspended_resumed_and_terminated_and_then_refuses_changes()
     {
         var id = await Api.Scenario.EstablishRegime(fixture.Host);
@@ -258,5 +272,45 @@ public class RegimeLifecycleApiTests(ServiceFixture<ServiceMarker> fixture) : IC
         Assert.Contains(list.GetProperty("items").EnumerateArray(), r => r.GetProperty("id").GetGuid() == id);
         Assert.All(list.GetProperty("items").EnumerateArray(), r => Assert.Equal("suspended", r.GetProperty("status").GetString()));
         await Responses.AssertProblem(await fixture.Host.Client().GetAsync("/api/v1/regimes?page=0"), HttpStatusCode.BadRequest);
+    }
+}
+
+/// <summary>The service configured with the 2026 bill's option: regimes of up to 60 months.</summary>
+public sealed class SixtyMonthFixture : IAsyncLifetime
+{
+    private Infrastructure _infrastructure = null!;
+    private Uri _vhost = null!;
+    public ServiceHost<ServiceMarker> Host { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _infrastructure = await Infrastructure.GetAsync();
+        _vhost = await _infrastructure.CreateVirtualHostAsync("sandboxapplications-sixty");
+        Host = new ServiceHost<ServiceMarker>(await _infrastructure.CreateDatabaseAsync("t_sandboxapplications_sixty"), _vhost,
+            new Dictionary<string, string?> { ["Jurisdiction:MaxRegimeTermMonths"] = "60" });
+        await Host.WaitUntilReadyAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await _infrastructure.DropDatabaseAsync(Host.Postgres);
+        await _infrastructure.DeleteVirtualHostAsync(_vhost);
+    }
+}
+
+public class SixtyMonthTermApiTests(SixtyMonthFixture fixture) : IClassFixture<SixtyMonthFixture>
+{
+    [Fact]
+    public async Task With_the_2026_bill_option_a_five_year_regime_is_established_and_a_longer_one_refused()
+    {
+        var regulator = fixture.Host.Client(Tokens.Regulator());
+
+        var five = await regulator.PostAsJsonAsync("/api/v1/regimes", Api.Scenario.RegimeBody("Five years", endsOn: "2030-12-31"));
+        await Responses.Body(five, HttpStatusCode.Created);
+        var longer = await regulator.PostAsJsonAsync("/api/v1/regimes", Api.Scenario.RegimeBody("Too long", endsOn: "2031-01-02"));
+
+        var problem = await Responses.AssertProblem(longer, HttpStatusCode.Conflict, "regime-term-too-long");
+        Assert.Equal("A regime lasts at most 60 months under RU-258-FZ, counted from 2026-01-01.", problem.GetProperty("detail").GetString());
     }
 }

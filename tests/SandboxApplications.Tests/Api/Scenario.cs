@@ -12,8 +12,9 @@ public static class Scenario
     public const string OtherCompany = "1027739049689";
 
     public static object RegimeBody(string title = "Autonomous shuttles", string[]? territory = null, string startsOn = "2026-01-01",
-        string endsOn = "2028-12-31", decimal minimum = 10_000_000m) => new
+        string endsOn = "2028-12-31", decimal minimum = 10_000_000m, object[]? expectedResults = null) => new
     {
+        expectedResults,
         title,
         direction = "transport",
         legalBasis = new { actNumber = "Government Decree No. 1234", actDate = "2025-12-01" },

@@ -55,6 +55,6 @@ public class EstablishRegimeTests
     {
         var e = EstablishRegime.Decide(Guid.NewGuid(), ProgrammeRequest(new(2026, 4, 1), new(2027, 4, 1)), Russia, Regulator, Now);
 
-        Assert.Equal(new Regimes.Regime(e.RegimeId, RegimeStatus.Active, 1, e.Programme), Regimes.Regime.Create(e));
+        Assert.Equal(new Regimes.Regime(e.RegimeId, RegimeStatus.Active, 1, e.Programme) { TermAnchor = new(2026, 4, 1) }, Regimes.Regime.Create(e));
     }
 }

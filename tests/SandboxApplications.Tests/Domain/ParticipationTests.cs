@@ -14,6 +14,7 @@ namespace SandboxRegistry.SandboxApplications.Tests.Domain;
 public class ParticipationTests
 {
     private static readonly DateOnly InTerm = new(2026, 6, 1);
+    private static readonly Regimes.InsuranceRequirements Required = Regime().Programme.Insurance;
 
     private static string Code(Action act) => Assert.Throws<DomainRuleViolation>(act).Code;
 
@@ -78,11 +79,11 @@ public class ParticipationTests
     {
         var participation = Participation();
 
-        Assert.Empty(CheckParticipation.Decide(participation, new DateOnly(2027, 3, 31), SystemActor.Instance, Now));
+        Assert.Empty(CheckParticipation.Decide(participation, new DateOnly(2027, 3, 31), Required, SystemActor.Instance, Now));
         var e = Assert.IsType<ParticipationExpired>(Assert.Single(
-            CheckParticipation.Decide(participation, new DateOnly(2027, 4, 1), SystemActor.Instance, Now)));
+            CheckParticipation.Decide(participation, new DateOnly(2027, 4, 1), Required, SystemActor.Instance, Now)));
         Assert.Equal(new DateOnly(2027, 3, 31), e.EndedOn);
-        Assert.Empty(CheckParticipation.Decide(participation.Apply(e), new DateOnly(2027, 4, 2), SystemActor.Instance, Now));
+        Assert.Empty(CheckParticipation.Decide(participation.Apply(e), new DateOnly(2027, 4, 2), Required, SystemActor.Instance, Now));
     }
 
     [Fact]
@@ -90,11 +91,11 @@ public class ParticipationTests
     {
         var participation = Participation(policy: Policy(to: new DateOnly(2026, 12, 31)));
 
-        Assert.Empty(CheckParticipation.Decide(participation, new DateOnly(2026, 12, 31), SystemActor.Instance, Now));
+        Assert.Empty(CheckParticipation.Decide(participation, new DateOnly(2026, 12, 31), Required, SystemActor.Instance, Now));
         var e = Assert.IsType<ParticipationSuspended>(Assert.Single(
-            CheckParticipation.Decide(participation, new DateOnly(2027, 1, 1), SystemActor.Instance, Now)));
+            CheckParticipation.Decide(participation, new DateOnly(2027, 1, 1), Required, SystemActor.Instance, Now)));
         Assert.Equal(SuspensionGround.InsuranceLapsed, e.Ground);
-        Assert.Empty(CheckParticipation.Decide(participation.Apply(e), new DateOnly(2027, 1, 2), SystemActor.Instance, Now));
+        Assert.Empty(CheckParticipation.Decide(participation.Apply(e), new DateOnly(2027, 1, 2), Required, SystemActor.Instance, Now));
     }
 
     [Fact]
@@ -156,13 +157,15 @@ public class ParticipationTests
 
 public class ParticipationInAnEndedRegimeTests
 {
+    private static readonly Regimes.InsuranceRequirements Required = Regime().Programme.Insurance;
+
     [Theory]
     [InlineData(ParticipationStatus.Active)]
     [InlineData(ParticipationStatus.Suspended)]
     public void A_participation_in_a_regime_that_ended_early_is_terminated(ParticipationStatus status)
     {
         var e = Assert.IsType<ParticipationTerminated>(Assert.Single(
-            CheckParticipation.Decide(Participation(status), new DateOnly(2026, 6, 1), SystemActor.Instance, Now, regimeEnded: true)));
+            CheckParticipation.Decide(Participation(status), new DateOnly(2026, 6, 1), Required, SystemActor.Instance, Now, regimeEnded: true)));
 
         Assert.Equal("The regime ended.", e.Reason);
     }
@@ -170,10 +173,10 @@ public class ParticipationInAnEndedRegimeTests
     [Fact]
     public void A_participation_whose_term_is_over_expires_rather_than_ends_with_the_regime() =>
         Assert.IsType<ParticipationExpired>(Assert.Single(
-            CheckParticipation.Decide(Participation(), new DateOnly(2027, 4, 1), SystemActor.Instance, Now, regimeEnded: true)));
+            CheckParticipation.Decide(Participation(), new DateOnly(2027, 4, 1), Required, SystemActor.Instance, Now, regimeEnded: true)));
 
     [Fact]
     public void An_ended_participation_is_left_alone() =>
-        Assert.Empty(CheckParticipation.Decide(Participation(ParticipationStatus.Terminated), new DateOnly(2026, 6, 1), SystemActor.Instance, Now,
+        Assert.Empty(CheckParticipation.Decide(Participation(ParticipationStatus.Terminated), new DateOnly(2026, 6, 1), Required, SystemActor.Instance, Now,
             regimeEnded: true));
 }

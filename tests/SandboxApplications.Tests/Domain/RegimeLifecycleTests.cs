@@ -41,6 +41,34 @@ public class RegimeLifecycleTests
             new AmendRegimeRequest("x", ProgrammeRequest(new(2026, 1, 1), new(2030, 1, 1))), Russia, Regulator, Now)).Code);
 
     [Fact]
+    public void An_amendment_that_moves_the_start_later_still_counts_the_maximum_from_the_first_start()
+    {
+        // Established 2026-01-01 .. 2028-12-31; 36 months end on 2029-01-01 whatever the amended start.
+        var moved = ProgrammeRequest(new(2027, 1, 1), new(2029, 6, 30));
+
+        var refused = Assert.Throws<DomainRuleViolation>(() => AmendRegime.Decide(Regime(), new AmendRegimeRequest("x", moved), Russia,
+            Regulator, Now));
+
+        Assert.Equal("regime-term-too-long", refused.Code);
+        Assert.Contains("counted from 2026-01-01", refused.Message);
+    }
+
+    [Fact]
+    public void Under_the_2026_bill_option_of_60_months_the_same_amendment_passes_and_the_anchor_stays()
+    {
+        var sixty = new JurisdictionProfile { MaxRegimeTermMonths = JurisdictionProfile.MaxRegimeTermMonthsUnder2026Bill };
+        var regime = Regime();
+
+        var e = AmendRegime.Decide(regime, new AmendRegimeRequest("x", ProgrammeRequest(new(2027, 1, 1), new(2030, 12, 31))), sixty,
+            Regulator, Now);
+
+        Assert.Equal(new DateOnly(2030, 12, 31), e.Programme.EndsOn);
+        Assert.Equal(new DateOnly(2026, 1, 1), regime.Apply(e).TermAnchor);
+        Assert.Equal("regime-term-too-long", Assert.Throws<DomainRuleViolation>(() => AmendRegime.Decide(regime.Apply(e),
+            new AmendRegimeRequest("y", ProgrammeRequest(new(2027, 1, 1), new(2031, 1, 2))), sixty, Regulator, Now)).Code);
+    }
+
+    [Fact]
     public void An_active_regime_is_suspended_and_resumed()
     {
         var regime = Regime();

@@ -40,6 +40,22 @@ public class IntegrationEventsTests
     }
 
     [Fact]
+    public void An_insurers_report_is_published_with_every_policy_period_after_it()
+    {
+        var cut = Policy(to: new DateOnly(2026, 5, 31));
+        var reported = new InsuranceEventReported(Guid.NewGuid(), Guid.NewGuid(), InsuranceEventKind.Cancelled, "7705042179", "POL-1",
+            new DateOnly(2026, 6, 1), "Premium not paid", [cut], new Actor("client-x", "integration", null, "x"), Now);
+
+        var message = Assert.IsType<Published.InsuranceChanged>(Map(Stored(reported, 2)));
+
+        Assert.Equal((reported.ParticipationId, "cancelled", "POL-1", new DateOnly(2026, 6, 1), Now),
+            (message.ParticipationId, message.Kind, message.PolicyNumber, message.EffectiveOn, message.ChangedAt));
+        var policy = Assert.Single(message.Policies);
+        Assert.Equal(("7705042179", new DateOnly(2026, 5, 31)), (policy.InsurerInn, policy.ValidTo));
+        Assert.Equal(["life", "health", "property"], policy.CoveredRisks);
+    }
+
+    [Fact]
     public void Regime_amended_carries_the_new_programme_version()
     {
         var programme = EstablishRegime.ToProgramme(ProgrammeRequest() with { Title = "v2" }, Russia);

@@ -27,6 +27,16 @@ public sealed record DossierClaim(Guid ClaimId, ClaimStatus Status, string Polic
 
 public sealed record DossierClosure(IncidentOutcome Outcome, string? Summary, DateTimeOffset ClosedAt, SourceCitation Source);
 
+/// <summary>One stage of the participant's staged reporting (issue 19 part 1), with the regulator's decision on it.</summary>
+public sealed record DossierStage(Guid ReportId, StagedReporting.ReportStage Stage, string Summary, string? RootCause,
+    IReadOnlyList<string> CorrectiveActions, bool? VersionAffected, string CompanyName, string By, DateTimeOffset FiledAt, DateTimeOffset? DueBy,
+    bool Late, SourceCitation Source, StagedReporting.StageDecision Decision = StagedReporting.StageDecision.Pending, string? DecidedBy = null,
+    DateTimeOffset? DecidedAt = null, IReadOnlyList<string>? Questions = null, SourceCitation? DecisionSource = null);
+
+/// <summary>A company's public statement on the incident (issue 19 part 2).</summary>
+public sealed record DossierStatement(Guid StatementId, string CompanyOgrn, string CompanyName, string Text, string By, DateTimeOffset PublishedAt,
+    SourceCitation Source);
+
 /// <param name="ResolvedAt">The two instants every link (deployment, version, system, participation, programme, policy, persons)
 /// was resolved at: valid time at (the harm's occurredAt) as known at knownAt (the triage), and the local date used.</param>
 /// <summary>
@@ -50,7 +60,9 @@ public sealed record Dossier(
     DossierClaim? InsuranceClaim,
     DossierClosure? Closure,
     IReadOnlyList<Clock> Clocks,
-    ResolvedAt? ResolvedAt = null)
+    ResolvedAt? ResolvedAt = null,
+    IReadOnlyList<DossierStatement>? Statements = null,
+    IReadOnlyList<DossierStage>? ProviderReports = null)
 {
     /// <param name="keys">The reporter's key, loaded for those who may read personal data; null for the others.</param>
     /// <param name="hashes">Each own event's hash-chain link, by event id, so the dossier cites it with its hash.</param>
@@ -118,10 +130,33 @@ public sealed record Dossier(
                     InsuranceClaim = c with { Status = ClaimStatus.Denied, DenialReason = n.Reason, SettledAt = n.DeniedAt, Sources = [.. c.Sources, source] },
                 },
                 ({ } x, IncidentClosed c) => x with { Closure = new DossierClosure(c.Outcome, c.Summary, c.ClosedAt, source) },
+                ({ } x, StagedReporting.ProviderReportFiled f) => x with
+                {
+                    ProviderReports = [.. x.ProviderReports ?? [], new DossierStage(f.ReportId, f.Stage, f.Summary, f.RootCause, f.CorrectiveActions,
+                        f.VersionAffected, f.CompanyName, f.FiledBy.Subject, f.FiledAt, f.DueBy, f.Late, source)],
+                },
+                ({ } x, StagedReporting.ProviderReportAccepted a) => x with
+                {
+                    ProviderReports = (x.ProviderReports ?? []).Select(r => r.ReportId == a.ReportId
+                        ? r with { Decision = StagedReporting.StageDecision.Accepted, DecidedBy = a.AcceptedBy.Subject, DecidedAt = a.AcceptedAt,
+                            DecisionSource = source } : r).ToList(),
+                },
+                ({ } x, StagedReporting.ProviderReportMoreRequested m) => x with
+                {
+                    ProviderReports = (x.ProviderReports ?? []).Select(r => r.ReportId == m.ReportId
+                        ? r with { Decision = StagedReporting.StageDecision.MoreRequested, DecidedBy = m.RequestedBy.Subject, DecidedAt = m.RequestedAt,
+                            Questions = m.Questions, DecisionSource = source } : r).ToList(),
+                },
+                ({ } x, Responding.CompanyStatementPublished p) => x with
+                {
+                    Statements = [.. x.Statements ?? [], new DossierStatement(p.StatementId, p.CompanyOgrn, p.CompanyName, p.Text, p.PublishedBy.Subject,
+                        p.PublishedAt, source)],
+                },
                 ({ } x, _) => x,
             };
         }
-        return d is null || state is null ? null : d with { Status = state.Status, Clocks = state.Clocks };
+        return d is null || state is null ? null : d with { Status = state.Status, Clocks = state.Clocks, Statements = d.Statements ?? [],
+            ProviderReports = d.ProviderReports ?? [] };
     }
 }
 
@@ -147,7 +182,7 @@ public static class GetDossier
     }
 
     /// <param name="vault">Given only for those who may read the reporter's personal data (regulators).</param>
-    private static async Task<(Dossier Dossier, long Version)> Load(Guid id, IQuerySession session, PersonalDataVault? vault, CancellationToken ct)
+    internal static async Task<(Dossier Dossier, long Version)> Load(Guid id, IQuerySession session, PersonalDataVault? vault, CancellationToken ct)
     {
         var events = await session.Events.FetchStreamAsync(id, token: ct);
         if (events is not [{ Data: HarmIncidentReported reported }, ..]) throw new ResourceNotFound("No such incident.");

@@ -1,15 +1,18 @@
-using SandboxRegistry.SandboxApplications.Participations.Suspending;
+using SandboxRegistry.SandboxApplications.Participations.FollowingInsurance;
+using SandboxRegistry.SandboxApplications.Regimes;
 
 namespace SandboxRegistry.SandboxApplications.Participations.Expiring;
 
 public static class CheckParticipation
 {
     /// <summary>
-    /// What the daily check records: expiry once the term is over; termination when the regime ended early; otherwise an automatic suspension when an active
-    /// participant has no policy in force (169-FZ makes insurance a condition of taking part).
+    /// What the daily check records: expiry once the term is over; termination when the regime ended early; otherwise
+    /// what today's insurance cover means (<see cref="InsuranceCover"/>): a policy that ended without renewal, was cancelled
+    /// or no longer meets the programme suspends an active participation from the first local day it fails; a compliant
+    /// policy in force again resumes one suspended on that ground.
     /// </summary>
-    public static IReadOnlyList<object> Decide(Participation participation, DateOnly today, Actor by, DateTimeOffset now,
-        bool regimeEnded = false)
+    public static IReadOnlyList<object> Decide(Participation participation, DateOnly today, InsuranceRequirements required, Actor by,
+        DateTimeOffset now, bool regimeEnded = false)
     {
         if (participation.IsClosed) return [];
         if (today > participation.Term.EndsOn)
@@ -17,9 +20,6 @@ public static class CheckParticipation
         // 258-FZ art. 15: the status of a subject ends with the regime.
         if (regimeEnded)
             return [new ParticipationTerminated(participation.Id, "The regime ended.", by, now)];
-        if (participation.Status == ParticipationStatus.Active && !participation.InsuredOn(today))
-            return [SuspendParticipation.Decide(participation, SuspensionGround.InsuranceLapsed,
-                $"No insurance policy in force on {today:yyyy-MM-dd}.", by, now)];
-        return [];
+        return InsuranceCover.Consequence(participation, today, required, now) is { } consequence ? [consequence] : [];
     }
 }

@@ -12,6 +12,19 @@ namespace SandboxRegistry.SandboxApplications.Participations.GettingDetails;
 
 public sealed record Suspension(SuspensionGround Ground, string Reason, string By, DateTimeOffset At);
 
+public sealed record ExitAssessment(Leaving.ExitConclusion Conclusion, string Text, string By, DateTimeOffset At);
+
+/// <summary>The participant's voluntary exit, its exit report and the regulator's assessment.</summary>
+public sealed record Exit(string Reason, DateOnly LeftOn, string By, DateTimeOffset At, ExitReport? Report, DateTimeOffset? ReportedAt,
+    ExitAssessment? Assessment);
+
+/// <summary>What the public register shows of an exit: the date, the participant's public summary, the regulator's conclusion.</summary>
+public sealed record PublicExit(DateOnly LeftOn, string? PublicSummary, Leaving.ExitConclusion? Assessment);
+
+/// <summary>An event an insurer reported about one of the participant's policies.</summary>
+public sealed record InsurerNotice(Guid NoticeId, InsuranceEventKind Kind, string PolicyNumber, DateOnly EffectiveOn, string Reason,
+    string ReportedBy, DateTimeOffset ReportedAt);
+
 /// <summary>A participation as its company, regulators and auditors see it (with contacts of responsible persons).</summary>
 public sealed record ParticipationDetails(
     Guid Id,
@@ -33,13 +46,33 @@ public sealed record ParticipationDetails(
     DateTimeOffset? EndedAt) : ICompanyOwned
 {
     public long Version { get; init; }
+
+    /// <summary>Every policy period as it stands after insurers' reports: what cover held on each day.</summary>
+    public IReadOnlyList<InsurancePolicy> Policies { get; init; } = [];
+
+    public Exit? Exit { get; init; }
+
+    /// <summary>What insurers reported, oldest first.</summary>
+    public IReadOnlyList<InsurerNotice> InsurerNotices { get; init; } = [];
+
+    /// <summary>"INN/number" of every policy the participation ever held, to find it by an insurer's report.</summary>
+    public IReadOnlyList<string> PolicyKeys { get; init; } = [];
+
+    public static string PolicyKey(string insurerInn, string policyNumber) => $"{insurerInn}/{policyNumber}";
+
+    public ParticipationDetails WithPolicies(IReadOnlyList<InsurancePolicy> policies) => this with
+    {
+        Policies = policies,
+        Insurance = policies.OrderBy(p => p.ValidFrom).Last(),
+        PolicyKeys = PolicyKeys.Union(policies.Select(p => PolicyKey(p.InsurerInn, p.PolicyNumber))).ToList(),
+    };
 }
 
 public sealed partial class ParticipationDetailsProjection : SingleStreamProjection<ParticipationDetails, Guid>
 {
-    public static ParticipationDetails Create(ParticipationGranted e) => new(e.ParticipationId, e.ApplicationId, e.RegimeId,
-        e.ProgrammeVersion, ParticipationStatus.Active, e.Company.Ogrn, e.Company, e.Territory, e.Term, e.Conditions, e.Insurance,
-        [e.Insurance], e.ResponsiblePersons, null, null, e.GrantedAt, null);
+    public static ParticipationDetails Create(ParticipationGranted e) => new ParticipationDetails(e.ParticipationId, e.ApplicationId,
+        e.RegimeId, e.ProgrammeVersion, ParticipationStatus.Active, e.Company.Ogrn, e.Company, e.Territory, e.Term, e.Conditions,
+        e.Insurance, [e.Insurance], e.ResponsiblePersons, null, null, e.GrantedAt, null).WithPolicies([e.Insurance]);
 
     public static ParticipationDetails Apply(ParticipationSuspended e, ParticipationDetails current) => current with
     {
@@ -61,10 +94,34 @@ public sealed partial class ParticipationDetailsProjection : SingleStreamProject
         Status = ParticipationStatus.Expired, EndReason = "term ended", EndedAt = e.ExpiredAt,
     };
 
-    public static ParticipationDetails Apply(InsuranceRenewed e, ParticipationDetails current) => current with
+    public static ParticipationDetails Apply(ParticipationLeft e, ParticipationDetails current) => current with
     {
-        Insurance = e.Policy, InsuranceHistory = [.. current.InsuranceHistory, e.Policy],
+        Status = ParticipationStatus.Left, EndReason = e.Reason, EndedAt = e.LeftAt,
+        Exit = new Exit(e.Reason, e.LeftOn, e.LeftBy.Subject, e.LeftAt, null, null, null),
     };
+
+    public static ParticipationDetails Apply(ExitReportFiled e, ParticipationDetails current) => current with
+    {
+        Exit = current.Exit! with { Report = e.Report, ReportedAt = e.FiledAt },
+    };
+
+    public static ParticipationDetails Apply(ExitAssessed e, ParticipationDetails current) => current with
+    {
+        Exit = current.Exit! with { Assessment = new ExitAssessment(e.Conclusion, e.Text, e.AssessedBy.Subject, e.AssessedAt) },
+    };
+
+    public static ParticipationDetails Apply(InsuranceRenewed e, ParticipationDetails current) =>
+        current.WithPolicies([.. current.Policies, e.Policy]) with
+        {
+            Insurance = e.Policy, InsuranceHistory = [.. current.InsuranceHistory, e.Policy],
+        };
+
+    public static ParticipationDetails Apply(InsuranceEventReported e, ParticipationDetails current) =>
+        current.WithPolicies(e.Policies) with
+        {
+            InsurerNotices = [.. current.InsurerNotices,
+                new InsurerNotice(e.NoticeId, e.Kind, e.PolicyNumber, e.EffectiveOn, e.Reason, e.ReportedBy.ClientId ?? e.ReportedBy.Subject, e.ReportedAt)],
+        };
 
     public static ParticipationDetails Apply(ResponsiblePersonAdded e, ParticipationDetails current) =>
         current with { ResponsiblePersons = e.Register };
@@ -93,7 +150,8 @@ public sealed record RegisterEntry(
     string? RegimeTitle,
     ParticipationStatus Status,
     DateOnly StartsOn,
-    DateOnly EndsOn);
+    DateOnly EndsOn,
+    PublicExit? Exit = null);
 
 public static class GetParticipationDetails
 {
@@ -136,7 +194,8 @@ public static class GetParticipationDetails
         var regimes = (await session.LoadManyAsync<RegimeDetails>(ct, page.Items.Select(p => p.RegimeId).Distinct()))
             .ToDictionary(r => r.Id, r => r.Title);
         return TypedResults.Ok(page.Select(p => new RegisterEntry(p.Id, p.Company.LegalName, p.CompanyOgrn, p.RegimeId,
-            regimes.GetValueOrDefault(p.RegimeId), p.Status, p.Term.StartsOn, p.Term.EndsOn)));
+            regimes.GetValueOrDefault(p.RegimeId), p.Status, p.Term.StartsOn, p.Term.EndsOn,
+            p.Exit is { } exit ? new PublicExit(exit.LeftOn, exit.Report?.PublicSummary, exit.Assessment?.Conclusion) : null)));
     }
 
     private static IQueryable<ParticipationDetails> Filter(IQuerySession session, ParticipationListQuery query)

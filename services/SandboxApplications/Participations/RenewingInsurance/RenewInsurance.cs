@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using Marten;
 using Microsoft.Extensions.Options;
+using SandboxRegistry.SandboxApplications.Participations.FollowingInsurance;
 using SandboxRegistry.SandboxApplications.Regimes;
 
 namespace SandboxRegistry.SandboxApplications.Participations.RenewingInsurance;
@@ -19,13 +20,16 @@ public static class RenewInsurance
         return new InsuranceRenewed(participation.Id, policy, by, now);
     }
 
-    public static Task<Ok<Changed>> Handle(Guid id, InsurancePolicy policy, IDocumentSession session, TimeProvider clock,
+    /// <summary>A renewal that meets the programme also resumes a participation suspended because its insurance lapsed.</summary>
+    public static async Task<Ok<Changed>> Handle(Guid id, InsurancePolicy policy, IDocumentSession session, TimeProvider clock,
         IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct) =>
-        session.Decide<Participation>(id, http, async participation =>
+        TypedResults.Ok(await session.DecideAll<Participation>(id, http, async participation =>
         {
             var regime = await session.Events.AggregateStreamAsync<Regime>(participation.RegimeId, token: ct)
                 ?? throw new ResourceNotFound("No such regime.");
             var now = clock.GetUtcNow();
-            return (object)Decide(participation, regime, policy, profile.Value.DateOf(now), Actor.From(http.User), now);
-        }, ct);
+            var today = profile.Value.DateOf(now);
+            return InsuranceCover.WithConsequence(participation, [Decide(participation, regime, policy, today, Actor.From(http.User), now)],
+                today, regime.Programme.Insurance, now);
+        }, ct));
 }

@@ -20,13 +20,16 @@ public sealed class AmendRegimeValidator : AbstractValidator<AmendRegimeRequest>
 
 public static class AmendRegime
 {
-    /// <summary>258-FZ art. 12: the programme may be amended while the regime runs; each amendment is a new version.</summary>
+    /// <summary>
+    /// 258-FZ art. 12: the programme may be amended while the regime runs; each amendment is a new version. The term stays
+    /// within the maximum counted from the first programme's start (art. 10), however the start is moved.
+    /// </summary>
     public static RegimeAmended Decide(Regime regime, AmendRegimeRequest request, JurisdictionProfile profile, Actor by,
         DateTimeOffset now)
     {
         if (regime.IsClosed)
             throw new DomainRuleViolation("regime-closed", $"The regime is {regime.Status.ToString().ToLowerInvariant()}; its programme can no longer change.");
-        var programme = EstablishRegime.ToProgramme(request.Programme, profile);
+        var programme = EstablishRegime.ToProgramme(request.Programme, profile, regime.TermAnchor);
         return new RegimeAmended(regime.Id, regime.ProgrammeVersion + 1, programme, request.Reason.Trim(), by, now);
     }
 

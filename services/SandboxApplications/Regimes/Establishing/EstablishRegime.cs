@@ -9,6 +9,8 @@ namespace SandboxRegistry.SandboxApplications.Regimes.Establishing;
 
 public sealed record LegalBasisRequest(string ActNumber, DateOnly ActDate);
 
+public sealed record ExpectedResultRequest([property: FreeText] string Result, [property: FreeText] string Measure);
+
 public sealed record InsuranceRequirementsRequest(Money MinimumSumInsured, IReadOnlyList<InsuredRisk> RequiredRisks, bool AiHarmCoverRequired);
 
 /// <summary>A programme as a regulator writes it (258-FZ art. 9); also the body of an amendment.</summary>
@@ -22,7 +24,8 @@ public sealed record EstablishRegimeRequest(
     DateOnly EndsOn,
     [property: FreeText] IReadOnlyList<string>? DisappliedNorms,
     [property: FreeText] IReadOnlyList<string>? SubjectRequirements,
-    InsuranceRequirementsRequest Insurance);
+    InsuranceRequirementsRequest Insurance,
+    IReadOnlyList<ExpectedResultRequest>? ExpectedResults = null);
 
 public sealed class EstablishRegimeValidator : AbstractValidator<EstablishRegimeRequest>
 {
@@ -42,11 +45,29 @@ public sealed class EstablishRegimeValidator : AbstractValidator<EstablishRegime
         RuleFor(r => r.EndsOn).NotEmpty().GreaterThan(r => r.StartsOn).WithMessage("'Ends On' must be after 'Starts On'.");
         RuleForEach(r => r.DisappliedNorms).NotEmpty().MaximumLength(1000);
         RuleForEach(r => r.SubjectRequirements).NotEmpty().MaximumLength(2000);
+        RuleForEach(r => r.ExpectedResults).ChildRules(result =>
+        {
+            result.RuleFor(x => x.Result).Text();
+            result.RuleFor(x => x.Measure).Text();
+        });
         RuleFor(r => r.Insurance).NotNull().ChildRules(insurance =>
         {
             insurance.RuleFor(i => i.MinimumSumInsured).NotNull().SetValidator(new MoneyValidator());
             insurance.RuleFor(i => i.RequiredRisks).Risks();
         });
+    }
+}
+
+/// <summary>258-FZ art. 10: the longest term of a regime, from the jurisdiction profile (36 months; 60 under the 2026 bill).</summary>
+public static class RegimeTerm
+{
+    public const string TooLong = "regime-term-too-long";
+
+    public static void EnsureWithinMaximum(DateOnly startsOn, DateOnly endsOn, JurisdictionProfile profile)
+    {
+        if (endsOn > startsOn.AddMonths(profile.MaxRegimeTermMonths))
+            throw new DomainRuleViolation(TooLong,
+                $"A regime lasts at most {profile.MaxRegimeTermMonths} months under {profile.Name}, counted from {startsOn:yyyy-MM-dd}.");
     }
 }
 
@@ -56,11 +77,12 @@ public static class EstablishRegime
     public static RegimeEstablished Decide(Guid regimeId, EstablishRegimeRequest request, JurisdictionProfile profile, Actor by,
         DateTimeOffset now) => new(regimeId, ToProgramme(request, profile), by, now);
 
-    public static Programme ToProgramme(EstablishRegimeRequest request, JurisdictionProfile profile)
+    /// <param name="termAnchor">The day the maximum term runs from: the request's start for a new regime, the first
+    /// programme's start (or the new start, if earlier) for an amendment.</param>
+    public static Programme ToProgramme(EstablishRegimeRequest request, JurisdictionProfile profile, DateOnly? termAnchor = null)
     {
-        if (request.EndsOn > request.StartsOn.AddMonths(profile.MaxRegimeTermMonths))
-            throw new DomainRuleViolation("regime-term-too-long",
-                $"A regime lasts at most {profile.MaxRegimeTermMonths} months under {profile.Name}.");
+        RegimeTerm.EnsureWithinMaximum(termAnchor is { } anchor && anchor < request.StartsOn ? anchor : request.StartsOn,
+            request.EndsOn, profile);
 
         return new Programme(request.Title.Trim(), request.Direction,
             new LegalBasis(request.LegalBasis.ActNumber.Trim(), request.LegalBasis.ActDate), request.Description?.Trim(),
@@ -68,7 +90,10 @@ public static class EstablishRegime
             request.DisappliedNorms?.Select(n => n.Trim()).ToList() ?? [],
             request.SubjectRequirements?.Select(n => n.Trim()).ToList() ?? [],
             new InsuranceRequirements(request.Insurance.MinimumSumInsured, request.Insurance.RequiredRisks.Distinct().ToList(),
-                request.Insurance.AiHarmCoverRequired));
+                request.Insurance.AiHarmCoverRequired))
+        {
+            ExpectedResults = request.ExpectedResults?.Select(r => new ExpectedResult(r.Result.Trim(), r.Measure.Trim())).ToList() ?? [],
+        };
     }
 
     public static async Task<Created<Changed>> Handle(EstablishRegimeRequest request, IDocumentSession session, TimeProvider clock,

@@ -28,9 +28,11 @@ public sealed record RegimeDetails(
 {
     public long Version { get; init; }
 
+    public IReadOnlyList<ExpectedResult> ExpectedResults { get; init; } = [];
+
     public static RegimeDetails From(Guid id, RegimeStatus status, int version, Programme p, DateTimeOffset establishedAt) =>
         new(id, status, version, p.Title, p.Direction, p.LegalBasis, p.Description, p.Territory, p.StartsOn, p.EndsOn,
-            p.DisappliedNorms, p.SubjectRequirements, p.Insurance, establishedAt);
+            p.DisappliedNorms, p.SubjectRequirements, p.Insurance, establishedAt) { ExpectedResults = p.ExpectedResults };
 }
 
 public sealed partial class RegimeDetailsProjection : SingleStreamProjection<RegimeDetails, Guid>
