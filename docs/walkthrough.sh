@@ -13,7 +13,7 @@ post() { curl -sS --fail-with-body -H 'Content-Type: application/json' -H "Autho
 get() { curl -sS --fail-with-body -H "Authorization: Bearer $1" "$2"; }
 wait_for() { for _ in $(seq 1 100); do if eval "$1" >/dev/null 2>&1; then return 0; fi; sleep 0.2; done; echo "timed out: $1" >&2; return 1; }
 NOW=$(date -u +%FT%TZ); FORTY_DAYS_AGO=$(date -u -d '40 days ago' +%FT%TZ); TWENTY_DAYS_AGO=$(date -u -d '20 days ago' +%FT%TZ)
-TODAY=$(date -u +%F)
+TODAY=$(TZ=Europe/Moscow date +%F)   # the local date at the place of the harm (77): the commission's dates are local there
 
 echo "1. A regulator establishes a regime (SandboxApplications)"
 REGIME=$(post "$REGULATOR" '{"title":"Delivery drones over Moscow","direction":"unmannedAircraft",

@@ -14,8 +14,8 @@ using SandboxRegistry.Hosting;
 namespace SandboxRegistry.Benchmarks;
 
 /// <summary>
-/// A time-travel read of one AI system with 10,000 linked incidents and 1,000 deployments (a third of them ended after the
-/// fact, a tenth with a corrected period), in a scratch database stored exactly as AiSystemRegistry stores it: the read the
+/// A time-travel read of one AI system with 10,000 linked incidents and 1,000 deployments (replacing each other region by
+/// region, every end recorded after the fact, a tenth of the periods corrected), in a scratch database stored exactly as AiSystemRegistry stores it: the read the
 /// GET /ai-systems/{id}?at=&amp;knownAt= endpoint makes (the system's document, its deployments' documents, each computed for
 /// the pair of instants) and its JSON answer, timed at random pairs of instants. No services needed.
 /// </summary>
@@ -105,31 +105,39 @@ public static class TimeTravelBenchmark
         {
             await using var session = store.LightweightSession();
             var batch = Enumerable.Range(0, Math.Min(1000, incidents - linked))
-                .Select(i => (object)new IncidentLinkedToVersion(systemId, versions[(linked + i) % versions.Length], Guid.NewGuid(), null, false,
+                .Select(i => new IncidentLinkedToVersion(systemId, versions[(linked + i) % versions.Length], Guid.NewGuid(), null, false,
                     cause, origin.AddMinutes(linked + i)))
                 .ToArray();
-            session.Events.Append(systemId, batch);
+            session.Events.Append(systemId, batch.Cast<object>().ToArray());
+            // As IncidentLinkedToAiSystemConsumer does, in the same transaction.
+            foreach (var l in batch)
+                session.Store(new LinkedIncident(l.IncidentId, systemId, l.VersionId, null, false, cause, l.LinkedAt, DateTimeOffset.UtcNow));
             await session.SaveChangesAsync();
             linked += batch.Length;
         }
+        // Versions replace each other region by region, each replacement recorded after the fact (an end in the past), a tenth
+        // of the periods corrected later; the last deployment of each region is still in service.
         var regions = new[] { "77", "50", "25", "39", "78" };
+        var perRegion = (deployments + regions.Length - 1) / regions.Length;
+        var step = (DateTimeOffset.UtcNow - origin) / (perRegion + 1);
         for (var made = 0; made < deployments;)
         {
             await using var session = store.LightweightSession();
             for (var i = 0; i < 100 && made < deployments; i++, made++)
             {
                 var id = Guid.NewGuid();
-                var from = origin.AddHours(made * 8);
-                var version = versions[made % versions.Length];
+                var (region, slot) = (regions[made % regions.Length], made / regions.Length);
+                var from = origin + step * slot;
+                var last = made + regions.Length >= deployments;
                 var events = new List<object>
                 {
-                    new AiSystemDeployed(id, systemId, version, "1.0.0", new string('a', 64), participation, owner.Org!, [regions[made % regions.Length]],
-                        from, null, owner, DateTimeOffset.UtcNow),
+                    new AiSystemDeployed(id, systemId, versions[slot % versions.Length], $"1.{slot % versions.Length}.0", new string('a', 64),
+                        participation, owner.Org!, [region], from, null, owner, DateTimeOffset.UtcNow),
                 };
-                if (made % 3 == 0) events.Add(new DeploymentEnded(id, "Replaced", null, owner, from.AddDays(20), DateTimeOffset.UtcNow));
+                if (!last) events.Add(new DeploymentEnded(id, "Replaced", null, owner, from + step, DateTimeOffset.UtcNow));
                 if (made % 10 == 0)
-                    events.Add(new DeploymentPeriodCorrected(id, from.AddDays(-1), null, made % 3 == 0 ? from.AddDays(18) : null, "Protocol",
-                        owner, DateTimeOffset.UtcNow));
+                    events.Add(new DeploymentPeriodCorrected(id, from.AddHours(-1), null, last ? null : from + step - TimeSpan.FromHours(1),
+                        "Protocol", owner, DateTimeOffset.UtcNow));
                 session.Events.StartStream<Deployment>(id, events.ToArray());
             }
             await session.SaveChangesAsync();

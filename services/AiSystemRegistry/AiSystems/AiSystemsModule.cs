@@ -24,7 +24,7 @@ public static class AiSystemsModule
         ]);
         options.Projections.Add<AiSystemDetailsProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<AiSystemDetails>().Index(s => s.OwnerOgrn);
-        options.Schema.For<LinkedIncident>().Index(l => l.AiSystemId).Index(l => l.RecordedAt);
+        options.Schema.For<LinkedIncident>().Index(l => l.AiSystemId).Index(l => l.VersionId).Index(l => l.RecordedAt);
     }
 
     public static void ConfigureBus(IBusRegistrationConfigurator bus)

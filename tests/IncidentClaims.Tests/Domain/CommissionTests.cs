@@ -56,6 +56,26 @@ public class CommissionTests
     }
 
     [Fact]
+    public void Today_and_the_conclusions_due_time_are_those_of_the_place_of_the_harm()
+    {
+        var reported = Reported(Request() with { Location = new Location("25", null) }); // Vladivostok, UTC+10
+        var incident = State(reported, Linked(State(reported)));
+        var lateEvening = new DateTimeOffset(2026, 3, 16, 20, 0, 0, TimeSpan.Zero); // still the 16th in UTC, the 17th there
+
+        Assert.Equal("meeting-date-in-the-past", Assert.Throws<DomainRuleViolation>(() =>
+            ConveneCommission.Decide(incident, Convene(new DateOnly(2026, 3, 16)), Eu, Regulator, lateEvening)).Code);
+        var e = ConveneCommission.Decide(incident, Convene(new DateOnly(2026, 3, 17)), Eu, Regulator, lateEvening);
+        Assert.Equal(new DateOnly(2026, 3, 20), e.ConclusionDueBy);
+        Assert.Equal(new DateTimeOffset(2026, 3, 21, 0, 0, 0, TimeSpan.FromHours(10)).AddTicks(-1), e.ConclusionDueAt);
+        Assert.Equal(e.ConclusionDueAt, Incident.When(incident, e)!.Clocks.Single(c => c.Name == Incident.ConclusionClock).DueBy);
+        var convened = Incident.When(incident, e)!;
+        Assert.Equal("meeting-not-held", Assert.Throws<DomainRuleViolation>(() =>
+            Conclusions.Record(convened, Conclude(), Eu, Regulator, new DateTimeOffset(2026, 3, 16, 13, 59, 0, TimeSpan.Zero))).Code);
+        Assert.Equal(incident.Id, Conclusions.Record(convened, Conclude(), Eu, Regulator,
+            new DateTimeOffset(2026, 3, 16, 14, 0, 0, TimeSpan.Zero)).IncidentId); // midnight of the 17th there
+    }
+
+    [Fact]
     public void The_meeting_is_not_in_the_past_and_the_chair_is_not_a_member_twice()
     {
         var incident = LinkedIncident();

@@ -183,7 +183,7 @@ public static class GetAiSystemDetails
         CancellationToken ct)
     {
         if (current is null || current.RegisteredAt > when.KnownAt) return null;
-        var known = await IncidentsKnownAsync(session, [current.Id], when, ct);
+        var known = await IncidentsKnownAsync(session, [current], when, ct);
         var system = current.As(when.At, when.KnownAt, known)!;
         var candidates = await session.Query<DeploymentDetails>()
             .Where(d => d.AiSystemId == system.Id && d.EarliestFrom <= when.At && (d.LatestEnd == null || d.LatestEnd > when.At)
@@ -194,14 +194,22 @@ public static class GetAiSystemDetails
         return new AiSystemAsOf(system, deployments, when.At, when.KnownAt);
     }
 
-    /// <summary>Incidents per version linked by knownAt, for the systems given; null when knownAt is now (the documents' counts hold).</summary>
-    public static async Task<IReadOnlyDictionary<Guid, int>?> IncidentsKnownAsync(IQuerySession session, IReadOnlyCollection<Guid> systems,
-        TimeTravel when, CancellationToken ct)
+    /// <summary>
+    /// Incidents per version linked by knownAt, for the systems given, counted in the database (one batch of counts, one round
+    /// trip); null when knownAt is now (the documents' counts hold).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<Guid, int>?> IncidentsKnownAsync(IQuerySession session,
+        IReadOnlyCollection<AiSystemDetails> systems, TimeTravel when, CancellationToken ct)
     {
         if (when.KnownAt >= when.Now) return null;
-        var versions = await session.Query<LinkedIncident>()
-            .Where(l => l.AiSystemId.IsOneOf(systems.ToArray()) && l.RecordedAt <= when.KnownAt).Select(l => l.VersionId).ToListAsync(ct);
-        return versions.CountBy(v => v).ToDictionary(c => c.Key, c => c.Value);
+        var versions = systems.SelectMany(s => s.Versions.Where(v => v.ReleasedAt <= when.KnownAt && v.IncidentCount > 0)
+            .Select(v => (System: s.Id, Version: v.Id))).ToList();
+        if (versions.Count == 0) return new Dictionary<Guid, int>();
+        var batch = session.CreateBatchQuery();
+        var counts = versions.Select(v => (v.Version, Count: batch.Query<LinkedIncident>()
+            .Where(l => l.AiSystemId == v.System && l.VersionId == v.Version && l.RecordedAt <= when.KnownAt).Count())).ToList();
+        await batch.Execute(ct);
+        return counts.ToDictionary(c => c.Version, c => (int)c.Count.Result);
     }
 
     /// <summary>The incidents linked to a version, as recorded by knownAt, oldest first, paged.</summary>
@@ -230,7 +238,7 @@ public static class GetAiSystemDetails
         var query = session.Query<AiSystemDetails>().AsQueryable().VisibleTo(Actor.From(http.User), OwnerKind.Company, s => s.OwnerOgrn);
         if (recallRecommended == true) query = query.Where(s => s.Versions.Any(v => v.RecallRecommended));
         var current = await query.OrderByDescending(s => s.RegisteredAt).ThenBy(s => s.Id).ToPageAsync(paging, ct);
-        var known = await IncidentsKnownAsync(session, current.Items.Select(s => s.Id).ToList(), when, ct);
+        var known = await IncidentsKnownAsync(session, current.Items, when, ct);
         var then = current.Items.Select(s => s.As(when.At, when.KnownAt, known)).OfType<AiSystemDetails>();
         return TypedResults.Ok(current with
         {

@@ -60,7 +60,7 @@ public static class PublicRegisterEndpoints
         var when = TimeTravel.From(at, knownAt, clock);
         var current = await session.Query<AiSystemDetails>().Where(s => s.Versions.Any()).OrderByDescending(s => s.RegisteredAt)
             .ThenBy(s => s.Id).ToPageAsync(paging, ct);
-        var known = await GetAiSystemDetails.IncidentsKnownAsync(session, current.Items.Select(s => s.Id).ToList(), when, ct);
+        var known = await GetAiSystemDetails.IncidentsKnownAsync(session, current.Items, when, ct);
         var then = current.Items.Select(s => s.As(when.At, when.KnownAt, known)).OfType<AiSystemDetails>();
         return TypedResults.Ok(new ListPage<PublicAiSystem>(then.Where(s => s.IsPublic).Select(s => PublicAiSystem.From(s, null)).ToList(),
             current.Page, current.PageSize, current.Total));
