@@ -1,3 +1,5 @@
+using SandboxRegistry.Regulation;
+
 namespace SandboxRegistry.Testing;
 
 /// <summary>
