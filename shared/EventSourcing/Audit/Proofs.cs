@@ -68,16 +68,23 @@ public sealed class MerkleProofs(IDocumentStore store, ChainVerifier chains, Ser
         return proofs;
     }
 
+    /// <summary>
+    /// The proof that the tree of the smaller size is a prefix of the published head of the larger. Only the larger must be
+    /// a stored checkpoint: the smaller tree's root and the proof follow from the stored leaves (RFC 6962 section 2.1.2),
+    /// and a witness checks both against the heads it holds itself, so a checkpoint that is gone (or never stored at that
+    /// size) still gets its proof, and a changed history still fails it.
+    /// </summary>
     public async Task<ConsistencyProof?> ConsistencyAsync(long firstSize, long secondSize, CancellationToken ct)
     {
-        var first = await CheckpointAsync(firstSize, ct);
-        var second = await CheckpointAsync(secondSize, ct);
-        if (first is null || second is null) return null;
-        if (first.TreeSize > second.TreeSize) (first, second) = (second, first);
+        var (smaller, larger) = firstSize <= secondSize ? (firstSize, secondSize) : (secondSize, firstSize);
+        if (smaller < 1) return null;
+        var second = await CheckpointAsync(larger, ct);
+        if (second is null) return null;
         var (leaves, _) = await LeavesAsync(second.Sequence, ct);
         Complete(leaves, second);
-        return new ConsistencyProof(service.Name, first.TreeSize, first.RootHash!, second.TreeSize, second.RootHash!,
-            Hex(MerkleTree.ConsistencyProof(leaves, (int)first.TreeSize, (int)second.TreeSize)));
+        var firstRoot = Convert.ToHexStringLower(MerkleTree.RootHash(leaves.GetRange(0, (int)smaller)));
+        return new ConsistencyProof(service.Name, smaller, firstRoot, second.TreeSize, second.RootHash!,
+            Hex(MerkleTree.ConsistencyProof(leaves, (int)smaller, (int)second.TreeSize)));
     }
 
     private static void Complete(List<byte[]> leaves, AuditCheckpoint checkpoint)
