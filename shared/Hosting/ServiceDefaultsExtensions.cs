@@ -308,7 +308,7 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>Failed deliveries are retried in place with exponential back-off, then moved to the _error queue.</summary>
     private static void RetryInPlace(IReceiveEndpointConfigurator endpoint) =>
-        endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10),
+        endpoint.UseMessageRetry(r => r.Exponential(Delivery.RetriesInPlace, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10),
             TimeSpan.FromMilliseconds(400)));
 
     /// <summary>The service's inbound queue: kebab-case, prefixed with the service name.</summary>

@@ -314,7 +314,10 @@ public sealed class AuditCheckpointWitness(IDocumentSession session, ServiceIden
         if (m.Service == service.Name) return;
         if (!await session.TryBeginAsync(context, nameof(AuditCheckpointWitness), clock)) return;
         var now = clock.GetUtcNow();
-        var (status, cosignature, reason) = await CosignAsync(m, now, context.CancellationToken);
+        // The last deliveries of a checkpoint its publisher never served (it died between announcing and committing it)
+        // are answered "unverified" instead of going to the _error queue.
+        var lastAttempts = context.GetRetryAttempt() >= Delivery.RetriesInPlace - 1;
+        var (status, cosignature, reason) = await CosignAsync(m, now, lastAttempts, context.CancellationToken);
         if (status != WitnessedCheckpoint.Cosigned)
             logger.LogWarning("Checkpoint {Sequence} of {Service} {Status}: {Reason}", m.Sequence, m.Service, status, reason);
         session.Insert(new WitnessedCheckpoint($"{m.Service}:{m.Sequence}", m.Service, m.Sequence, m.Hash, m.Events, m.At, now,
@@ -326,7 +329,7 @@ public sealed class AuditCheckpointWitness(IDocumentSession session, ServiceIden
     }
 
     private async Task<(string Status, string? Cosignature, string? Reason)> CosignAsync(AuditCheckpointPublished m, DateTimeOffset now,
-        CancellationToken ct)
+        bool lastAttempts, CancellationToken ct)
     {
         if (m.Note is null || m.RootHash is null || m.TreeSize is not { } size)
             return (WitnessedCheckpoint.Unverified, null, "The checkpoint carries no signed tree head.");
@@ -349,7 +352,7 @@ public sealed class AuditCheckpointWitness(IDocumentSession session, ServiceIden
                     $"Another head for the tree of {size} leaves than the one cosigned at sequence {last.Sequence}: the log forked.");
             if (size > last.TreeSize)
             {
-                var proof = await ConsistencyProofAsync(m.Service, last.TreeSize, size, ct);
+                var proof = await ConsistencyProofAsync(m.Service, last.TreeSize, size, lastAttempts, ct);
                 if (proof.Refusal is not null) return (WitnessedCheckpoint.Refused, null, proof.Refusal);
                 if (proof.Hashes is null) return (WitnessedCheckpoint.Unverified, null, proof.Unavailable);
                 if (!MerkleTree.VerifyConsistency(last.TreeSize, size, Convert.FromHexString(lastRoot), Convert.FromHexString(m.RootHash),
@@ -363,7 +366,7 @@ public sealed class AuditCheckpointWitness(IDocumentSession session, ServiceIden
     }
 
     private async Task<(IReadOnlyList<byte[]>? Hashes, string? Refusal, string? Unavailable)> ConsistencyProofAsync(string publisher,
-        long first, long second, CancellationToken ct)
+        long first, long second, bool lastAttempts, CancellationToken ct)
     {
         var client = http.CreateClient(ServiceVerifier.PeerClientPrefix + publisher);
         if (client.BaseAddress is null) return (null, null, $"No address of {publisher} is configured (Audit:Peers) to ask for a consistency proof.");
@@ -374,7 +377,9 @@ public sealed class AuditCheckpointWitness(IDocumentSession session, ServiceIden
             using var response = await client.GetAsync($"api/v1/audit/proofs/consistency?first={first}&second={second}", timeout.Token);
             // The publisher publishes a checkpoint just before committing it: a 404 is a head not served yet. Retried in place.
             if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
-                throw new CheckpointNotServedYet($"{publisher} does not serve the checkpoint of {second} leaves yet.");
+                return lastAttempts
+                    ? (null, null, $"{publisher} never served the checkpoint of {second} leaves it announced (it did not commit it).")
+                    : throw new CheckpointNotServedYet($"{publisher} does not serve the checkpoint of {second} leaves yet.");
             if (response.StatusCode == System.Net.HttpStatusCode.Conflict)
                 return (null, $"{publisher} cannot prove consistency from {first} to {second} leaves: {await response.Content.ReadAsStringAsync(timeout.Token)}", null);
             response.EnsureSuccessStatusCode();
