@@ -79,6 +79,10 @@ public class InsuranceEventsTests(SystemFixture system) : IClassFixture<SystemFi
         Assert.Equal("active", (await Ok(applications.GetAsync($"/api/v1/participations/{participation}"))).GetProperty("status").GetString());
         await Until(registry, $"/api/v1/deployments/{deployment}", d => d.GetProperty("status").GetString() == "active",
             "the resumption after the renewal should reach the registry's deployment");
+        var registryCopy = await Until(registry, $"/api/v1/participations/{participation}",
+            p => p.GetProperty("insurance").GetProperty("policyNumber").GetString() == "GO-2026-0078",
+            "the registry's copy of the participation should hold the renewed policy");
+        Assert.Equal(today.AddYears(1).ToString("yyyy-MM-dd"), registryCopy.GetProperty("insurance").GetProperty("validTo").GetString());
         var known = await Until(incidents, $"/api/v1/known/participations/{participation}",
             p => p.GetProperty("policies").GetArrayLength() == 2, "IncidentClaims should learn of the renewed policy");
         Assert.Equal(["GO-2026-0077", "GO-2026-0078"], known.GetProperty("policies").EnumerateArray()

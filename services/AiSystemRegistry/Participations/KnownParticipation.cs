@@ -52,119 +52,106 @@ internal static class Participation
 
 }
 
-public sealed class ParticipationGrantedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.ParticipationGranted>
+/// <summary>
+/// Applies SandboxApplications' participation messages in publish order (the service's ordered queue). A suspension, an
+/// ending or an exit takes the participation's deployments with it. Each message type keeps the inbox name it had as a
+/// consumer of its own (<c>{Message}Consumer</c>), so that a redelivery across an upgrade is still recognised.
+/// </summary>
+public sealed class ParticipationsConsumer(IDocumentSession session, TimeProvider clock, IOptions<JurisdictionProfile> profile) :
+    IConsumer<Published.ParticipationGranted>,
+    IConsumer<Published.ParticipationSuspended>,
+    IConsumer<Published.ParticipationResumed>,
+    IConsumer<Published.ParticipationTerminated>,
+    IConsumer<Published.ParticipationLeft>,
+    IConsumer<Published.ParticipationExpired>,
+    IConsumer<Published.InsuranceRenewed>,
+    IConsumer<Published.InsuranceChanged>,
+    IConsumer<Published.ResponsiblePersonsChanged>
 {
     public async Task Consume(ConsumeContext<Published.ParticipationGranted> context)
     {
-        if (!await session.TryBeginAsync(context, nameof(ParticipationGrantedConsumer), clock)) return;
+        if (!await session.TryBeginAsync(context, Inbox<Published.ParticipationGranted>(), clock)) return;
         var m = context.Message;
         var known = await session.LoadAsync<KnownParticipation>(m.ParticipationId, context.CancellationToken);
         session.Store(new KnownParticipation(m.ParticipationId, m.RegimeId, m.ProgrammeVersion, m.CompanyOgrn, m.CompanyName, m.Territory,
             m.StartsOn, m.EndsOn, ParticipationStatus.Active, null, m.Insurance, m.ResponsiblePersons, [.. known?.Sources ?? [], m.Source]));
         await session.SaveChangesAsync(context.CancellationToken);
     }
-}
 
-/// <summary>A suspended participation's deployments are suspended with it.</summary>
-public sealed class ParticipationSuspendedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.ParticipationSuspended>
-{
-    public async Task Consume(ConsumeContext<Published.ParticipationSuspended> context)
+    /// <summary>A suspended participation's deployments are suspended with it.</summary>
+    public Task Consume(ConsumeContext<Published.ParticipationSuspended> context)
     {
-        if (!await session.TryBeginAsync(context, nameof(ParticipationSuspendedConsumer), clock)) return;
         var m = context.Message;
+        return Change(context, m.ParticipationId, m.Source, p => p with { Status = ParticipationStatus.Suspended, StatusReason = m.Reason },
+            _ => d => Deployment.SuspendOnItsOwn(d, $"The participation was suspended ({m.Ground}): {m.Reason}", m.Source, m.SuspendedAt));
+    }
+
+    public Task Consume(ConsumeContext<Published.ParticipationResumed> context)
+    {
+        var m = context.Message;
+        return Change(context, m.ParticipationId, m.Source, p => p with { Status = ParticipationStatus.Active, StatusReason = null },
+            _ => d => Deployment.ResumeOnItsOwn(d, m.Source, m.ResumedAt));
+    }
+
+    public Task Consume(ConsumeContext<Published.ParticipationTerminated> context)
+    {
+        var m = context.Message;
+        return Change(context, m.ParticipationId, m.Source, p => p with { Status = ParticipationStatus.Terminated, StatusReason = m.Reason },
+            _ => d => Deployment.EndOnItsOwn(d, $"The participation was terminated: {m.Reason}", m.Source, m.TerminatedAt, clock.GetUtcNow()));
+    }
+
+    /// <summary>A participant that leaves the regime of its own accord takes its deployments out of service with it.</summary>
+    public Task Consume(ConsumeContext<Published.ParticipationLeft> context)
+    {
+        var m = context.Message;
+        return Change(context, m.ParticipationId, m.Source, p => p with { Status = ParticipationStatus.Left, StatusReason = m.Reason },
+            _ => d => Deployment.EndOnItsOwn(d, $"The participant left the regime on {m.LeftOn:yyyy-MM-dd}: {m.Reason}", m.Source, m.LeftAt,
+                clock.GetUtcNow()));
+    }
+
+    /// <summary>The deployments end where the term ended: at the start of the day after its last, in local time.</summary>
+    public Task Consume(ConsumeContext<Published.ParticipationExpired> context)
+    {
+        var m = context.Message;
+        return Change(context, m.ParticipationId, m.Source,
+            p => p with { Status = ParticipationStatus.Expired, StatusReason = $"The term ended on {m.EndedOn:yyyy-MM-dd}." },
+            p => d => Deployment.EndOnItsOwn(d, $"The participation's term ended on {m.EndedOn:yyyy-MM-dd}.", m.Source, p.TermEnd(profile.Value),
+                clock.GetUtcNow()));
+    }
+
+    public Task Consume(ConsumeContext<Published.InsuranceRenewed> context) =>
+        Change(context, context.Message.ParticipationId, context.Message.Source, p => p with { Insurance = context.Message.Policy });
+
+    /// <summary>
+    /// An insurer's report: the copy holds the policy period that runs furthest as the report leaves them (a renewal's new
+    /// period, or the reported one cut short). A lapse that no longer meets the programme arrives as its own
+    /// ParticipationSuspended, which suspends the deployments.
+    /// </summary>
+    public Task Consume(ConsumeContext<Published.InsuranceChanged> context)
+    {
+        var m = context.Message;
+        return Change(context, m.ParticipationId, m.Source, p => p with { Insurance = m.Policies.MaxBy(x => x.ValidTo) ?? p.Insurance });
+    }
+
+    public Task Consume(ConsumeContext<Published.ResponsiblePersonsChanged> context) =>
+        Change(context, context.Message.ParticipationId, context.Message.Source, p => p with { ResponsiblePersons = context.Message.Register });
+
+    private static string Inbox<T>() => typeof(T).Name + "Consumer";
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the copy, cites the message, and hands every deployment of the participation
+    /// still in service to the decision <paramref name="cascade"/> makes from the participation as it was.
+    /// </summary>
+    private async Task Change<T>(ConsumeContext<T> context, Guid participationId, SourceCitation source,
+        Func<KnownParticipation, KnownParticipation> change, Func<KnownParticipation, Func<Deployment, object?>>? cascade = null) where T : class
+    {
+        if (!await session.TryBeginAsync(context, Inbox<T>(), clock)) return;
         var ct = context.CancellationToken;
-        var p = await Participation.LoadAsync(session, m.ParticipationId, ct);
-        session.Store(p.Cited(m.Source) with { Status = ParticipationStatus.Suspended, StatusReason = m.Reason });
-        await DeploymentsModule.CascadeAsync(session, d => d.ParticipationId == m.ParticipationId,
-            d => Deployment.SuspendOnItsOwn(d, $"The participation was suspended ({m.Ground}): {m.Reason}", m.Source, m.SuspendedAt), ct);
+        var p = await Participation.LoadAsync(session, participationId, ct);
+        session.Store(change(p.Cited(source)));
+        if (cascade is not null)
+            await DeploymentsModule.CascadeAsync(session, d => d.ParticipationId == participationId, cascade(p), ct);
         await session.SaveChangesAsync(ct);
-    }
-}
-
-public sealed class ParticipationResumedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.ParticipationResumed>
-{
-    public async Task Consume(ConsumeContext<Published.ParticipationResumed> context)
-    {
-        if (!await session.TryBeginAsync(context, nameof(ParticipationResumedConsumer), clock)) return;
-        var m = context.Message;
-        var ct = context.CancellationToken;
-        var p = await Participation.LoadAsync(session, m.ParticipationId, ct);
-        session.Store(p.Cited(m.Source) with { Status = ParticipationStatus.Active, StatusReason = null });
-        await DeploymentsModule.CascadeAsync(session, d => d.ParticipationId == m.ParticipationId,
-            d => Deployment.ResumeOnItsOwn(d, m.Source, m.ResumedAt), ct);
-        await session.SaveChangesAsync(ct);
-    }
-}
-
-public sealed class ParticipationTerminatedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.ParticipationTerminated>
-{
-    public async Task Consume(ConsumeContext<Published.ParticipationTerminated> context)
-    {
-        if (!await session.TryBeginAsync(context, nameof(ParticipationTerminatedConsumer), clock)) return;
-        var m = context.Message;
-        var ct = context.CancellationToken;
-        var p = await Participation.LoadAsync(session, m.ParticipationId, ct);
-        session.Store(p.Cited(m.Source) with { Status = ParticipationStatus.Terminated, StatusReason = m.Reason });
-        await DeploymentsModule.CascadeAsync(session, d => d.ParticipationId == m.ParticipationId,
-            d => Deployment.EndOnItsOwn(d, $"The participation was terminated: {m.Reason}", m.Source, m.TerminatedAt, clock.GetUtcNow()), ct);
-        await session.SaveChangesAsync(ct);
-    }
-}
-
-/// <summary>A participant that leaves the regime of its own accord takes its deployments out of service with it.</summary>
-public sealed class ParticipationLeftConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.ParticipationLeft>
-{
-    public async Task Consume(ConsumeContext<Published.ParticipationLeft> context)
-    {
-        if (!await session.TryBeginAsync(context, nameof(ParticipationLeftConsumer), clock)) return;
-        var m = context.Message;
-        var ct = context.CancellationToken;
-        var p = await Participation.LoadAsync(session, m.ParticipationId, ct);
-        session.Store(p.Cited(m.Source) with { Status = ParticipationStatus.Left, StatusReason = m.Reason });
-        await DeploymentsModule.CascadeAsync(session, d => d.ParticipationId == m.ParticipationId,
-            d => Deployment.EndOnItsOwn(d, $"The participant left the regime on {m.LeftOn:yyyy-MM-dd}: {m.Reason}", m.Source, m.LeftAt, clock.GetUtcNow()), ct);
-        await session.SaveChangesAsync(ct);
-    }
-}
-
-public sealed class ParticipationExpiredConsumer(IDocumentSession session, TimeProvider clock, IOptions<JurisdictionProfile> profile)
-    : IConsumer<Published.ParticipationExpired>
-{
-    public async Task Consume(ConsumeContext<Published.ParticipationExpired> context)
-    {
-        if (!await session.TryBeginAsync(context, nameof(ParticipationExpiredConsumer), clock)) return;
-        var m = context.Message;
-        var ct = context.CancellationToken;
-        var p = await Participation.LoadAsync(session, m.ParticipationId, ct);
-        session.Store(p.Cited(m.Source) with { Status = ParticipationStatus.Expired, StatusReason = $"The term ended on {m.EndedOn:yyyy-MM-dd}." });
-        await DeploymentsModule.CascadeAsync(session, d => d.ParticipationId == m.ParticipationId,
-            d => Deployment.EndOnItsOwn(d, $"The participation's term ended on {m.EndedOn:yyyy-MM-dd}.", m.Source, p.TermEnd(profile.Value), clock.GetUtcNow()), ct);
-        await session.SaveChangesAsync(ct);
-    }
-}
-
-public sealed class InsuranceRenewedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.InsuranceRenewed>
-{
-    public async Task Consume(ConsumeContext<Published.InsuranceRenewed> context)
-    {
-        if (!await session.TryBeginAsync(context, nameof(InsuranceRenewedConsumer), clock)) return;
-        var m = context.Message;
-        var p = await Participation.LoadAsync(session, m.ParticipationId, context.CancellationToken);
-        session.Store(p.Cited(m.Source) with { Insurance = m.Policy });
-        await session.SaveChangesAsync(context.CancellationToken);
-    }
-}
-
-public sealed class ResponsiblePersonsChangedConsumer(IDocumentSession session, TimeProvider clock)
-    : IConsumer<Published.ResponsiblePersonsChanged>
-{
-    public async Task Consume(ConsumeContext<Published.ResponsiblePersonsChanged> context)
-    {
-        if (!await session.TryBeginAsync(context, nameof(ResponsiblePersonsChangedConsumer), clock)) return;
-        var m = context.Message;
-        var p = await Participation.LoadAsync(session, m.ParticipationId, context.CancellationToken);
-        session.Store(p.Cited(m.Source) with { ResponsiblePersons = m.Register });
-        await session.SaveChangesAsync(context.CancellationToken);
     }
 }
 
@@ -177,17 +164,7 @@ public static class ParticipationsModule
     public static void ConfigureMarten(StoreOptions options) =>
         options.Schema.For<KnownParticipation>().Index(p => p.CompanyOgrn).UseOptimisticConcurrency(true);
 
-    public static void ConfigureBus(IBusRegistrationConfigurator bus)
-    {
-        bus.AddConsumer<ParticipationGrantedConsumer>();
-        bus.AddConsumer<ParticipationSuspendedConsumer>();
-        bus.AddConsumer<ParticipationResumedConsumer>();
-        bus.AddConsumer<ParticipationTerminatedConsumer>();
-        bus.AddConsumer<ParticipationExpiredConsumer>();
-        bus.AddConsumer<ParticipationLeftConsumer>();
-        bus.AddConsumer<InsuranceRenewedConsumer>();
-        bus.AddConsumer<ResponsiblePersonsChangedConsumer>();
-    }
+    public static void ConfigureBus(IBusRegistrationConfigurator bus) => bus.AddConsumer<ParticipationsConsumer>();
 
     /// <summary>The local copy, for its company and officials: what deployments are checked against.</summary>
     public static IEndpointRouteBuilder MapKnownParticipations(this IEndpointRouteBuilder app)
