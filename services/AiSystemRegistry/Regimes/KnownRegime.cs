@@ -33,31 +33,32 @@ public sealed record KnownRegime(
     }
 }
 
-public sealed class RegimeEstablishedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.RegimeEstablished>
+/// <summary>
+/// Applies a regime's programme as established and as amended: a new programme version replaces the one deployments are
+/// checked against (territory, term, insurance). Each message type keeps the inbox name it had as a consumer of its own.
+/// </summary>
+public sealed class RegimesConsumer(IDocumentSession session, TimeProvider clock) :
+    IConsumer<Published.RegimeEstablished>, IConsumer<Published.RegimeAmended>
 {
-    public async Task Consume(ConsumeContext<Published.RegimeEstablished> context)
+    public Task Consume(ConsumeContext<Published.RegimeEstablished> context)
     {
-        if (!await session.TryBeginAsync(context, nameof(RegimeEstablishedConsumer), clock)) return;
-
         var m = context.Message;
-        var known = await session.LoadAsync<KnownRegime>(m.RegimeId, context.CancellationToken);
-        session.Store(KnownRegime.WithProgramme(known, new KnownRegime(m.RegimeId, m.ProgrammeVersion, m.Title, m.Direction, m.Territory,
-            m.StartsOn, m.EndsOn, m.LegalBasis, m.Insurance, []), m.Source));
-        await session.SaveChangesAsync(context.CancellationToken);
+        return Apply(context, new KnownRegime(m.RegimeId, m.ProgrammeVersion, m.Title, m.Direction, m.Territory, m.StartsOn, m.EndsOn,
+            m.LegalBasis, m.Insurance, []), m.Source);
     }
-}
 
-/// <summary>A new programme version replaces the one deployments are checked against (territory, term, insurance).</summary>
-public sealed class RegimeAmendedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.RegimeAmended>
-{
-    public async Task Consume(ConsumeContext<Published.RegimeAmended> context)
+    public Task Consume(ConsumeContext<Published.RegimeAmended> context)
     {
-        if (!await session.TryBeginAsync(context, nameof(RegimeAmendedConsumer), clock)) return;
-
         var m = context.Message;
-        var known = await session.LoadAsync<KnownRegime>(m.RegimeId, context.CancellationToken);
-        session.Store(KnownRegime.WithProgramme(known, new KnownRegime(m.RegimeId, m.ProgrammeVersion, m.Title, m.Direction, m.Territory,
-            m.StartsOn, m.EndsOn, m.LegalBasis, m.Insurance, []), m.Source));
+        return Apply(context, new KnownRegime(m.RegimeId, m.ProgrammeVersion, m.Title, m.Direction, m.Territory, m.StartsOn, m.EndsOn,
+            m.LegalBasis, m.Insurance, []), m.Source);
+    }
+
+    private async Task Apply<T>(ConsumeContext<T> context, KnownRegime programme, SourceCitation source) where T : class
+    {
+        if (!await session.TryBeginAsync(context, typeof(T).Name + "Consumer", clock)) return;
+        var known = await session.LoadAsync<KnownRegime>(programme.Id, context.CancellationToken);
+        session.Store(KnownRegime.WithProgramme(known, programme, source));
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }
@@ -66,11 +67,7 @@ public static class KnownRegimesModule
 {
     public static void ConfigureMarten(StoreOptions options) => options.Schema.For<KnownRegime>();
 
-    public static void ConfigureBus(IBusRegistrationConfigurator bus)
-    {
-        bus.AddConsumer<RegimeEstablishedConsumer>();
-        bus.AddConsumer<RegimeAmendedConsumer>();
-    }
+    public static void ConfigureBus(IBusRegistrationConfigurator bus) => bus.AddConsumer<RegimesConsumer>();
 
     public static IEndpointRouteBuilder MapKnownRegimes(this IEndpointRouteBuilder app)
     {

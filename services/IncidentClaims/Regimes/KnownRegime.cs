@@ -64,32 +64,32 @@ public sealed record KnownRegime(
     }
 }
 
-public sealed class RegimeEstablishedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.RegimeEstablished>
+/// <summary>
+/// Adds a regime's programme version as established and as amended. Each message type keeps the inbox name it had as a
+/// consumer of its own.
+/// </summary>
+public sealed class RegimesConsumer(IDocumentSession session, TimeProvider clock) :
+    IConsumer<Published.RegimeEstablished>, IConsumer<Published.RegimeAmended>
 {
-    public async Task Consume(ConsumeContext<Published.RegimeEstablished> context)
+    public Task Consume(ConsumeContext<Published.RegimeEstablished> context)
     {
-        if (!await session.TryBeginAsync(context, nameof(RegimeEstablishedConsumer), clock)) return;
-
         var m = context.Message;
-        var known = await session.LoadAsync<KnownRegime>(m.RegimeId, context.CancellationToken);
-        var version = new KnownProgrammeVersion(m.ProgrammeVersion, m.Title, m.Direction, m.Territory, m.StartsOn, m.EndsOn, m.LegalBasis,
-            m.Insurance, m.EstablishedAt, m.Source);
-        KnownRegime.Save(session, known, KnownRegime.With(m.RegimeId, known, version));
-        await session.SaveChangesAsync(context.CancellationToken);
+        return Apply(context, m.RegimeId, new KnownProgrammeVersion(m.ProgrammeVersion, m.Title, m.Direction, m.Territory, m.StartsOn,
+            m.EndsOn, m.LegalBasis, m.Insurance, m.EstablishedAt, m.Source));
     }
-}
 
-public sealed class RegimeAmendedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Published.RegimeAmended>
-{
-    public async Task Consume(ConsumeContext<Published.RegimeAmended> context)
+    public Task Consume(ConsumeContext<Published.RegimeAmended> context)
     {
-        if (!await session.TryBeginAsync(context, nameof(RegimeAmendedConsumer), clock)) return;
-
         var m = context.Message;
-        var known = await session.LoadAsync<KnownRegime>(m.RegimeId, context.CancellationToken);
-        var version = new KnownProgrammeVersion(m.ProgrammeVersion, m.Title, m.Direction, m.Territory, m.StartsOn, m.EndsOn, m.LegalBasis,
-            m.Insurance, m.AmendedAt, m.Source);
-        KnownRegime.Save(session, known, KnownRegime.With(m.RegimeId, known, version));
+        return Apply(context, m.RegimeId, new KnownProgrammeVersion(m.ProgrammeVersion, m.Title, m.Direction, m.Territory, m.StartsOn,
+            m.EndsOn, m.LegalBasis, m.Insurance, m.AmendedAt, m.Source));
+    }
+
+    private async Task Apply<T>(ConsumeContext<T> context, Guid regimeId, KnownProgrammeVersion version) where T : class
+    {
+        if (!await session.TryBeginAsync(context, typeof(T).Name + "Consumer", clock)) return;
+        var known = await session.LoadAsync<KnownRegime>(regimeId, context.CancellationToken);
+        KnownRegime.Save(session, known, KnownRegime.With(regimeId, known, version));
         await session.SaveChangesAsync(context.CancellationToken);
     }
 }
@@ -98,11 +98,7 @@ public static class KnownRegimesModule
 {
     public static void ConfigureMarten(StoreOptions options) => options.Schema.For<KnownRegime>().UseOptimisticConcurrency(true);
 
-    public static void ConfigureBus(IBusRegistrationConfigurator bus)
-    {
-        bus.AddConsumer<RegimeEstablishedConsumer>();
-        bus.AddConsumer<RegimeAmendedConsumer>();
-    }
+    public static void ConfigureBus(IBusRegistrationConfigurator bus) => bus.AddConsumer<RegimesConsumer>();
 
     public static IEndpointRouteBuilder MapKnownRegimes(this IEndpointRouteBuilder app)
     {
