@@ -93,17 +93,13 @@ public sealed record IncidentReceipt(Guid Id, string TrackingCode, long Version)
 public sealed record IdempotencyRecord(string Id, string ClientId, string Key, string RequestSha256, Guid IncidentId,
     IncidentReceipt Response, DateTimeOffset CreatedAt)
 {
-    /// <summary>
-    /// The record's id: the client id's length, then the client id, then the key. The length prefix makes the pair
-    /// unambiguous ("x" with "k/1" and "x/k" with "1" are different ids), whatever characters either part holds.
-    /// </summary>
-    public static string IdOf(string clientId, string key) =>
-        $"{clientId.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{clientId}/{key}";
+    /// <summary>The record's id (<see cref="Idempotency.RecordId"/>).</summary>
+    public static string IdOf(string clientId, string key) => Idempotency.RecordId(clientId, key);
 }
 
 public static class ReportIncident
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string IdempotencyKeyHeader = Idempotency.Header;
 
     /// <param name="reporter">The request's reporter, already encrypted under a new key of their own (ReporterData.Seal).</param>
     public static HarmIncidentReported Decide(Guid incidentId, string trackingCode, ReportIncidentRequest request, EncryptedReporter reporter,
@@ -132,14 +128,11 @@ public static class ReportIncident
         TimeProvider clock, IOptions<JurisdictionProfile> profile, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
         PersonalDataVault vault, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 200)
-            return Results.ValidationProblem(
-                new Dictionary<string, string[]> { [IdempotencyKeyHeader] = ["The Idempotency-Key header is required (at most 200 characters)."] },
-                title: "The request has invalid fields.", extensions: new Dictionary<string, object?> { ["code"] = "validation-failed" });
+        if (Idempotency.Refusal(idempotencyKey) is { } refusal) return refusal;
 
         var actor = Actor.From(user);
-        var recordId = IdempotencyRecord.IdOf(actor.ClientId!, idempotencyKey);
-        var requestHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, json.Value.SerializerOptions)));
+        var recordId = IdempotencyRecord.IdOf(actor.ClientId!, idempotencyKey!);
+        var requestHash = Idempotency.RequestHash(request, json.Value.SerializerOptions);
 
         var incidentId = Guid.CreateVersion7();
         var receipt = new IncidentReceipt(incidentId, NewTrackingCode(), 1);
@@ -148,7 +141,7 @@ public static class ReportIncident
         // together or not at all.
         var (reporter, reporterKey) = vault.Seal(request.Reporter);
         var reported = Decide(incidentId, receipt.TrackingCode, request, reporter, profile.Value, actor, clock.GetUtcNow());
-        var record = new IdempotencyRecord(recordId, reported.ClientId, idempotencyKey, requestHash, incidentId, receipt, reported.ReportedAt);
+        var record = new IdempotencyRecord(recordId, reported.ClientId, idempotencyKey!, requestHash, incidentId, receipt, reported.ReportedAt);
         try
         {
             await commit.RunAsync(actor, (shared, _) =>
@@ -175,9 +168,7 @@ public static class ReportIncident
 
     private static IResult Replay(IdempotencyRecord earlier, string requestHash, HttpContext http)
     {
-        if (earlier.RequestSha256 != requestHash)
-            throw new DomainRuleViolation("idempotency-key-reused",
-                "This Idempotency-Key was already used with a different request body; use a new key for a new report.");
+        Idempotency.EnsureSameRequest(earlier.RequestSha256, requestHash);
         http.Response.Headers["Idempotent-Replayed"] = "true";
         http.Response.SetStreamVersion(earlier.Response.Version);
         return Results.Created($"/api/v1/incidents/{earlier.IncidentId}/status", earlier.Response);

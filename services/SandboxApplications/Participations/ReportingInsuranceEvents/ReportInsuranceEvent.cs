@@ -82,13 +82,12 @@ public sealed record InsuranceEventReceipt(Guid NoticeId, InsuranceEventKind Kin
 /// <summary>One Idempotency-Key of one insurer integration, stored in the same transaction as the events it led to.</summary>
 public sealed record InsuranceNoticeKey(string Id, string ClientId, string RequestSha256, InsuranceEventReceipt Receipt, DateTimeOffset CreatedAt)
 {
-    public static string IdOf(string clientId, string key) =>
-        $"{clientId.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{clientId}/{key}";
+    public static string IdOf(string clientId, string key) => Idempotency.RecordId(clientId, key);
 }
 
 public static class ReportInsuranceEvent
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string IdempotencyKeyHeader = Idempotency.Header;
 
     /// <summary>
     /// The insurer's report as a fact on the participation, with every policy period after it. The insurer's word on its own
@@ -160,17 +159,14 @@ public static class ReportInsuranceEvent
         IOptions<InsurerClients> insurers, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ClaimsPrincipal user,
         CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 200)
-            return Results.ValidationProblem(
-                new Dictionary<string, string[]> { [IdempotencyKeyHeader] = ["The Idempotency-Key header is required (at most 200 characters)."] },
-                title: "The request has invalid fields.", extensions: new Dictionary<string, object?> { ["code"] = "validation-failed" });
+        if (Idempotency.Refusal(idempotencyKey) is { } refusal) return refusal;
         var actor = Actor.From(user);
         if (insurers.Value.InnOf(actor.ClientId) is not { } inn)
             return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.",
                 detail: "This integration is not bound to an insurer.", extensions: new Dictionary<string, object?> { ["code"] = "insurer-not-bound" });
 
-        var keyId = InsuranceNoticeKey.IdOf(actor.ClientId!, idempotencyKey);
-        var requestHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, json.Value.SerializerOptions)));
+        var keyId = InsuranceNoticeKey.IdOf(actor.ClientId!, idempotencyKey!);
+        var requestHash = Idempotency.RequestHash(request, json.Value.SerializerOptions);
         if (await session.LoadAsync<InsuranceNoticeKey>(keyId, ct) is { } earlier) return Replay(earlier, requestHash);
 
         var number = request.PolicyNumber.Trim();
@@ -217,9 +213,7 @@ public static class ReportInsuranceEvent
 
     private static IResult Replay(InsuranceNoticeKey earlier, string requestHash)
     {
-        if (earlier.RequestSha256 != requestHash)
-            throw new DomainRuleViolation("idempotency-key-reused",
-                "This Idempotency-Key was already used with a different request body; use a new key for a new report.");
+        Idempotency.EnsureSameRequest(earlier.RequestSha256, requestHash);
         return Results.Ok(earlier.Receipt);
     }
 }
