@@ -28,6 +28,7 @@ builder.AddServiceDefaults(ServiceNames.AiSystemRegistry, typeof(ServiceMarker).
     };
     defaults.BatchEndpoints[ReportedIncidentsModule.Queue] = typeof(HarmIncidentReportedConsumer);
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
+    defaults.ReadModelUpgrades.AddRange([.. AiSystemsModule.ReadModelUpgrades, .. DeploymentsModule.ReadModelUpgrades]);
 });
 builder.Services.AddAccessPolicies();
 

@@ -33,6 +33,7 @@ builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).As
     };
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
     defaults.UseGroupCommit = true;
+    defaults.ReadModelUpgrades.AddRange(IncidentsModule.ReadModelUpgrades);
     defaults.StatutoryClocks = typeof(SandboxRegistry.IncidentClaims.Incidents.ListingDeadlines.IncidentClocks);
 });
 

@@ -22,7 +22,8 @@ public interface IIntegrationEventMap
 /// contracts and hands the page to <see cref="OutboxPublisher"/>, which puts them on the wire in global sequence order
 /// and returns once the broker has confirmed every one. Marten stores the subscription's progress only after this
 /// returns, so a crash or a broker outage re-publishes (at least once) and never skips. The message id is the Marten
-/// event id, which lets consumers recognise a redelivery.
+/// event id, which lets consumers recognise a redelivery. The audit checkpointer's announcements
+/// (<see cref="AuditCheckpointRecorded"/>) leave this way too, so only committed checkpoints are ever announced.
 /// </summary>
 public sealed class OutboxForwarder(OutboxPublisher publisher, IIntegrationEventMap map, ServiceIdentity service) : SubscriptionBase
 {
@@ -42,7 +43,10 @@ public sealed class OutboxForwarder(OutboxPublisher publisher, IIntegrationEvent
         var messages = new List<OutboxMessage>(page.Events.Count);
         foreach (var @event in page.Events)
         {
-            if (map.ToContract(@event, Cite(@event, service.Name, seals.GetValueOrDefault(@event.Id))) is { } contract)
+            // A checkpoint's announcement leaves every service the same way; the service's map has the rest.
+            var contract = @event.Data is AuditCheckpointRecorded checkpoint ? checkpoint.ToContract(service.Name)
+                : map.ToContract(@event, Cite(@event, service.Name, seals.GetValueOrDefault(@event.Id)));
+            if (contract is not null)
                 messages.Add(new OutboxMessage(@event.Id, @event.StreamId, @event.Sequence, contract));
         }
         await publisher.PublishAsync(messages, cancellationToken);

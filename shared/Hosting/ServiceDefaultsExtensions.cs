@@ -54,6 +54,12 @@ public sealed class ServiceDefaultsOptions
     /// <summary>Runs the <see cref="GroupCommit"/> writer, for services whose intake commits many small writes together.</summary>
     public bool UseGroupCommit { get; set; }
 
+    /// <summary>
+    /// Steps that bring read models of databases written by earlier releases to today's shape, applied once per database at
+    /// start-up, in this order (<see cref="ReadModelUpgrader"/>). Never remove or rename a step: its name is its record.
+    /// </summary>
+    public List<ReadModelUpgrade> ReadModelUpgrades { get; } = [];
+
     /// <summary>The service's <see cref="IStatutoryClocks"/>, for the clock gauges; null when it runs no statutory clock.</summary>
     public Type? StatutoryClocks { get; set; }
 }
@@ -124,6 +130,10 @@ public static class ServiceDefaultsExtensions
             // One node per subscription across replicas; another takes over when it stops.
             .AddAsyncDaemon(DaemonMode.HotCold);
         LogFailuresWithoutValues(builder.Services);
+        // After Marten's schema changes, before the bus and the server: see ReadModelUpgrader.
+        foreach (var upgrade in options.ReadModelUpgrades) builder.Services.AddSingleton(upgrade);
+        builder.Services.AddSingleton<ReadModelUpgrader>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReadModelUpgrader>());
 
         if (options.IntegrationEventMap is { } map)
         {
@@ -200,10 +210,12 @@ public static class ServiceDefaultsExtensions
         opts.Events.MetadataConfig.CorrelationIdEnabled = true;
         opts.Events.MetadataConfig.CausationIdEnabled = true;
         opts.Schema.For<ProcessedMessage>().Identity(x => x.Id);
+        opts.Schema.For<AppliedReadModelUpgrade>().Identity(x => x.Id);
         // The audit trail: every event sealed inline into its stream's hash chain; checkpoints and witnesses.
         opts.Schema.For<EventSeal>().UniqueIndex(UniqueIndexType.Computed, "event_seal_stream_version",
             s => s.StreamId, s => s.Version);
         opts.Projections.Add(new EventSealProjection(), ProjectionLifecycle.Inline);
+        opts.Events.MapEventType<AuditCheckpointRecorded>(AuditCheckpointRecorded.TypeName);
         opts.Schema.For<AuditCheckpoint>().Identity(c => c.Id);
         opts.Schema.For<WitnessedCheckpoint>().Identity(c => c.Id);
         opts.Schema.For<CheckpointCosignature>().Identity(c => c.Id).Index(c => c.Sequence);

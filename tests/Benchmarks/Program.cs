@@ -1,7 +1,8 @@
 using SandboxRegistry.Benchmarks;
 
 // Usage: dotnet run -c Release --project tests/Benchmarks -- MODE [options]
-//   audit        [--events N] [--new 1000] [--rounds 3] audit verification, full and incremental (PostgreSQL only)
+//   audit        [--events N] [--new 1000] [--rounds 3] [--database NAME]   audit verification, full and incremental
+//                                                      (PostgreSQL only; --database seeds that database once and reuses it)
 //   timetravel   [--incidents 10000] [--deployments 1000] [--reads 1000]   a time-travel read of one AI system (PostgreSQL only)
 //   outbox       [--backlog 100000]                    the outbox draining a backlog vs raw RabbitMQ.Client publishing
 //                                                      (scratch database and virtual host; no services needed)
@@ -35,7 +36,8 @@ var figures = new List<Figure>();
 void Print(IEnumerable<Figure> some) { foreach (var f in some) { Console.WriteLine(f); figures.Add(f); } }
 
 if (mode is "audit")
-    Print(await AuditVerificationBenchmark.RunAsync(admin, Option("--events", 100_000), Option("--new", 1000), Option("--rounds", 3)));
+    Print(await AuditVerificationBenchmark.RunAsync(admin, Option("--events", 100_000), Option("--new", 1000), Option("--rounds", 3),
+        Text("--database")));
 if (mode is "timetravel" or "services")
     Print(await TimeTravelBenchmark.RunAsync(admin, Option("--incidents", 10_000), Option("--deployments", 1_000), Option("--reads", 1_000)));
 if (mode is "outbox" or "services") Print(await OutboxBenchmark.RunAsync(endpoints, Option("--backlog", 100_000)));

@@ -158,3 +158,88 @@ public class AuditWitnessRefusalTests(SystemFixture system) : WitnessTestBase(sy
         Assert.Contains(refused, c => c.GetProperty("sequence").GetInt64() == next.GetProperty("sequence").GetInt64());
     }
 }
+
+/// <summary>
+/// A checkpoint is announced through the outbox, after the transaction that stores it committed: while every commit of
+/// a checkpoint fails (a deferred trigger refuses it at COMMIT, after the checkpointer wrote the checkpoint and its
+/// announcement), no witness hears of one, and the first checkpoint that commits afterwards is announced and cosigned.
+/// A fixture of its own, because it puts a trigger on the publisher's store.
+/// </summary>
+public class AuditCheckpointRollbackTests(SystemFixture system) : WitnessTestBase(system), IClassFixture<SystemFixture>
+{
+    private const string Refusal = "the test refuses this checkpoint at commit";
+
+    private async Task Sql(string sql)
+    {
+        await using var connection = new NpgsqlConnection(System.Applications.Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<long> HighWaterMark()
+    {
+        await using var connection = new NpgsqlConnection(System.Applications.Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select last_seq_id from mt_event_progression where name = 'HighWaterMark'", connection);
+        return await command.ExecuteScalarAsync() is long mark ? mark : 0;
+    }
+
+    private static long[] Sequences(IEnumerable<JsonElement> checkpoints) =>
+        checkpoints.Select(c => c.GetProperty("sequence").GetInt64()).Order().ToArray();
+
+    [Fact]
+    public async Task A_checkpoint_whose_transaction_rolls_back_is_never_announced_and_the_next_committed_one_is_cosigned()
+    {
+        var (_, _, before) = await Append("before the failing commits");
+        Assert.All((await AnsweredCheckpoint(before)).GetProperty("witnesses").EnumerateArray(),
+            w => Assert.Equal("cosigned", w.GetProperty("status").GetString()));
+
+        await Sql($"""
+            create function refuse_checkpoint() returns trigger language plpgsql as $$ begin raise exception '{Refusal}'; end $$;
+            create constraint trigger refuse_checkpoint after insert on mt_doc_auditcheckpoint deferrable initially deferred
+                for each row execute function refuse_checkpoint();
+            """);
+        var (_, _, failing) = await Append("while every checkpoint commit fails");
+        // A checkpoint over the new event is written, announced in the same transaction, and rolled back at commit.
+        var checkpointer = ActivatorUtilities.CreateInstance<AuditCheckpointer>(System.Applications.Services);
+        var rolledBack = await Eventually.Until(async () =>
+        {
+            if (await HighWaterMark() < failing) return null;
+            try
+            {
+                Assert.Null(await checkpointer.TryCheckpointAsync(CancellationToken.None)); // the service's own checkpointer held the lock
+                return null;
+            }
+            catch (PostgresException e) when (e.MessageText == Refusal)
+            {
+                return e;
+            }
+        }, TimeSpan.FromSeconds(30), "a checkpoint over the new event should fail at commit");
+        Assert.Equal("P0001", rolledBack.SqlState);
+
+        // Every checkpoint over a sequence before this event's is rolled back too; then commits succeed again.
+        var (_, _, after) = await Append("after the failing commits");
+        await Eventually.True(async () => await HighWaterMark() >= after, TimeSpan.FromSeconds(30), "the daemon should pass the last event");
+        await Sql("drop trigger refuse_checkpoint on mt_doc_auditcheckpoint; drop function refuse_checkpoint();");
+        var next = await AnsweredCheckpoint(after);
+        Assert.All(next.GetProperty("witnesses").EnumerateArray(), w => Assert.Equal("cosigned", w.GetProperty("status").GetString()));
+
+        var committed = Sequences(await System.Applications.Client().AllItems("/api/v1/audit/checkpoints"));
+        Assert.DoesNotContain(committed, s => s >= failing && s < after);
+        // One announcement per committed checkpoint, in the log itself, and none of a rolled-back one.
+        await using (var session = System.Applications.Services.GetRequiredService<IDocumentStore>().QuerySession())
+        {
+            var announced = (await session.Events.FetchStreamAsync(AuditCheckpointRecorded.StreamOf("sandbox-applications")))
+                .Select(e => ((AuditCheckpointRecorded)e.Data).Sequence).Order().ToArray();
+            Assert.Equal(committed, announced);
+        }
+        // What each witness heard of is exactly the committed checkpoints up to the one it answered last.
+        foreach (var witness in new[] { System.Registry.Client(), System.Incidents.Client() })
+        {
+            var heard = Sequences(await witness.AllItems("/api/v1/audit/witnessed?service=sandbox-applications"));
+            Assert.Equal(committed.Where(s => s <= heard[^1]), heard);
+            Assert.Contains(next.GetProperty("sequence").GetInt64(), heard);
+        }
+    }
+}

@@ -1,6 +1,8 @@
 using JasperFx.Events.Projections;
 using Marten;
 using JasperFx.Events;
+using Marten.Events;
+using SandboxRegistry.EventSourcing;
 using MassTransit;
 using SandboxRegistry.AiSystemRegistry.AiSystems.Deprecating;
 using SandboxRegistry.AiSystemRegistry.AiSystems.GettingDetails;
@@ -25,6 +27,32 @@ public static class AiSystemsModule
         options.Projections.Add<AiSystemDetailsProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<AiSystemDetails>().Index(s => s.OwnerOgrn);
         options.Schema.For<LinkedIncident>().Index(l => l.AiSystemId).Index(l => l.VersionId).Index(l => l.RecordedAt);
+    }
+
+    /// <summary>
+    /// Databases written before the bitemporal change (December 2026) hold system documents without their status history
+    /// and with incident id lists instead of counts, and no incident link documents: the documents are rebuilt from their
+    /// streams and the links backfilled from the link events, each link recorded at its event's append time.
+    /// </summary>
+    public static IEnumerable<ReadModelUpgrade> ReadModelUpgrades =>
+    [
+        ReadModelUpgrade.Rebuild<AiSystemDetails>("2026-12 bitemporal: AI system details", async (session, ct) =>
+            (await session.Events.QueryRawEventDataOnly<AiSystemRegistered>().ToListAsync(ct)).Select(e => e.AiSystemId).Distinct().ToList()),
+        new("2026-12 bitemporal: incident links", BackfillIncidentLinksAsync),
+    ];
+
+    private static async Task BackfillIncidentLinksAsync(IDocumentStore store, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        var links = (await session.Events.QueryAllRawEvents().Where(e => e.EventTypesAre(typeof(IncidentLinkedToVersion)))
+                .OrderBy(e => e.Sequence).ToListAsync(ct))
+            // The consumer writes one document per incident, the latest link winning; so does the backfill.
+            .Select(e => (Link: (IncidentLinkedToVersion)e.Data, RecordedAt: e.Timestamp))
+            .GroupBy(l => l.Link.IncidentId).Select(g => g.Last()).ToList();
+        var stored = (await session.LoadManyAsync<LinkedIncident>(ct, links.Select(l => l.Link.IncidentId))).Select(l => l.Id).ToHashSet();
+        foreach (var (l, recordedAt) in links.Where(l => !stored.Contains(l.Link.IncidentId)))
+            session.Insert(new LinkedIncident(l.IncidentId, l.AiSystemId, l.VersionId, l.DeploymentId, l.Explicit, l.Source, l.LinkedAt, recordedAt));
+        await session.SaveChangesAsync(ct);
     }
 
     public static void ConfigureBus(IBusRegistrationConfigurator bus)

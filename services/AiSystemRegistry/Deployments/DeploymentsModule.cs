@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using JasperFx.Events.Projections;
 using Marten;
+using SandboxRegistry.EventSourcing;
 using SandboxRegistry.AiSystemRegistry.Deployments.CorrectingPeriod;
 using SandboxRegistry.AiSystemRegistry.Deployments.Deploying;
 using SandboxRegistry.AiSystemRegistry.Deployments.Ending;
@@ -17,6 +18,16 @@ public static class DeploymentsModule
         options.Schema.For<DeploymentDetails>().Index(d => d.ParticipationId).Index(d => d.AiSystemId).Index(d => d.VersionId)
             .Index(d => d.EarliestFrom).Index(d => d.LatestEnd);
     }
+
+    /// <summary>
+    /// Databases written before the bitemporal change (December 2026) hold deployment documents without their record of facts
+    /// and without the indexed bounds that time-travel reads query: every deployment document is rebuilt from its stream.
+    /// </summary>
+    public static IEnumerable<ReadModelUpgrade> ReadModelUpgrades =>
+    [
+        ReadModelUpgrade.Rebuild<DeploymentDetails>("2026-12 bitemporal: deployment details", async (session, ct) =>
+            (await session.Events.QueryRawEventDataOnly<AiSystemDeployed>().ToListAsync(ct)).Select(e => e.DeploymentId).Distinct().ToList()),
+    ];
 
     public static IEndpointRouteBuilder MapDeployments(this IEndpointRouteBuilder app)
     {

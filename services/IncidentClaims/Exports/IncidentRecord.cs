@@ -45,7 +45,8 @@ public sealed record IncidentRecord(
         (null, _) => null,
         ({ } s, IncidentLinked e) => s with
         {
-            Status = IncidentStatus.Linked, Triage = new RecordedTriage("linked", e.Explicit, e.LinkedAt), Resolution = e.Resolution,
+            Status = IncidentStatus.Linked, Triage = new RecordedTriage("linked", e.Explicit, e.LinkedAt),
+            Resolution = e.Resolution.WithInstants(s.Report.OccurredAt, e.LinkedAt),
         },
         ({ } s, IncidentFoundNotAiRelated e) => s with { Status = IncidentStatus.NotAiRelated, Triage = new RecordedTriage("notAiRelated", false, e.DecidedAt) },
         ({ } s, IncidentMarkedDuplicate e) => s with { Status = IncidentStatus.Duplicate, Triage = new RecordedTriage("duplicate", false, e.MarkedAt) },

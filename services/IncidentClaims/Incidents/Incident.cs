@@ -100,6 +100,18 @@ public sealed record Resolution(
     LinkedPersons? ResponsiblePersons,
     ResolvedAt? Instants = null)
 {
+    /// <summary>What <see cref="ResolvedAt.TimeZone"/> says of a link made before the instants were recorded.</summary>
+    public const string OffsetAsSent = "offset as sent";
+
+    /// <summary>
+    /// The resolution with its instants: links made before they were recorded resolved at the valid time occurredAt as known
+    /// when they were made (<paramref name="linkedAt"/>), and their date rules took the date in the offset the instant was sent in.
+    /// </summary>
+    public Resolution WithInstants(DateTimeOffset occurredAt, DateTimeOffset linkedAt) => Instants is not null ? this : this with
+    {
+        Instants = new ResolvedAt(occurredAt, linkedAt, OffsetAsSent, ResponsiblePersons?.AsOf ?? DateOnly.FromDateTime(occurredAt.DateTime)),
+    };
+
     /// <summary>Persons and companies a conclusion may hold responsible: ids are OGRNs or register entry ids.</summary>
     public IReadOnlyList<ResponsibleParty> Parties()
     {
@@ -225,7 +237,7 @@ public sealed record Incident(
         (null, _) => null,
         ({ } s, IncidentLinked e) => s with
         {
-            Status = IncidentStatus.Linked, Resolution = e.Resolution,
+            Status = IncidentStatus.Linked, Resolution = e.Resolution.WithInstants(s.OccurredAt, e.LinkedAt),
             Clocks = [.. Met(s.Clocks, ReportClock, e.LinkedAt), new Clock(CommissionClock, e.CommissionDueBy, null)],
         },
         ({ } s, IncidentFoundNotAiRelated e) => s with { Status = IncidentStatus.NotAiRelated, Clocks = Met(s.Clocks, ReportClock, e.DecidedAt) },

@@ -1,5 +1,6 @@
 using JasperFx.Events.Projections;
 using Marten;
+using SandboxRegistry.EventSourcing;
 using SandboxRegistry.IncidentClaims.Incidents.Claiming;
 using SandboxRegistry.IncidentClaims.Incidents.Closing;
 using SandboxRegistry.IncidentClaims.Incidents.Concluding;
@@ -24,6 +25,25 @@ public static class IncidentsModule
         options.Schema.For<Incident>().Index(i => i.Status);
         options.Projections.Add<ProviderReportingProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<IdempotencyRecord>().Identity(r => r.Id);
+    }
+
+    /// <summary>
+    /// Databases written before the bitemporal change (December 2026) hold incident documents whose links carry no instants:
+    /// the incident and export documents of every linked incident are rebuilt from their streams, which fills them in (valid
+    /// time occurredAt, known at the link, see <see cref="Resolution.WithInstants"/>).
+    /// </summary>
+    public static IEnumerable<ReadModelUpgrade> ReadModelUpgrades
+    {
+        get
+        {
+            static async Task<IReadOnlyList<Guid>> Linked(IQuerySession session, CancellationToken ct) =>
+                (await session.Events.QueryRawEventDataOnly<IncidentLinked>().ToListAsync(ct)).Select(e => e.IncidentId).Distinct().ToList();
+            return
+            [
+                ReadModelUpgrade.Rebuild<Incident>("2026-12 bitemporal: incident links", Linked),
+                ReadModelUpgrade.Rebuild<Exports.IncidentRecord>("2026-12 bitemporal: incident records", Linked),
+            ];
+        }
     }
 
     public static IEndpointRouteBuilder MapIncidents(this IEndpointRouteBuilder app)

@@ -198,11 +198,33 @@ public sealed class PublishedCheckpoints(IDocumentStore store, ServiceIdentity s
 }
 
 /// <summary>
-/// Folds newly committed events into the running hash and publishes a checkpoint every N events or T seconds.
+/// The event that announces one of this service's checkpoints, appended in the transaction that stores the checkpoint:
+/// the outbox (<see cref="OutboxForwarder"/>) forwards it as <see cref="AuditCheckpointPublished"/> once that transaction
+/// committed, like every other integration event, so no witness is ever told of a checkpoint that was rolled back. The
+/// event joins the service's own log, so the next checkpoint's tree covers the announcements made before it.
+/// </summary>
+public sealed record AuditCheckpointRecorded(long Sequence, string Hash, long Events, DateTimeOffset At, long TreeSize, string RootHash,
+    string Note)
+{
+    /// <summary>Its event type name in the store (mapped explicitly: the checkpointer counts events by it).</summary>
+    public const string TypeName = "audit_checkpoint_recorded";
+
+    /// <summary>The one stream of a service's checkpoint announcements.</summary>
+    public static Guid StreamOf(string service) =>
+        new(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes($"audit-checkpoints:{service}")));
+
+    public AuditCheckpointPublished ToContract(string service) =>
+        new(service, Sequence, Hash, Events, At, TreeSize, RootHash, Note);
+}
+
+/// <summary>
+/// Folds newly committed events into the running hash and stores a checkpoint every N events or T seconds, with the
+/// event that announces it (<see cref="AuditCheckpointRecorded"/>) in the same transaction.
 /// It reads only up to the async daemon's high-water mark, below which no transaction can still commit, so a
 /// checkpoint never misses an event that commits late. A transaction-scoped advisory lock keeps one replica at work.
+/// Announcements alone never make a checkpoint due, so an idle service stays idle.
 /// </summary>
-public sealed class AuditCheckpointer(IDocumentStore store, NpgsqlDataSource dataSource, ChainVerifier chains, IBus bus,
+public sealed class AuditCheckpointer(IDocumentStore store, NpgsqlDataSource dataSource, ChainVerifier chains,
     ServiceIdentity service, CheckpointKeys keys,
     TimeProvider clock, IOptions<AuditOptions> options, ILogger<AuditCheckpointer> logger) : BackgroundService
 {
@@ -242,7 +264,7 @@ public sealed class AuditCheckpointer(IDocumentStore store, NpgsqlDataSource dat
 
         var now = clock.GetUtcNow();
         var pending = await Scalar<long>(connection, transaction,
-            $"select count(*) from {schema}.mt_events where seq_id > {from} and seq_id <= {highWater}", ct);
+            $"select count(*) from {schema}.mt_events where seq_id > {from} and seq_id <= {highWater} and type <> '{AuditCheckpointRecorded.TypeName}'", ct);
         var due = pending >= options.Value.CheckpointEveryEvents ||
                   (pending > 0 && now - (last?.At ?? DateTimeOffset.MinValue) >= options.Value.CheckpointEvery);
         if (!due) return null;
@@ -266,10 +288,10 @@ public sealed class AuditCheckpointer(IDocumentStore store, NpgsqlDataSource dat
         var checkpoint = new AuditCheckpoint(highWater, service.Name, highWater, running, events, now, AuditCheckpoint.CurrentScheme,
             tree.Size, Convert.ToHexStringLower(root), tree.ToHex(), note);
         session.Insert(checkpoint);
+        session.LastModifiedBy = $"service:{service.Name}";
+        session.Events.Append(AuditCheckpointRecorded.StreamOf(service.Name),
+            new AuditCheckpointRecorded(highWater, running, events, now, tree.Size, checkpoint.RootHash!, note));
         await session.SaveChangesAsync(ct);
-        // Published before commit: a retry after a failed commit publishes the same checkpoint with the same id.
-        await bus.Publish(new AuditCheckpointPublished(service.Name, highWater, running, events, now, tree.Size, checkpoint.RootHash, note),
-            context => context.MessageId = MessageIdOf(service.Name, highWater), ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Audit checkpoint at sequence {Sequence} over {Events} events", highWater, events);
         return checkpoint;
@@ -314,10 +336,7 @@ public sealed class AuditCheckpointWitness(IDocumentSession session, ServiceIden
         if (m.Service == service.Name) return;
         if (!await session.TryBeginAsync(context, nameof(AuditCheckpointWitness), clock)) return;
         var now = clock.GetUtcNow();
-        // The last deliveries of a checkpoint its publisher never served (it died between announcing and committing it)
-        // are answered "unverified" instead of going to the _error queue.
-        var lastAttempts = context.GetRetryAttempt() >= Delivery.RetriesInPlace - 1;
-        var (status, cosignature, reason) = await CosignAsync(m, now, lastAttempts, context.CancellationToken);
+        var (status, cosignature, reason) = await CosignAsync(m, now, context.CancellationToken);
         if (status != WitnessedCheckpoint.Cosigned)
             logger.LogWarning("Checkpoint {Sequence} of {Service} {Status}: {Reason}", m.Sequence, m.Service, status, reason);
         session.Insert(new WitnessedCheckpoint($"{m.Service}:{m.Sequence}", m.Service, m.Sequence, m.Hash, m.Events, m.At, now,
@@ -329,7 +348,7 @@ public sealed class AuditCheckpointWitness(IDocumentSession session, ServiceIden
     }
 
     private async Task<(string Status, string? Cosignature, string? Reason)> CosignAsync(AuditCheckpointPublished m, DateTimeOffset now,
-        bool lastAttempts, CancellationToken ct)
+        CancellationToken ct)
     {
         if (m.Note is null || m.RootHash is null || m.TreeSize is not { } size)
             return (WitnessedCheckpoint.Unverified, null, "The checkpoint carries no signed tree head.");
@@ -352,7 +371,7 @@ public sealed class AuditCheckpointWitness(IDocumentSession session, ServiceIden
                     $"Another head for the tree of {size} leaves than the one cosigned at sequence {last.Sequence}: the log forked.");
             if (size > last.TreeSize)
             {
-                var proof = await ConsistencyProofAsync(m.Service, last.TreeSize, size, lastAttempts, ct);
+                var proof = await ConsistencyProofAsync(m.Service, last.TreeSize, size, ct);
                 if (proof.Refusal is not null) return (WitnessedCheckpoint.Refused, null, proof.Refusal);
                 if (proof.Hashes is null) return (WitnessedCheckpoint.Unverified, null, proof.Unavailable);
                 if (!MerkleTree.VerifyConsistency(last.TreeSize, size, Convert.FromHexString(lastRoot), Convert.FromHexString(m.RootHash),
@@ -366,7 +385,7 @@ public sealed class AuditCheckpointWitness(IDocumentSession session, ServiceIden
     }
 
     private async Task<(IReadOnlyList<byte[]>? Hashes, string? Refusal, string? Unavailable)> ConsistencyProofAsync(string publisher,
-        long first, long second, bool lastAttempts, CancellationToken ct)
+        long first, long second, CancellationToken ct)
     {
         var client = http.CreateClient(ServiceVerifier.PeerClientPrefix + publisher);
         if (client.BaseAddress is null) return (null, null, $"No address of {publisher} is configured (Audit:Peers) to ask for a consistency proof.");
@@ -375,11 +394,10 @@ public sealed class AuditCheckpointWitness(IDocumentSession session, ServiceIden
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
             using var response = await client.GetAsync($"api/v1/audit/proofs/consistency?first={first}&second={second}", timeout.Token);
-            // The publisher publishes a checkpoint just before committing it: a 404 is a head not served yet. Retried in place.
+            // A publisher announces a checkpoint only once it committed it (through its outbox): a head it does not serve is
+            // one it never published (a forged or deleted checkpoint), refused for good.
             if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
-                return lastAttempts
-                    ? (null, null, $"{publisher} never served the checkpoint of {second} leaves it announced (it did not commit it).")
-                    : throw new CheckpointNotServedYet($"{publisher} does not serve the checkpoint of {second} leaves yet.");
+                return (null, $"{publisher} does not serve a published tree head of {second} leaves: the announced checkpoint is not one it published.", null);
             if (response.StatusCode == System.Net.HttpStatusCode.Conflict)
                 return (null, $"{publisher} cannot prove consistency from {first} to {second} leaves: {await response.Content.ReadAsStringAsync(timeout.Token)}", null);
             response.EnsureSuccessStatusCode();
@@ -393,9 +411,6 @@ public sealed class AuditCheckpointWitness(IDocumentSession session, ServiceIden
         }
     }
 }
-
-/// <summary>A checkpoint announced but not yet committed by its publisher: the delivery is retried.</summary>
-public sealed class CheckpointNotServedYet(string message) : Exception(message);
 
 /// <summary>
 /// Gathers the witnesses' answers to this service's checkpoints: a cosignature is kept only when it verifies, with the

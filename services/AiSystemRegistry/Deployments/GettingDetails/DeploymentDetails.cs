@@ -69,7 +69,9 @@ public sealed record DeploymentDetails(
     public static DeploymentDetails? Next(DeploymentDetails? view, IEvent e)
     {
         // Rich appends stamp the event before the inline projection runs; a bare event (unit tests) has its decision's time.
-        var recordedAt = e.Timestamp != default ? e.Timestamp : Deployment.RecordedAt(e.Data);
+        // PostgreSQL keeps the timestamp to the microsecond: the record keeps it as stored, so that the document written inline
+        // and one rebuilt from the stored events (ReadModelUpgrades) hold the same instant.
+        var recordedAt = e.Timestamp != default ? e.Timestamp.AddTicks(-(e.Timestamp.Ticks % 10)) : Deployment.RecordedAt(e.Data);
         if (Fact(e.Data, e.Version, recordedAt) is not { } fact) return view;
         var next = (view, e.Data) switch
         {

@@ -90,10 +90,7 @@ public sealed record Dossier(
                     Deployment = l.Resolution.Deployment, Version = l.Resolution.Version, AiSystem = l.Resolution.AiSystem,
                     Participation = l.Resolution.Participation, Programme = l.Resolution.Programme,
                     InsurancePolicy = l.Resolution.InsurancePolicy, ResponsiblePersons = l.Resolution.ResponsiblePersons,
-                    // Links made before the instants were recorded: valid time occurredAt, as known when they were made.
-                    // (their date rules took the date in the offset the instant was sent in).
-                    ResolvedAt = l.Resolution.Instants ?? new ResolvedAt(state!.OccurredAt, l.LinkedAt, "offset as sent",
-                        l.Resolution.ResponsiblePersons?.AsOf ?? DateOnly.FromDateTime(state.OccurredAt.DateTime)),
+                    ResolvedAt = l.Resolution.WithInstants(state!.OccurredAt, l.LinkedAt).Instants,
                 },
                 ({ } x, IncidentFoundNotAiRelated n) => x with
                 {
