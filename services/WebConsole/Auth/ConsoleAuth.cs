@@ -124,7 +124,9 @@ public static class ConsoleAuth
         var handler = new JsonWebTokenHandler();
         if (!handler.CanReadToken(accessToken)) return null;
         var token = handler.ReadJsonWebToken(accessToken);
-        var claims = token.Claims.Where(c => c.Type is "sub" or Roles.RoleClaim or Roles.OrgClaim or Roles.ClientIdClaim or "name")
+        // An authority names the console itself as client_id in a person's token: only an integration's is theirs.
+        var integration = token.Claims.Any(c => c.Type == Roles.RoleClaim && c.Value == Roles.Integration);
+        var claims = token.Claims.Where(c => c.Type is "sub" or Roles.RoleClaim or Roles.OrgClaim or "name" || integration && c.Type == Roles.ClientIdClaim)
             .Select(c => new Claim(c.Type, c.Value)).Append(new Claim(AccessTokenClaim, accessToken));
         var identity = new ClaimsIdentity(claims, "sandbox-registry", "sub", Roles.RoleClaim);
         return (new ClaimsPrincipal(identity), new DateTimeOffset(token.ValidTo, TimeSpan.Zero));

@@ -114,7 +114,6 @@ public sealed class BearerValidationTests(AuthoritySystem system) : IClassFixtur
         var response = await Get(system.Authority.Mint(Regulator, audience: "another-api"));
         var refusal = Refusal(response);
         Assert.Contains("The audience", refusal);
-        Assert.Contains("another-api", refusal);
         Assert.Contains("is invalid", refusal);
     }
 

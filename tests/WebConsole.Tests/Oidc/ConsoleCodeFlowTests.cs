@@ -179,7 +179,9 @@ public sealed class ConsoleCodeFlowTests(OidcConsoleSystem system) : IClassFixtu
         browser.Shot("oidc-work-queue");
         Assert.Contains("ООО «Робошаттл»", row.Text);
         Assert.Equal("/applications", browser.Path_);
-        Assert.Contains("reg-sokolova", browser.Wait("#signed-in-as").Text);
+        var signedInAs = browser.Wait("#signed-in-as").Text;
+        Assert.Contains("reg-sokolova", signedInAs);
+        Assert.DoesNotContain(TestAuthority.ConsoleClientId, signedInAs); // the console's client id is not the regulator's
 
         // The token stays on the server: not in the page, not in a cookie the page's script can read.
         var tokens = system.Authority.IssuedAccessTokens.ToList();
