@@ -29,11 +29,19 @@ public static class Policies
 /// <summary>Who did something, as events record it.</summary>
 public sealed record Actor(string Subject, string Role, string? Org, string? ClientId)
 {
+    /// <remarks>
+    /// client_id names the caller only for an integration: an authority also writes it into a person's token, naming the
+    /// application they signed in through (the console), which is not who acted.
+    /// </remarks>
     public static Actor From(ClaimsPrincipal user) => new(
         user.FindFirstValue("sub") ?? "anonymous",
         user.FindFirstValue(Roles.RoleClaim) ?? "none",
         user.FindFirstValue(Roles.OrgClaim),
-        user.FindFirstValue(Roles.ClientIdClaim));
+        ClientOf(user));
+
+    /// <summary>The integration's client id; null for a person's token, whatever application it was issued to.</summary>
+    public static string? ClientOf(ClaimsPrincipal user) =>
+        user.HasClaim(Roles.RoleClaim, Roles.Integration) ? user.FindFirstValue(Roles.ClientIdClaim) : null;
 }
 
 /// <summary>The running service's name, as used in citations, queue prefixes and traces.</summary>

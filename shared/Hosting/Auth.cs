@@ -61,9 +61,15 @@ public static class AuthDefaults
             };
             if (!string.IsNullOrWhiteSpace(authority))
             {
+                // Issuer and signing keys come from the authority's discovery document and key set (JWKS), fetched again
+                // every SigningKeysRefreshInterval, and at once (at most every SigningKeysMinimumRefreshInterval) when a token
+                // names a key id the service has not seen: a rotated key is accepted without a restart.
                 options.Authority = authority;
                 options.Audience = audience;
                 options.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
+                options.RefreshOnIssuerKeyNotFound = true;
+                options.AutomaticRefreshInterval = KeysRefresh(auth, "SigningKeysRefreshInterval", TimeSpan.FromHours(12), TimeSpan.FromMinutes(5));
+                options.RefreshInterval = KeysRefresh(auth, "SigningKeysMinimumRefreshInterval", TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1));
             }
             else
             {
@@ -80,6 +86,15 @@ public static class AuthDefaults
             .AddPolicy(Policies.Integration, p => p.RequireRole(Roles.Integration).RequireClaim(Roles.ClientIdClaim))
             .AddPolicy(Policies.Auditor, p => p.RequireRole(Roles.Auditor))
             .AddPolicy(Policies.RegulatorOrAuditor, p => p.RequireRole(Roles.Regulator, Roles.Auditor));
+    }
+
+    /// <summary>A refresh interval of the authority's keys; below the identity library's minimum it would throw at the first request.</summary>
+    private static TimeSpan KeysRefresh(IConfigurationSection auth, string key, TimeSpan fallback, TimeSpan minimum)
+    {
+        var value = auth.GetValue(key, fallback);
+        if (value < minimum)
+            throw new InvalidOperationException($"Auth:{key} must be at least {minimum} (it is {value}).");
+        return value;
     }
 }
 

@@ -102,7 +102,8 @@ public static class RateLimits
     public static string ClientKey(HttpContext context)
     {
         var user = context.User;
-        return user.FindFirstValue(Roles.ClientIdClaim) is { } client ? $"client:{client}"
+        // A person's token names the console as its client_id: every console user would share one bucket.
+        return Actor.ClientOf(user) is { } client ? $"client:{client}"
             : user.FindFirstValue(Roles.OrgClaim) is { } org ? $"org:{org}"
             : user.FindFirstValue("sub") is { } sub ? $"sub:{sub}"
             : $"ip:{context.Connection.RemoteIpAddress}";

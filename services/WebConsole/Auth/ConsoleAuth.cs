@@ -83,6 +83,14 @@ public static class ConsoleAuth
                 o.ClientSecret = auth["ClientSecret"];
                 o.ResponseType = "code";
                 o.UsePkce = true;
+                // The code comes back in the query of a top-level GET, so the correlation and nonce cookies can be
+                // SameSite=Lax (a form_post from the authority's site would need SameSite=None), and Secure outside Development.
+                o.ResponseMode = "query";
+                foreach (var cookie in new[] { o.CorrelationCookie, o.NonceCookie })
+                {
+                    cookie.SameSite = SameSiteMode.Lax;
+                    cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                }
                 o.MapInboundClaims = false;
                 o.SaveTokens = false;
                 o.RequireHttpsMetadata = !builder.Environment.IsDevelopment();
@@ -116,7 +124,9 @@ public static class ConsoleAuth
         var handler = new JsonWebTokenHandler();
         if (!handler.CanReadToken(accessToken)) return null;
         var token = handler.ReadJsonWebToken(accessToken);
-        var claims = token.Claims.Where(c => c.Type is "sub" or Roles.RoleClaim or Roles.OrgClaim or Roles.ClientIdClaim or "name")
+        // An authority names the console itself as client_id in a person's token: only an integration's is theirs.
+        var integration = token.Claims.Any(c => c.Type == Roles.RoleClaim && c.Value == Roles.Integration);
+        var claims = token.Claims.Where(c => c.Type is "sub" or Roles.RoleClaim or Roles.OrgClaim or "name" || integration && c.Type == Roles.ClientIdClaim)
             .Select(c => new Claim(c.Type, c.Value)).Append(new Claim(AccessTokenClaim, accessToken));
         var identity = new ClaimsIdentity(claims, "sandbox-registry", "sub", Roles.RoleClaim);
         return (new ClaimsPrincipal(identity), new DateTimeOffset(token.ValidTo, TimeSpan.Zero));
@@ -138,8 +148,25 @@ public static class ConsoleAuth
         app.MapPost("/account/sign-out", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            return Results.LocalRedirect("/");
+            if (mode.Development || !await AuthorityEndsSessions(http)) return Results.LocalRedirect("/");
+            // The authority's session ends too (RP-initiated logout), so the next sign-in asks who is there.
+            return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIdConnectDefaults.AuthenticationScheme]);
         }).AllowAnonymous();
+    }
+
+    private static async Task<bool> AuthorityEndsSessions(HttpContext http)
+    {
+        var options = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<OpenIdConnectOptions>>()
+            .Get(OpenIdConnectDefaults.AuthenticationScheme);
+        try
+        {
+            var configuration = await options.ConfigurationManager!.GetConfigurationAsync(http.RequestAborted);
+            return !string.IsNullOrEmpty(configuration.EndSessionEndpoint);
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // the authority cannot be reached: the console's own session has ended, which is what the user asked
+        }
     }
 
     private static async Task<IResult> DevSignIn([FromForm] DevSignInForm form, SignInMode mode, HttpContext http, TimeProvider clock)

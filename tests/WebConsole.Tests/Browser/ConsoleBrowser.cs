@@ -16,7 +16,9 @@ public sealed class ConsoleBrowser : IDisposable
     private readonly string _screenshots;
     private int _shots;
 
-    public ConsoleBrowser(Uri baseUrl)
+    /// <param name="scenario">Null for the main scenario (.run/screenshots/); another scenario's shots go to a folder of its
+    /// own inside it, so that two browsers running at once do not clear each other's.</param>
+    public ConsoleBrowser(Uri baseUrl, string? scenario = null)
     {
         _base = baseUrl;
         var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
@@ -25,6 +27,7 @@ public sealed class ConsoleBrowser : IDisposable
         service.SuppressInitialDiagnosticInformation = true;
         _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(120));
         _screenshots = Path.Combine(RepositoryRoot(), ".run", "screenshots");
+        if (scenario is not null) _screenshots = Path.Combine(_screenshots, scenario);
         Directory.CreateDirectory(_screenshots);
         foreach (var old in Directory.GetFiles(_screenshots, "*.png")) File.Delete(old);
     }

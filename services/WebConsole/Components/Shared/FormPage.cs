@@ -43,5 +43,9 @@ public abstract class FormPage : ComponentBase
     protected static string[] Lines(string? text) =>
         (text ?? "").Split(['\n', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>One entry a line, commas kept: a norm or a requirement ("Air code, art. 1") is one entry.</summary>
+    protected static string[] OnePerLine(string? text) =>
+        (text ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     protected static string? IsoDate(DateTime? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }
