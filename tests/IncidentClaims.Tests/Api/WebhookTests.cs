@@ -74,6 +74,7 @@ public class WebhookTests(LocalWebhooksFixture fixture) : IClassFixture<LocalWeb
         var delivered = await Accepted(hook, 1);
         Assert.True(delivered[0].Verified); // signed with the secret the subscriber was given
         Assert.Equal(id, delivered[0].Data.GetProperty("incidentId").GetGuid());
+        await Portal.PostAsJsonAsync($"/api/v1/webhooks/subscriptions/{subscription}/deactivation", new { reason = "Test over." }).Body();
     }
 
     [Fact]
