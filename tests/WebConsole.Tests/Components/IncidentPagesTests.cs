@@ -114,7 +114,7 @@ public sealed class CompanyIncidentPagesTests() : ConsoleComponentTest("applican
     private static readonly Guid Incident = Guid.Parse("0196a000-0000-7000-8000-0000000000c2");
 
     [Fact]
-    public void A_final_report_sends_root_cause_actions_and_whether_the_version_is_affected_and_refusals_show_at_their_fields()
+    public async Task A_final_report_sends_root_cause_actions_and_whether_the_version_is_affected_and_refusals_show_at_their_fields()
     {
         Api.Reads[$"incidents/{Incident}/provider-reports"] = new
         {
@@ -127,7 +127,7 @@ public sealed class CompanyIncidentPagesTests() : ConsoleComponentTest("applican
         Assert.Contains("Initial report", page.Find("#clocks").TextContent);
 
         var stage = page.FindComponent<MudBlazor.MudSelect<string>>();
-        page.InvokeAsync(() => stage.Instance.ValueChanged.InvokeAsync("final")).Wait();
+        await page.InvokeAsync(() => stage.Instance.ValueChanged.InvokeAsync("final"));
         page.Find("#summary").Change("Battery cell failure under cold load.");
         page.Find("#correctiveActions").Change("Cold-weather battery check, before take-off\nA second cell supplier");
         page.Find("#report-form").Submit();
