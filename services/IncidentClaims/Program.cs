@@ -30,6 +30,7 @@ builder.AddServiceDefaults(ServiceNames.IncidentClaims, typeof(ServiceMarker).As
         KnownRegimesModule.ConfigureBus(bus);
         KnownParticipationsModule.ConfigureBus(bus);
         KnownAiSystemsModule.ConfigureBus(bus);
+        IncidentsModule.ConfigureBus(bus);
     };
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
     defaults.UseGroupCommit = true;

@@ -46,6 +46,7 @@ public static class ConsoleHosting
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapConsoleAuth();
+        app.MapExportDownloads();
         app.MapGet("/culture", (string culture, string? redirect, HttpContext http) =>
         {
             if (!Cultures.Contains(culture)) return Results.BadRequest();

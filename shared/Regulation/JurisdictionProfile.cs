@@ -43,6 +43,18 @@ public sealed class JurisdictionProfile
     /// <summary>AI Act art. 73(2): any other serious incident.</summary>
     public int ReportDaysOther { get; set; } = 15;
 
+    /// <summary>
+    /// AI Act art. 3(49)(a),(d): the severities (comma-separated: minor, serious, critical) of a harm to health or property that
+    /// make an incident serious; a death, critical infrastructure and widespread harm count whatever the severity. A serious
+    /// incident has the art. 73 report clock, and linking it puts the version concerned on preservation hold (art. 73(6)).
+    /// </summary>
+    public string SeriousSeverities { get; set; } = "serious,critical";
+
+    /// <summary>Whether a harm of <paramref name="severity"/> (camelCase, as the API spells it) makes an incident serious.</summary>
+    public bool IsSerious(string severity) =>
+        SeriousSeverities.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Contains(severity, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Calendar days from linking the incident to an AI system until the harm commission must be convened.</summary>
     public int CommissionConveneDays { get; set; } = 30;
 
@@ -119,7 +131,9 @@ public sealed class JurisdictionProfile
             _ = Regions();
             return MaxRegimeTermMonths > 0 && ReviewWorkingDays > 0 && ReportDaysWidespreadOrCriticalInfrastructure > 0 &&
                 ReportDaysDeath > 0 && ReportDaysOther > 0 && CommissionConveneDays > 0 && ConclusionSigningWorkingDays > 0 &&
-                ProviderFollowUpDays > 0 && ProviderFinalReportDays > 0;
+                ProviderFollowUpDays > 0 && ProviderFinalReportDays > 0 &&
+                SeriousSeverities.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .All(s => s is "minor" or "serious" or "critical");
         }
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or InvalidOperationException or JsonException)
         {

@@ -71,11 +71,30 @@ public sealed record IncidentLinkedToVersion(Guid AiSystemId, Guid VersionId, Gu
 public sealed record CommissionConclusionRecorded(Guid AiSystemId, Guid VersionId, Guid IncidentId, string CausalLink,
     IReadOnlyList<string> Recommendations, SourceCitation Source, DateTimeOffset SignedAt);
 
+/// <summary>
+/// IncidentClaims put the version on preservation hold for a serious incident (AI Act art. 73(6)): until every hold is lifted
+/// the version may not be recalled or deprecated, nor the system withdrawn. <paramref name="AppliedAt"/> is when this service
+/// recorded it; from then on it refuses.
+/// </summary>
+public sealed record VersionPlacedOnHold(Guid AiSystemId, Guid VersionId, string Version, Guid HoldId, Guid IncidentId,
+    SourceCitation Source, DateTimeOffset PlacedAt, DateTimeOffset AppliedAt);
+
+/// <summary>The regulator lifted one hold on the version; the version stays held while any other hold remains.</summary>
+/// <param name="StillHeld">Whether other holds remain on the version after this one.</param>
+public sealed record VersionHoldLifted(Guid AiSystemId, Guid VersionId, string Version, Guid HoldId, Guid IncidentId, string Reason,
+    SourceCitation Source, DateTimeOffset LiftedAt, DateTimeOffset ReleasedAt, bool StillHeld);
+
 public enum AiSystemStatus { Active, Suspended, Withdrawn }
 
 public enum VersionStatus { Released, Deprecated, Recalled }
 
-public sealed record VersionState(Guid Id, string Number, string ArtifactSha256, VersionStatus Status, IReadOnlyList<Guid> Incidents);
+public sealed record VersionState(Guid Id, string Number, string ArtifactSha256, VersionStatus Status, IReadOnlyList<Guid> Incidents)
+{
+    /// <summary>The holds in force, each with the incident it was placed for.</summary>
+    public IReadOnlyList<HeldFor> Holds { get; init; } = [];
+}
+
+public sealed record HeldFor(Guid HoldId, Guid IncidentId);
 
 /// <summary>What decisions about an AI system and its versions need to know.</summary>
 public sealed record AiSystem(Guid Id, string OwnerOgrn, AiSystemStatus Status, IReadOnlyList<VersionState> Versions) : IOwned
@@ -98,6 +117,10 @@ public sealed record AiSystem(Guid Id, string OwnerOgrn, AiSystemStatus Status, 
     public AiSystem Apply(IncidentLinkedToVersion e) => WithVersion(e.VersionId, v => v with { Incidents = [.. v.Incidents, e.IncidentId] });
 
     public AiSystem Apply(CommissionConclusionRecorded _) => this;
+
+    public AiSystem Apply(VersionPlacedOnHold e) => WithVersion(e.VersionId, v => v with { Holds = [.. v.Holds, new HeldFor(e.HoldId, e.IncidentId)] });
+
+    public AiSystem Apply(VersionHoldLifted e) => WithVersion(e.VersionId, v => v with { Holds = v.Holds.Where(h => h.HoldId != e.HoldId).ToList() });
 
     public VersionState? Version(Guid versionId) => Versions.FirstOrDefault(v => v.Id == versionId);
 
@@ -127,6 +150,27 @@ public static class AiSystemRules
             throw new DomainRuleViolation("ai-system-suspended", "The AI system is suspended by the regulator.");
     }
 
+    /// <summary>AI Act art. 73(6): the version concerned by a serious incident is not altered before the authorities examined the cause.</summary>
+    public static void EnsureNotHeld(VersionState version, string act)
+    {
+        if (version.Holds.Count > 0)
+            throw new DomainRuleViolation(PreservationHoldCode,
+                $"Version {version.Number} is on preservation hold for incident(s) {string.Join(", ", version.Holds.Select(h => h.IncidentId).Distinct())}: " +
+                $"it cannot be {act} until the regulator lifts every hold.");
+    }
+
+    /// <summary>A system with a held version is not withdrawn: withdrawal ends every deployment of every version.</summary>
+    public static void EnsureNoVersionHeld(AiSystem system)
+    {
+        var held = system.Versions.Where(v => v.Holds.Count > 0).ToList();
+        if (held.Count > 0)
+            throw new DomainRuleViolation(PreservationHoldCode,
+                $"Version(s) {string.Join(", ", held.Select(v => v.Number))} of this AI system are on preservation hold: it cannot be withdrawn " +
+                "until the regulator lifts every hold.");
+    }
+
+    public const string PreservationHoldCode = "version-on-preservation-hold";
+
     public static VersionState KnownVersion(AiSystem system, Guid versionId) =>
         system.Version(versionId) ?? throw new ResourceNotFound("No such version of this AI system.");
 
@@ -141,6 +185,8 @@ public static class AiSystemRules
         VersionRecalled x => x.RecalledAt,
         IncidentLinkedToVersion x => x.LinkedAt,
         CommissionConclusionRecorded x => x.SignedAt,
+        VersionPlacedOnHold x => x.AppliedAt,
+        VersionHoldLifted x => x.ReleasedAt,
         _ => DateTimeOffset.MinValue,
     };
 }

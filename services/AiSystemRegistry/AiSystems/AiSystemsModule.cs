@@ -23,6 +23,7 @@ public static class AiSystemsModule
         options.Events.AddEventTypes([
             typeof(AiSystemRegistered), typeof(AiSystemSuspended), typeof(AiSystemWithdrawn), typeof(VersionReleased),
             typeof(VersionDeprecated), typeof(VersionRecalled), typeof(IncidentLinkedToVersion), typeof(CommissionConclusionRecorded),
+            typeof(VersionPlacedOnHold), typeof(VersionHoldLifted),
         ]);
         options.Projections.Add<AiSystemDetailsProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<AiSystemDetails>().Index(s => s.OwnerOgrn);
@@ -59,6 +60,7 @@ public static class AiSystemsModule
     {
         bus.AddConsumer<IncidentLinkedToAiSystemConsumer>();
         bus.AddConsumer<CommissionConclusionIssuedConsumer>();
+        bus.AddConsumer<HoldingForIncidents.PreservationHoldConsumer>();
     }
 
     public static IEndpointRouteBuilder MapAiSystems(this IEndpointRouteBuilder app)

@@ -28,6 +28,10 @@ public sealed class IntegrationEvents : IIntegrationEventMap
         DeploymentEnded e => new Published.DeploymentEnded(source, e.DeploymentId, e.Reason, e.EndedAt, e.RecordedAt ?? e.EndedAt),
         DeploymentPeriodCorrected e => new Published.DeploymentPeriodCorrected(source, e.DeploymentId, e.From, e.Until, e.EndedAt, e.Reason,
             e.CorrectedAt),
+        VersionPlacedOnHold e => new Published.PreservationHoldApplied(source, e.HoldId, e.IncidentId, e.AiSystemId, e.VersionId, e.Version,
+            e.AppliedAt),
+        VersionHoldLifted e => new Published.PreservationHoldReleased(source, e.HoldId, e.IncidentId, e.AiSystemId, e.VersionId, e.Version,
+            e.StillHeld, e.ReleasedAt),
         _ => null,
     };
 

@@ -48,6 +48,7 @@ public sealed record IncidentRecord(
             Status = IncidentStatus.Linked, Triage = new RecordedTriage("linked", e.Explicit, e.LinkedAt),
             Resolution = e.Resolution.WithInstants(s.Report.OccurredAt, e.LinkedAt),
         },
+        ({ } s, Incidents.Triaging.IncidentLinkCorrected e) => s with { Resolution = e.Resolution },
         ({ } s, IncidentFoundNotAiRelated e) => s with { Status = IncidentStatus.NotAiRelated, Triage = new RecordedTriage("notAiRelated", false, e.DecidedAt) },
         ({ } s, IncidentMarkedDuplicate e) => s with { Status = IncidentStatus.Duplicate, Triage = new RecordedTriage("duplicate", false, e.MarkedAt) },
         ({ } s, CommissionConvened e) => s with

@@ -8,12 +8,17 @@ public static class Clocks
     /// AI Act art. 3(49): death or serious harm to a person's health, serious and irreversible disruption of critical
     /// infrastructure, serious harm to property.
     /// </summary>
-    public static Classification Classify(Report report)
+    public static Classification Classify(Report report) => Classify(report, Default);
+
+    private static readonly JurisdictionProfile Default = new();
+
+    /// <summary>As <see cref="Classify(Report)"/>, with the severities the profile counts as serious (<see cref="JurisdictionProfile.SeriousSeverities"/>).</summary>
+    public static Classification Classify(Report report, JurisdictionProfile profile)
     {
         var grounds = new List<string>();
         if (report.Harms.Any(h => h.Type == HarmType.Death)) grounds.Add("death");
-        if (report.Harms.Any(h => h.Type == HarmType.InjuryToHealth && h.Severity != Severity.Minor)) grounds.Add("seriousHarmToHealth");
-        if (report.Harms.Any(h => h.Type is HarmType.DamageToPersonProperty or HarmType.DamageToOrganisationProperty && h.Severity != Severity.Minor))
+        if (report.Harms.Any(h => h.Type == HarmType.InjuryToHealth && profile.IsSerious(h.Severity.Camel()))) grounds.Add("seriousHarmToHealth");
+        if (report.Harms.Any(h => h.Type is HarmType.DamageToPersonProperty or HarmType.DamageToOrganisationProperty && profile.IsSerious(h.Severity.Camel())))
             grounds.Add("seriousHarmToProperty");
         if (report.CriticalInfrastructure) grounds.Add("criticalInfrastructure");
         if (report.Widespread && grounds.Count > 0) grounds.Add("widespread");

@@ -219,6 +219,12 @@ public sealed record Incident(
     InsuranceClaim? Claim,
     IncidentOutcome? Outcome) : IOwned
 {
+    /// <summary>Every preservation hold the incident placed (AI Act art. 73(6)), lifted ones included.</summary>
+    public IReadOnlyList<PreservingVersion.HoldState> Holds { get; init; } = [];
+
+    /// <summary>The hold in force, if any: an incident holds at most one version at a time (the one it is linked to).</summary>
+    public PreservingVersion.HoldState? ActiveHold => Holds.LastOrDefault(h => !h.Lifted);
+
     /// <summary>A report belongs to the integration that filed it.</summary>
     ResourceOwner IOwned.Owner => ResourceOwner.Integration(ClientId);
 
@@ -259,8 +265,19 @@ public sealed record Incident(
         ({ Claim: { } c } s, InsuranceClaimPaid) => s with { Claim = c with { Status = ClaimStatus.Paid } },
         ({ Claim: { } c } s, InsuranceClaimDenied) => s with { Claim = c with { Status = ClaimStatus.Denied } },
         ({ } s, IncidentClosed e) => s with { Status = IncidentStatus.Closed, Outcome = e.Outcome },
+        ({ } s, Triaging.IncidentLinkCorrected e) => s with { Resolution = e.Resolution },
+        ({ } s, PreservingVersion.PreservationHoldPlaced e) => s with
+        {
+            Holds = [.. s.Holds, new PreservingVersion.HoldState(e.HoldId, e.AiSystemId, e.VersionId, e.Version, false)],
+        },
+        ({ } s, PreservingVersion.PreservationHoldLifted e) => s.WithHold(e.HoldId, h => h with { Lifted = true }),
+        ({ } s, PreservingVersion.PreservationHoldApplied e) => s.WithHold(e.HoldId, h => h with { Applied = true }),
+        ({ } s, PreservingVersion.PreservationHoldReleased e) => s.WithHold(e.HoldId, h => h with { Released = true }),
         ({ } s, _) => s,
     };
+
+    private Incident WithHold(Guid holdId, Func<PreservingVersion.HoldState, PreservingVersion.HoldState> change) =>
+        this with { Holds = Holds.Select(h => h.HoldId == holdId ? change(h) : h).ToList() };
 
     private static IReadOnlyList<Clock> Met(IReadOnlyList<Clock> clocks, string name, DateTimeOffset at) =>
         clocks.Select(c => c.Name == name && c.MetAt is null ? c with { MetAt = at } : c).ToList();
@@ -272,5 +289,7 @@ public sealed record Incident(
         typeof(InsurerNotified), typeof(InsuranceClaimPaid), typeof(InsuranceClaimDenied), typeof(IncidentClosed),
         typeof(ReporterDataErased), typeof(Responding.CompanyStatementPublished), typeof(StagedReporting.ProviderReportFiled),
         typeof(StagedReporting.ProviderReportAccepted), typeof(StagedReporting.ProviderReportMoreRequested),
+        typeof(Triaging.IncidentLinkCorrected), typeof(PreservingVersion.PreservationHoldPlaced), typeof(PreservingVersion.PreservationHoldLifted),
+        typeof(PreservingVersion.PreservationHoldApplied), typeof(PreservingVersion.PreservationHoldReleased),
     ];
 }

@@ -46,6 +46,9 @@ public static class IncidentsModule
         }
     }
 
+    public static void ConfigureBus(MassTransit.IBusRegistrationConfigurator bus) =>
+        bus.AddConsumer<PreservingVersion.PreservationHoldAcknowledgementsConsumer>();
+
     public static IEndpointRouteBuilder MapIncidents(this IEndpointRouteBuilder app)
     {
         var incidents = app.MapApi("/api/v1/incidents", "Incidents");
@@ -56,6 +59,8 @@ public static class IncidentsModule
         incidents.MapGet("/deadlines", Deadlines.List).List(Policies.Regulator);
         incidents.MapPost("/{id:guid}/link", Triage.LinkByDeployment).Command(Policies.Regulator);
         incidents.MapPost("/{id:guid}/explicit-link", Triage.LinkExplicitly).Command(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/link-correction", Triage.CorrectLinkTo).Command(Policies.Regulator);
+        incidents.MapPost("/{id:guid}/preservation-hold/lifting", PreservingVersion.PreservationHolds.HandleLift).Command(Policies.Regulator);
         incidents.MapPost("/{id:guid}/not-ai-related-finding", Triage.FindNotAiRelated).Command(Policies.Regulator);
         incidents.MapPost("/{id:guid}/duplicate", Triage.MarkAsDuplicate).Command(Policies.Regulator);
         incidents.MapPost("/{id:guid}/commission", ConveneCommission.Handle).Command(Policies.Regulator);

@@ -80,6 +80,7 @@ public sealed record PublicIncident(
         (_, HarmIncidentReported e) => Start(e, @event.Sequence, @event.Id),
         (null, _) => null,
         ({ } s, IncidentLinked e) => s.Linked(e.Resolution),
+        ({ } s, Incidents.Triaging.IncidentLinkCorrected e) => s.Linked(e.Resolution) with { Status = s.Status },
         ({ } s, IncidentFoundNotAiRelated) => s with { Status = IncidentStatus.NotAiRelated },
         ({ } s, IncidentMarkedDuplicate) => s with { Status = IncidentStatus.Duplicate },
         ({ } s, CommissionConvened) => s with { Status = IncidentStatus.CommissionConvened },

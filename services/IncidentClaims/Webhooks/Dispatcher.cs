@@ -21,7 +21,8 @@ namespace SandboxRegistry.IncidentClaims.Webhooks;
 /// </para>
 /// </summary>
 public sealed class WebhookDispatcher(IDocumentStore store, NpgsqlDataSource dataSource, IHttpClientFactory http, TimeProvider clock,
-    WebhookOptions options, Microsoft.Extensions.Options.IOptions<JurisdictionProfile> profile, ILogger<WebhookDispatcher> logger) : BackgroundService
+    WebhookOptions options, Microsoft.Extensions.Options.IOptions<JurisdictionProfile> profile, ILogger<WebhookDispatcher> logger,
+    SandboxRegistry.EventSourcing.PersonalData.PersonalDataVault vault) : BackgroundService
 {
     public const string HttpClientName = "webhooks";
     private const long LockKey = 0x5742_484B_0019; // "WBHK", issue 19
@@ -90,7 +91,8 @@ public sealed class WebhookDispatcher(IDocumentStore store, NpgsqlDataSource dat
     {
         await using var session = store.LightweightSession();
         var subscription = await session.LoadAsync<WebhookSubscription>(subscriptionId, ct);
-        var secret = await session.LoadAsync<WebhookSecret>(subscriptionId, ct);
+        var stored = await session.LoadAsync<WebhookSecret>(subscriptionId, ct);
+        var secret = stored is null ? null : await stored.RevealAsync(vault, session, ct);
         var pending = await session.Query<WebhookDelivery>().Where(d => d.SubscriptionId == subscriptionId && d.Status == DeliveryStatus.Pending)
             .OrderBy(d => d.QueuedAt).ThenBy(d => d.Sequence).Take(BatchPerSubscription).ToListAsync(ct);
         if (subscription is not { Active: true } || secret is null)
@@ -100,7 +102,7 @@ public sealed class WebhookDispatcher(IDocumentStore store, NpgsqlDataSource dat
             return;
         }
 
-        var webhook = new StandardWebhook(secret.Secret);
+        var webhook = new StandardWebhook(secret);
         foreach (var delivery in pending)
         {
             var now = clock.GetUtcNow();

@@ -54,8 +54,31 @@ public sealed record WebhookSubscription(Guid Id, OwnerKind OwnerKind, string Ow
     public static readonly Type[] Events = [typeof(WebhookSubscriptionCreated), typeof(WebhookSubscriptionDeactivated)];
 }
 
-/// <summary>The subscription's signing secret (Standard Webhooks "whsec_" + base64), shown to the subscriber once, at creation.</summary>
-public sealed record WebhookSecret(Guid Id, string Secret);
+/// <summary>
+/// The subscription's signing secret (Standard Webhooks "whsec_" + base64), shown to the subscriber once, at creation, and
+/// stored only encrypted: AES-256-GCM under a key of the subscription's own, wrapped by the vault's master key
+/// (<see cref="SandboxRegistry.EventSourcing.PersonalData.PersonalDataVault"/>, the service's one key store; docs/IncidentClaims.md
+/// says why not ASP.NET Core Data Protection).
+/// </summary>
+/// <param name="Secret">Only on rows stored before secrets were encrypted: read, never written.</param>
+public sealed record WebhookSecret(Guid Id, SandboxRegistry.EventSourcing.PersonalData.EncryptedValue? Encrypted, string? Secret = null)
+{
+    public static WebhookSecret Seal(Guid subscriptionId, string secret, SandboxRegistry.EventSourcing.PersonalData.PersonalDataVault vault,
+        Marten.IDocumentSession session)
+    {
+        var keyId = vault.NewSubject(session, out var key);
+        return new WebhookSecret(subscriptionId, vault.Encrypt(keyId, key, secret));
+    }
+
+    /// <summary>The secret in the clear, or null when its key is gone.</summary>
+    public async Task<string?> RevealAsync(SandboxRegistry.EventSourcing.PersonalData.PersonalDataVault vault, Marten.IQuerySession session,
+        CancellationToken ct)
+    {
+        if (Encrypted is null) return Secret;
+        var revealed = await vault.RevealAsync(session, Encrypted, ct);
+        return revealed == SandboxRegistry.EventSourcing.PersonalData.PersonalDataVault.ErasedMarker ? null : revealed;
+    }
+}
 
 public sealed partial class WebhookSubscriptionProjection : SingleStreamProjection<WebhookSubscription, Guid>
 {

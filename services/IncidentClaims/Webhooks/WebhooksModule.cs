@@ -1,3 +1,4 @@
+using SandboxRegistry.EventSourcing.PersonalData;
 using System.Security.Cryptography;
 using FluentValidation;
 using JasperFx.Events.Projections;
@@ -119,7 +120,7 @@ public static class WebhooksModule
 public static class WebhookEndpoints
 {
     public static async Task<Results<Created<SubscriptionCreated>, ValidationProblem>> Create(CreateSubscriptionRequest request,
-        Destinations destinations, IDocumentSession session, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Destinations destinations, IDocumentSession session, TimeProvider clock, PersonalDataVault vault, HttpContext http, CancellationToken ct)
     {
         var actor = Actor.From(http.User);
         var kind = WebhookAccess.KindOf(actor);
@@ -139,7 +140,7 @@ public static class WebhookEndpoints
         var ownerId = kind == OwnerKind.Company ? actor.Org! : actor.ClientId!;
         session.Events.StartStream<WebhookSubscription>(id, new WebhookSubscriptionCreated(id, kind, ownerId, request.Url,
             request.EventTypes.Distinct().ToList(), fingerprint, actor, clock.GetUtcNow()));
-        session.Store(new WebhookSecret(id, secret));
+        session.Store(WebhookSecret.Seal(id, secret, vault, session));
         await session.SaveChangesAsync(ct);
         http.Response.SetStreamVersion(1);
         return TypedResults.Created($"/api/v1/webhooks/subscriptions/{id}", new SubscriptionCreated(id, 1, secret));

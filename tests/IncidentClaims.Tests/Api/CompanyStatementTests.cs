@@ -30,20 +30,20 @@ public class CompanyStatementTests(ServiceFixture<ServiceMarker> fixture) : ICla
 
         var published = await Company.PostAsJsonAsync($"/api/v1/incidents/{id}/statement", new { text = first }).Body();
         var stale = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/incidents/{id}/statement") { Content = JsonContent.Create(new { text = second }) };
-        stale.Headers.TryAddWithoutValidation("If-Match", "\"2\"");
+        stale.Headers.TryAddWithoutValidation("If-Match", "\"3\"");
         await (await Company.SendAsync(stale)).AssertProblem(HttpStatusCode.PreconditionFailed, "stale-version");
         var current = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/incidents/{id}/statement") { Content = JsonContent.Create(new { text = second }) };
-        current.Headers.TryAddWithoutValidation("If-Match", "\"3\"");
+        current.Headers.TryAddWithoutValidation("If-Match", "\"4\"");
         var again = await (await Company.SendAsync(current)).Body(HttpStatusCode.OK);
 
-        Assert.Equal((id, 3L), (published.GetProperty("id").GetGuid(), published.GetProperty("version").GetInt64()));
-        Assert.Equal(4L, again.GetProperty("version").GetInt64());
+        Assert.Equal((id, 4L), (published.GetProperty("id").GetGuid(), published.GetProperty("version").GetInt64()));
+        Assert.Equal(5L, again.GetProperty("version").GetInt64());
         var dossier = await Regulator.GetAsync($"/api/v1/incidents/{id}/dossier").Body();
         var statements = dossier.GetProperty("statements").EnumerateArray().ToList();
         Assert.Equal([first, second], statements.Select(s => s.GetProperty("text").GetString()));
         Assert.Equal((World.Ogrn, "Aero LLC", "compliance-officer"), (statements[0].GetProperty("companyOgrn").GetString(),
             statements[0].GetProperty("companyName").GetString(), statements[0].GetProperty("by").GetString()));
-        Assert.Equal(3L, statements[0].GetProperty("source").GetProperty("streamVersion").GetInt64());
+        Assert.Equal(4L, statements[0].GetProperty("source").GetProperty("streamVersion").GetInt64());
         Assert.Equal(published.GetProperty("statementId").GetGuid(), statements[0].GetProperty("statementId").GetGuid());
 
         var register = await fixture.Host.Client().GetAsync($"/api/v1/register/incidents/{id}").Body();

@@ -40,7 +40,7 @@ public class DossierVerificationTests(ServiceFixture<ServiceMarker> fixture) : I
             $"/api/v1/audit/events/{reportSource.GetProperty("eventId").GetGuid()}");
         Assert.Equal(seal.GetProperty("hash").GetString(), reportSource.GetProperty("hash").GetString());
         var own = Checks(verification, "incident-claims").ToList();
-        Assert.Equal(2, own.Count); // the report and the triage
+        Assert.Equal(3, own.Count); // the report, the triage and the preservation hold it placed
         Assert.All(own, c => Assert.Equal("verified", c.GetProperty("status").GetString()));
         // The links resolved from other services' messages are checked at their sources; these test messages have none.
         Assert.NotEmpty(Checks(verification, "ai-system-registry"));

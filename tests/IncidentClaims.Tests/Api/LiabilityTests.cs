@@ -55,16 +55,16 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         var closed = await Regulator.PostAsJsonAsync($"/api/v1/incidents/{id}/closure", new { outcome = "liabilityEstablished", summary = "Paid in full." });
 
         await Ok(closed);
-        Assert.Equal("\"9\"", closed.Headers.ETag?.Tag);
+        Assert.Equal("\"10\"", closed.Headers.ETag?.Tag); // the link commits with the preservation hold
         var dossierResponse = await Regulator.GetAsync($"/api/v1/incidents/{id}/dossier");
-        Assert.Equal("\"9\"", dossierResponse.Headers.ETag?.Tag);
+        Assert.Equal("\"10\"", dossierResponse.Headers.ETag?.Tag);
         var dossier = await dossierResponse.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("closed", dossier.GetProperty("status").GetString());
         var commission = dossier.GetProperty("commission");
         Assert.Equal("Olga Sokolova", commission.GetProperty("chair").GetProperty("fullName").GetString());
         Assert.Equal(2, commission.GetProperty("members").GetArrayLength());
         Assert.Equal(LocalDates.TodayAt("77"), commission.GetProperty("meetingDate").GetString());
-        Assert.Equal(3, commission.GetProperty("source").GetProperty("streamVersion").GetInt64());
+        Assert.Equal(4, commission.GetProperty("source").GetProperty("streamVersion").GetInt64());
         var conclusion = dossier.GetProperty("conclusion");
         Assert.Equal("established", conclusion.GetProperty("conclusion").GetProperty("causalLink").GetString());
         Assert.Equal([World.Ogrn, seeded.Person.EntryId.ToString()],
@@ -73,12 +73,12 @@ public class LiabilityTests(ServiceFixture<ServiceMarker> fixture) : IClassFixtu
         Assert.Equal("Pavel Orlov", conclusion.GetProperty("conclusion").GetProperty("dissents")[0].GetProperty("member").GetString());
         Assert.Equal("Olga Sokolova", conclusion.GetProperty("signedByChair").GetString());
         Assert.False(conclusion.GetProperty("signedLate").GetBoolean());
-        Assert.Equal(5, conclusion.GetProperty("signatureSource").GetProperty("streamVersion").GetInt64());
+        Assert.Equal(6, conclusion.GetProperty("signatureSource").GetProperty("streamVersion").GetInt64());
         var claim = dossier.GetProperty("insuranceClaim");
         Assert.Equal("paid", claim.GetProperty("status").GetString());
         Assert.Equal("POL-1", claim.GetProperty("policyNumber").GetString());
         Assert.Equal(150_000m, claim.GetProperty("amountPaid").GetProperty("amount").GetDecimal());
-        Assert.Equal([6L, 7L, 8L], claim.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("streamVersion").GetInt64()));
+        Assert.Equal([7L, 8L, 9L], claim.GetProperty("sources").EnumerateArray().Select(s => s.GetProperty("streamVersion").GetInt64()));
         Assert.Equal("liabilityEstablished", dossier.GetProperty("closure").GetProperty("outcome").GetString());
         Assert.Equal(seeded.Version10.VersionId, dossier.GetProperty("version").GetProperty("versionId").GetGuid());
         Assert.All(dossier.GetProperty("clocks").EnumerateArray(), c => Assert.NotEqual(JsonValueKind.Null, c.GetProperty("metAt").ValueKind));

@@ -76,8 +76,8 @@ public class StagedReportTests(LocalWebhooksFixture fixture) : IClassFixture<Loc
             (stages[2].GetProperty("rootCause").GetString(), stages[2].GetProperty("versionAffected").GetBoolean(),
                 stages[2].GetProperty("decidedBy").GetString()));
         Assert.Equal(2, stages[2].GetProperty("correctiveActions").GetArrayLength());
-        Assert.Equal(3L, stages[0].GetProperty("source").GetProperty("streamVersion").GetInt64());
-        Assert.Equal(4L, stages[0].GetProperty("decisionSource").GetProperty("streamVersion").GetInt64());
+        Assert.Equal(4L, stages[0].GetProperty("source").GetProperty("streamVersion").GetInt64());
+        Assert.Equal(5L, stages[0].GetProperty("decisionSource").GetProperty("streamVersion").GetInt64());
 
         var received = await Eventually.Until(() => Task.FromResult(hook.Accepted.Count >= 3 ? hook.Accepted : null), because: "three webhooks");
         Assert.Equal([WebhookEventTypes.InformationRequested, WebhookEventTypes.ReportAccepted, WebhookEventTypes.ReportAccepted],

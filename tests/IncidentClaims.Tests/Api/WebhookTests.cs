@@ -57,6 +57,27 @@ public class WebhookTests(LocalWebhooksFixture fixture) : IClassFixture<LocalWeb
 
 
     [Fact]
+    public async Task The_signing_secret_is_stored_only_encrypted_and_deliveries_are_still_signed_with_it()
+    {
+        await using var hook = await WebhookReceiver.StartAsync();
+        var (subscription, secret) = await Subscribe(Portal, hook, WebhookEventTypes.StatusChanged);
+
+        string row;
+        await using (var session = fixture.Host.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession())
+            row = (await session.Json.FindByIdAsync<WebhookSecret>(subscription))!;
+        Assert.Contains(subscription.ToString(), row);
+        Assert.DoesNotContain(secret, row);
+        Assert.DoesNotContain(secret["whsec_".Length..], row); // nor its key material without the prefix
+        Assert.Contains("ciphertext", row, StringComparison.OrdinalIgnoreCase);
+
+        var id = await LinkedIncident("49");
+        var delivered = await Accepted(hook, 1);
+        Assert.True(delivered[0].Verified); // signed with the secret the subscriber was given
+        Assert.Equal(id, delivered[0].Data.GetProperty("incidentId").GetGuid());
+        await Portal.PostAsJsonAsync($"/api/v1/webhooks/subscriptions/{subscription}/deactivation", new { reason = "Test over." }).Body();
+    }
+
+    [Fact]
     public async Task The_filing_integration_and_the_company_receive_signed_deliveries_of_what_concerns_them_in_order()
     {
         await using var portalHook = await WebhookReceiver.StartAsync();

@@ -136,6 +136,8 @@ public sealed class Published
             e.Handler<Contracts.IncidentClaims.CommissionConclusionIssued>(published.Keep);
             e.Handler<Contracts.IncidentClaims.InsuranceClaimSettled>(published.Keep);
             e.Handler<Contracts.IncidentClaims.IncidentClosed>(published.Keep);
+            e.Handler<Contracts.IncidentClaims.PreservationHoldPlaced>(published.Keep);
+            e.Handler<Contracts.IncidentClaims.PreservationHoldLifted>(published.Keep);
         });
         await handle.Ready;
         return published;

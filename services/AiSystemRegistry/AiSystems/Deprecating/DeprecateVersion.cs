@@ -11,6 +11,7 @@ public static class DeprecateVersion
     {
         AiSystemRules.EnsureNotWithdrawn(system);
         var version = AiSystemRules.KnownVersion(system, versionId);
+        if (version.Status == VersionStatus.Released) AiSystemRules.EnsureNotHeld(version, "deprecated");
         return version.Status switch
         {
             VersionStatus.Released => new VersionDeprecated(system.Id, versionId, version.Number, by, now),

@@ -19,6 +19,13 @@ public sealed record ConclusionSummary(Guid IncidentId, string CausalLink, IRead
 public sealed record LinkedIncident(Guid Id, Guid AiSystemId, Guid VersionId, Guid? DeploymentId, bool Explicit, SourceCitation Source,
     DateTimeOffset LinkedAt, DateTimeOffset RecordedAt);
 
+/// <summary>
+/// A preservation hold on a version (AI Act art. 73(6)): placed by IncidentClaims for <paramref name="IncidentId"/> at
+/// <paramref name="PlacedAt"/>, in force here since <paramref name="Since"/>; lifted once <paramref name="LiftedAt"/> is set.
+/// </summary>
+public sealed record VersionHold(Guid HoldId, Guid IncidentId, DateTimeOffset PlacedAt, DateTimeOffset Since, SourceCitation Source,
+    DateTimeOffset? LiftedAt = null, string? LiftReason = null, SourceCitation? LiftSource = null);
+
 /// <summary>A change of the system's status, effective when it was recorded (a status is never back-dated).</summary>
 public sealed record StatusChange(AiSystemStatus Status, string Reason, DateTimeOffset At);
 
@@ -38,6 +45,12 @@ public sealed record VersionDetails(
     IReadOnlyList<ConclusionSummary> Conclusions,
     bool RecallRecommended)
 {
+    /// <summary>Every hold ever placed on the version, lifted ones included (they keep their lift).</summary>
+    public IReadOnlyList<VersionHold> Holds { get; init; } = [];
+
+    /// <summary>True while any hold is in force: recall and deprecation are refused (409 version-on-preservation-hold).</summary>
+    public bool OnHold => Holds.Any(h => h.LiftedAt is null);
+
     /// <summary>
     /// Its status at <paramref name="at"/> (a deprecation or a recall takes effect when recorded), its conclusions as known at
     /// <paramref name="knownAt"/>, and <paramref name="incidentsKnown"/> incidents (counted from the link documents, or this
@@ -56,6 +69,10 @@ public sealed record VersionDetails(
             RecallReason = recalled ? RecallReason : null,
             IncidentCount = incidentsKnown ?? IncidentCount,
             Conclusions = conclusions,
+            // Holds as recorded by knownAt: one recorded later is left out, a lift recorded later not yet made.
+            Holds = Holds.Where(h => h.Since <= knownAt)
+                .Select(h => h.LiftedAt is { } lifted && lifted > knownAt ? h with { LiftedAt = null, LiftReason = null, LiftSource = null } : h)
+                .ToList(),
             RecallRecommended = conclusions.Count == Conclusions.Count
                 ? RecallRecommended
                 : conclusions.Any(c => c.Recommendations.Contains(Contracts.IncidentClaims.Recommendations.RecallVersion)),
@@ -114,6 +131,15 @@ public sealed record AiSystemDetails(
                 new ConclusionSummary(x.IncidentId, x.CausalLink, x.Recommendations, x.SignedAt, x.Source)],
             RecallRecommended = v.RecallRecommended || x.Recommendations.Contains(Contracts.IncidentClaims.Recommendations.RecallVersion),
         }),
+        (not null, VersionPlacedOnHold x) => view.WithVersion(x.VersionId, v => v with
+        {
+            Holds = [.. v.Holds, new VersionHold(x.HoldId, x.IncidentId, x.PlacedAt, x.AppliedAt, x.Source)],
+        }),
+        (not null, VersionHoldLifted x) => view.WithVersion(x.VersionId, v => v with
+        {
+            Holds = v.Holds.Select(h => h.HoldId == x.HoldId ? h with { LiftedAt = x.ReleasedAt, LiftReason = x.Reason, LiftSource = x.Source } : h)
+                .ToList(),
+        }),
         _ => view,
     };
 
@@ -157,6 +183,8 @@ public sealed partial class AiSystemDetailsProjection : SingleStreamProjection<A
         IncludeType<VersionRecalled>();
         IncludeType<IncidentLinkedToVersion>();
         IncludeType<CommissionConclusionRecorded>();
+        IncludeType<VersionPlacedOnHold>();
+        IncludeType<VersionHoldLifted>();
     }
 
     public override AiSystemDetails? Evolve(AiSystemDetails? snapshot, Guid id, IEvent e) =>

@@ -21,6 +21,7 @@ public static class RecallVersion
         var version = AiSystemRules.KnownVersion(system, versionId);
         if (version.Status == VersionStatus.Recalled)
             throw new DomainRuleViolation("version-recalled", $"Version {version.Number} was already recalled.");
+        AiSystemRules.EnsureNotHeld(version, "recalled");
         return new VersionRecalled(system.Id, versionId, version.Number, r.Reason.Trim(), by, now);
     }
 

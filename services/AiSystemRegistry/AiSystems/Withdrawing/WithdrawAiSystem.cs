@@ -18,6 +18,7 @@ public static class WithdrawAiSystem
     public static AiSystemWithdrawn Decide(AiSystem system, WithdrawAiSystemRequest r, Actor by, DateTimeOffset now)
     {
         AiSystemRules.EnsureNotWithdrawn(system);
+        AiSystemRules.EnsureNoVersionHeld(system);
         return new AiSystemWithdrawn(system.Id, r.Reason.Trim(), by, now);
     }
 

@@ -37,6 +37,20 @@ public sealed record DossierStage(Guid ReportId, StagedReporting.ReportStage Sta
 public sealed record DossierStatement(Guid StatementId, string CompanyOgrn, string CompanyName, string Text, string By, DateTimeOffset PublishedAt,
     SourceCitation Source);
 
+/// <summary>
+/// A preservation hold on the version (AI Act art. 73(6)), each step cited: placed here (<paramref name="Source"/>), applied by
+/// AiSystemRegistry (<paramref name="AppliedSource"/> cites the registry's event), lifted by the regulator
+/// (<paramref name="LiftSource"/>), released by the registry (<paramref name="ReleasedSource"/>).
+/// </summary>
+public sealed record DossierHold(Guid HoldId, Guid AiSystemId, Guid VersionId, string Version, IReadOnlyList<string> Grounds, string PlacedBy,
+    DateTimeOffset PlacedAt, SourceCitation Source, DateTimeOffset? AppliedAt = null, SourceCitation? AppliedSource = null,
+    string? LiftedBy = null, DateTimeOffset? LiftedAt = null, string? LiftReason = null, SourceCitation? LiftSource = null,
+    DateTimeOffset? ReleasedAt = null, bool? StillHeldByOthers = null, SourceCitation? ReleasedSource = null);
+
+/// <summary>A correction of the link to another version; the dossier's links show the corrected resolution.</summary>
+public sealed record DossierLinkCorrection(Guid PreviousVersionId, Guid VersionId, string Version, string Reason, string By,
+    DateTimeOffset At, SourceCitation Source);
+
 /// <param name="ResolvedAt">The two instants every link (deployment, version, system, participation, programme, policy, persons)
 /// was resolved at: valid time at (the harm's occurredAt) as known at knownAt (the triage), and the local date used.</param>
 /// <summary>
@@ -62,7 +76,9 @@ public sealed record Dossier(
     IReadOnlyList<Clock> Clocks,
     ResolvedAt? ResolvedAt = null,
     IReadOnlyList<DossierStatement>? Statements = null,
-    IReadOnlyList<DossierStage>? ProviderReports = null)
+    IReadOnlyList<DossierStage>? ProviderReports = null,
+    IReadOnlyList<DossierHold>? PreservationHolds = null,
+    IReadOnlyList<DossierLinkCorrection>? LinkCorrections = null)
 {
     /// <param name="keys">The reporter's key, loaded for those who may read personal data; null for the others.</param>
     /// <param name="hashes">Each own event's hash-chain link, by event id, so the dossier cites it with its hash.</param>
@@ -149,12 +165,35 @@ public sealed record Dossier(
                     Statements = [.. x.Statements ?? [], new DossierStatement(p.StatementId, p.CompanyOgrn, p.CompanyName, p.Text, p.PublishedBy.Subject,
                         p.PublishedAt, source)],
                 },
+                ({ } x, Triaging.IncidentLinkCorrected c) => x with
+                {
+                    Deployment = c.Resolution.Deployment, Version = c.Resolution.Version, AiSystem = c.Resolution.AiSystem,
+                    Participation = c.Resolution.Participation, Programme = c.Resolution.Programme,
+                    InsurancePolicy = c.Resolution.InsurancePolicy, ResponsiblePersons = c.Resolution.ResponsiblePersons,
+                    ResolvedAt = c.Resolution.Instants ?? x.ResolvedAt,
+                    LinkCorrections = [.. x.LinkCorrections ?? [], new DossierLinkCorrection(c.PreviousVersionId, c.Resolution.Version.VersionId,
+                        c.Resolution.Version.Version, c.Reason, c.CorrectedBy.Subject, c.CorrectedAt, source)],
+                },
+                ({ } x, PreservingVersion.PreservationHoldPlaced p) => x with
+                {
+                    PreservationHolds = [.. x.PreservationHolds ?? [], new DossierHold(p.HoldId, p.AiSystemId, p.VersionId, p.Version, p.Grounds,
+                        p.PlacedBy.Subject, p.PlacedAt, source)],
+                },
+                ({ } x, PreservingVersion.PreservationHoldApplied a) => x.WithHold(a.HoldId,
+                    h => h with { AppliedAt = a.AppliedAt, AppliedSource = a.Source }),
+                ({ } x, PreservingVersion.PreservationHoldLifted l) => x.WithHold(l.HoldId,
+                    h => h with { LiftedBy = l.LiftedBy.Subject, LiftedAt = l.LiftedAt, LiftReason = l.Reason, LiftSource = source }),
+                ({ } x, PreservingVersion.PreservationHoldReleased r) => x.WithHold(r.HoldId,
+                    h => h with { ReleasedAt = r.ReleasedAt, StillHeldByOthers = r.StillHeld, ReleasedSource = r.Source }),
                 ({ } x, _) => x,
             };
         }
         return d is null || state is null ? null : d with { Status = state.Status, Clocks = state.Clocks, Statements = d.Statements ?? [],
-            ProviderReports = d.ProviderReports ?? [] };
+            ProviderReports = d.ProviderReports ?? [], PreservationHolds = d.PreservationHolds ?? [], LinkCorrections = d.LinkCorrections ?? [] };
     }
+
+    private Dossier WithHold(Guid holdId, Func<DossierHold, DossierHold> change) =>
+        this with { PreservationHolds = (PreservationHolds ?? []).Select(h => h.HoldId == holdId ? change(h) : h).ToList() };
 }
 
 /// <param name="Verified">True when every citation matched its source's sealed event and chain.</param>

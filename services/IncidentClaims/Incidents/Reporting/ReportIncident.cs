@@ -109,7 +109,7 @@ public static class ReportIncident
             request.OccurredAt!.Value, request.AwareAt ?? now, request.Location, request.CriticalInfrastructure, request.Widespread,
             request.Harms.Select(h => new Harm(h.Type!.Value, h.Severity!.Value, h.PersonsAffected, h.EstimatedDamage)).ToList(),
             request.AiSystem, request.Evidence ?? []);
-        var classification = Clocks.Classify(report);
+        var classification = Clocks.Classify(report, profile);
         return new HarmIncidentReported(incidentId, by.ClientId ?? throw new InvalidOperationException("An integration has a client id."),
             trackingCode, report, reporter, classification, Clocks.ReportDueBy(report, classification, profile), by, now);
     }

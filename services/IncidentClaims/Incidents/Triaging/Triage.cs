@@ -16,6 +16,25 @@ public sealed record LinkRequest(Guid? AiSystemId, Guid? DeploymentId);
 /// <summary>Links to a version the regulator names, when no deployment matches place and time.</summary>
 public sealed record LinkExplicitlyRequest(Guid VersionId, Guid? ParticipationId, [property: FreeText] string Reason);
 
+/// <summary>Corrects the link to another version (the regulator's finding changed); the preservation hold moves with it.</summary>
+public sealed record CorrectLinkRequest(Guid VersionId, Guid? ParticipationId, [property: FreeText] string Reason);
+
+/// <summary>
+/// The regulator corrected the link to another version (a new fact with its reason; the first link stays on record). Published as
+/// IncidentLinkedToAiSystem (explicit, with the reason), so the registry records the incident on the version it now concerns.
+/// </summary>
+public sealed record IncidentLinkCorrected(Guid IncidentId, Resolution Resolution, Guid PreviousVersionId, string Reason, Actor CorrectedBy,
+    DateTimeOffset CorrectedAt);
+
+public sealed class CorrectLinkValidator : AbstractValidator<CorrectLinkRequest>
+{
+    public CorrectLinkValidator()
+    {
+        RuleFor(r => r.VersionId).NotEmpty();
+        RuleFor(r => r.Reason).NotEmpty().MaximumLength(2_000);
+    }
+}
+
 public sealed record NotAiRelatedRequest([property: FreeText] string Reason);
 
 public sealed record MarkDuplicateRequest(Guid DuplicateOf, [property: FreeText] string? Reason);
@@ -125,6 +144,42 @@ public static class Triage
         return new IncidentLinked(incident.Id, resolution, isExplicit, reason?.Trim(), Clocks.CommissionDueBy(now, profile), by, now);
     }
 
+    /// <summary>The link and, for a serious incident, the preservation hold on the version it names (AI Act art. 73(6)).</summary>
+    public static IReadOnlyList<object> LinkAndHold(Incident incident, Resolution resolution, bool isExplicit, string? reason,
+        JurisdictionProfile profile, Actor by, DateTimeOffset now, Guid holdId, IReadOnlyList<string> grounds)
+    {
+        var linked = Link(incident, resolution, isExplicit, reason, profile, by, now);
+        return PreservingVersion.PreservationHolds.OnLink(incident, resolution.Version, holdId, by, now, grounds) is { } hold
+            ? [linked, hold]
+            : [linked];
+    }
+
+    /// <summary>
+    /// A correction of the link to another version, until the conclusion is signed (it rests on the link). A hold in force moves:
+    /// lifted on the version the incident no longer concerns, placed on the one it does.
+    /// </summary>
+    public static IReadOnlyList<object> CorrectLink(Incident incident, Resolution resolution, string reason, Actor by, DateTimeOffset now,
+        Guid holdId, IReadOnlyList<string> grounds)
+    {
+        incident.NotClosed();
+        if (incident.Resolution is not { } current || incident.Status is IncidentStatus.Reported or IncidentStatus.NotAiRelated or IncidentStatus.Duplicate)
+            throw new DomainRuleViolation("not-linked", "Only a linked incident has a link to correct.");
+        if (incident.Status is IncidentStatus.ConclusionSigned)
+            throw new DomainRuleViolation("conclusion-signed", "The commission's signed conclusion rests on the link: it is no longer corrected.");
+        if (current.Version.VersionId == resolution.Version.VersionId)
+            throw new DomainRuleViolation("same-version", $"The incident is already linked to version {current.Version.Version}.");
+        var why = reason.Trim();
+        var events = new List<object> { new IncidentLinkCorrected(incident.Id, resolution, current.Version.VersionId, why, by, now) };
+        if (incident.ActiveHold is { } hold)
+        {
+            events.Add(new PreservingVersion.PreservationHoldLifted(incident.Id, hold.HoldId, hold.AiSystemId, hold.VersionId, hold.Version,
+                $"The link was corrected to version {resolution.Version.Version}: {why}", by, now));
+            events.Add(new PreservingVersion.PreservationHoldPlaced(incident.Id, holdId, resolution.Version.AiSystemId, resolution.Version.VersionId,
+                resolution.Version.Version, grounds, by, now));
+        }
+        return events;
+    }
+
     public static IncidentFoundNotAiRelated NotAiRelated(Incident incident, string reason, Actor by, DateTimeOffset now)
     {
         Untriaged(incident);
@@ -148,7 +203,7 @@ public static class Triage
     /// <summary>Links to the deployment that was active at the incident's place and time, from this service's copies.</summary>
     public static Task<Ok<Changed>> LinkByDeployment(Guid id, LinkRequest? request, IDocumentSession session, TimeProvider clock,
         IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct) =>
-        session.Decide<Incident>(id, http, async incident =>
+        Many(session, id, http, async incident =>
         {
             Untriaged(incident);
             var now = clock.GetUtcNow();
@@ -162,12 +217,13 @@ public static class Triage
                     d.VersionId, d.Version, d.OwnerOgrn, companies.GetValueOrDefault(d.ParticipationId)?.CompanyName, d.From, d.Until));
             var resolution = await ResolveAsync(session, Instants(incident, profile.Value, now), deployment, deployment.VersionId,
                 deployment.ParticipationId, ct);
-            return (object)Link(incident, resolution, false, null, profile.Value, Actor.From(http.User), now);
+            return LinkAndHold(incident, resolution, false, null, profile.Value, Actor.From(http.User), now, Guid.CreateVersion7(now),
+                await GroundsAsync(session, id, ct));
         }, ct);
 
     public static Task<Ok<Changed>> LinkExplicitly(Guid id, LinkExplicitlyRequest request, IDocumentSession session, TimeProvider clock,
         IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct) =>
-        session.Decide<Incident>(id, http, async incident =>
+        Many(session, id, http, async incident =>
         {
             Untriaged(incident);
             var now = clock.GetUtcNow();
@@ -176,8 +232,33 @@ public static class Triage
             if (request.ParticipationId is { } pid && await session.LoadAsync<KnownParticipation>(pid, ct) is null)
                 throw new DomainRuleViolation("unknown-participation", "This service has not learnt of that participation from SandboxApplications.");
             var resolution = await ResolveAsync(session, Instants(incident, profile.Value, now), null, request.VersionId, request.ParticipationId, ct);
-            return (object)Link(incident, resolution, true, request.Reason, profile.Value, Actor.From(http.User), now);
+            return LinkAndHold(incident, resolution, true, request.Reason, profile.Value, Actor.From(http.User), now, Guid.CreateVersion7(now),
+                await GroundsAsync(session, id, ct));
         }, ct);
+
+    public static Task<Ok<Changed>> CorrectLinkTo(Guid id, CorrectLinkRequest request, IDocumentSession session, TimeProvider clock,
+        IOptions<JurisdictionProfile> profile, HttpContext http, CancellationToken ct) =>
+        Many(session, id, http, async incident =>
+        {
+            incident.NotClosed();
+            var now = clock.GetUtcNow();
+            if (await session.LoadAsync<KnownVersion>(request.VersionId, ct) is null)
+                throw new DomainRuleViolation("unknown-version", "This service has not learnt of that version from AiSystemRegistry.");
+            if (request.ParticipationId is { } pid && await session.LoadAsync<KnownParticipation>(pid, ct) is null)
+                throw new DomainRuleViolation("unknown-participation", "This service has not learnt of that participation from SandboxApplications.");
+            var resolution = await ResolveAsync(session, Instants(incident, profile.Value, now), null, request.VersionId, request.ParticipationId, ct);
+            return CorrectLink(incident, resolution, request.Reason, Actor.From(http.User), now, Guid.CreateVersion7(now),
+                await GroundsAsync(session, id, ct));
+        }, ct);
+
+    private static async Task<Ok<Changed>> Many(IDocumentSession session, Guid id, HttpContext http,
+        Func<Incident, Task<IReadOnlyList<object>>> decide, CancellationToken ct) =>
+        TypedResults.Ok(await session.DecideAll(id, http, decide, ct));
+
+    /// <summary>Why the incident is serious, as classified at intake (the first event of its stream).</summary>
+    private static async Task<IReadOnlyList<string>> GroundsAsync(IQuerySession session, Guid id, CancellationToken ct) =>
+        (await session.Events.FetchStreamAsync(id, 1, token: ct)).Select(e => e.Data).OfType<HarmIncidentReported>()
+            .FirstOrDefault()?.Classification.Grounds ?? [];
 
     public static Task<Ok<Changed>> FindNotAiRelated(Guid id, NotAiRelatedRequest request, IDocumentSession session, TimeProvider clock,
         HttpContext http, CancellationToken ct) =>
