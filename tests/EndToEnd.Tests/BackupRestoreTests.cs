@@ -95,7 +95,10 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         await Script("restore", SourcePort.ToString(), EarlierRestorePort.ToString(), instant.ToString("yyyy-MM-dd HH:mm:ss.ffffff+00"));
         var restored = await Restored(EarlierRestorePort);
         var earlier = await Verify(restored);
-        Assert.Equal(throughFirst, earlier.GetProperty("verifiedThroughSequence").GetInt64());
+        // The restored store ends with the first six reports (and the announcement of the checkpoint over them, when it
+        // committed before the instant), and verification reads it to its end.
+        Assert.Equal(throughFirst, await LastSequence(restored.Postgres, announcements: false));
+        Assert.Equal(await LastSequence(restored.Postgres, announcements: true), earlier.GetProperty("verifiedThroughSequence").GetInt64());
         Assert.False(earlier.GetProperty("valid").GetBoolean());
         Assert.Empty(earlier.GetProperty("checkpointMismatches").EnumerateArray());
         Assert.Equal(JsonValueKind.Null, earlier.GetProperty("firstBrokenEvent").ValueKind);
@@ -142,16 +145,29 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Waits until both witnesses hold a checkpoint of IncidentClaims at its last event; that sequence.</summary>
+    /// <summary>
+    /// Waits until both witnesses hold a checkpoint of IncidentClaims at its last event (the announcements of checkpoints
+    /// aside: the last one is covered only by a checkpoint that later events make due); that sequence.
+    /// </summary>
     private async Task<long> WitnessedThroughTheEnd()
     {
-        var last = (await _incidents.Services.GetRequiredService<IDocumentStore>().Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
+        var last = await LastSequence(_incidents.Postgres, announcements: false);
         foreach (var witness in new HttpClient[] { _applications.Client(), _registry.Client() })
             await Eventually.True(async () =>
                     (await witness.AllItems($"/api/v1/audit/witnessed?service={ServiceNames.IncidentClaims}"))
                     .Any(c => c.GetProperty("sequence").GetInt64() >= last),
                 TimeSpan.FromSeconds(60), $"both witnesses should hold a checkpoint at sequence {last}");
         return last;
+    }
+
+    /// <summary>The last event's sequence, with or without the announcements of checkpoints.</summary>
+    private static async Task<long> LastSequence(string postgres, bool announcements)
+    {
+        await using var connection = new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select max(seq_id) from mt_events" +
+            (announcements ? "" : $" where type <> '{SandboxRegistry.EventSourcing.Audit.AuditCheckpointRecorded.TypeName}'"), connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<JsonElement> Verify(ServiceHost<Incidents> host) =>

@@ -54,13 +54,14 @@ public sealed record AuditVerificationMark(string Id, long Sequence, long TreeSi
 /// Recomputes the service's running hash and RFC 6962 tree from the stored rows, and compares them at every checkpoint
 /// with what this service recorded and with what the other services witnessed. Incremental by default: from the last
 /// checkpoint a verification found valid, so its cost follows the events appended since; <c>full</c> recomputes every
-/// event from the first. Rows are read and hashed in chunks of consecutive sequence numbers on every core at once (event
-/// hashes and leaves are independent of each other), then folded in order into the running hash and the tree.
+/// event from the first. Rows are read in batches while the previous batch is hashed, each batch's event hashes in
+/// parallel (they are independent), then folded in order into the running hash and the tree.
 /// </summary>
 public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, ServiceIdentity service, IHttpClientFactory http,
     IOptions<AuditOptions> options, ILogger<ServiceVerifier> logger, TimeProvider? clock = null)
 {
     public const string PeerClientPrefix = "audit-peer:";
+    private const int Batch = 2048;
 
     public async Task<ServiceVerification> VerifyAsync(bool full, CancellationToken ct)
     {
@@ -170,79 +171,45 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
     }
 
     /// <summary>
-    /// The rows after <paramref name="after"/> up to <paramref name="upTo"/> in order, in chunks of consecutive sequence
-    /// numbers, each with every event's recomputed hash and its leaf. Chunks are read and hashed by as many workers as there
-    /// are cores, each on a connection of its own, so that PostgreSQL reads one chunk while another is hashed and both cores
-    /// work on either; at most a few chunks wait ahead of the one being folded, so memory stays bounded.
+    /// The rows after <paramref name="after"/> up to <paramref name="upTo"/> in batches, each with every event's recomputed
+    /// hash and its leaf: the next batch is read from PostgreSQL while this one is hashed on every core.
     /// </summary>
     private async IAsyncEnumerable<(StoredEvent[] Rows, (string Event, byte[] Leaf)[] Hashes)> HashedBatchesAsync(long after, long upTo,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        // Up to a checkpoint the bounds are known; only a verification with no checkpoint at all asks for the last sequence.
-        var (first, last) = upTo == long.MaxValue ? await chains.SequenceBoundsAsync(after, upTo, ct) : (after + 1, upTo);
-        if (first is null || last is null) yield break;
-        var workers = Math.Max(2, Environment.ProcessorCount);
-        using var reading = new SemaphoreSlim(workers, workers);
-        var ahead = System.Threading.Channels.Channel.CreateBounded<Task<(StoredEvent[], (string, byte[])[])>>(2 * workers);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var producer = Task.Run(async () =>
+        var batches = System.Threading.Channels.Channel.CreateBounded<StoredEvent[]>(4);
+        var reader = Task.Run(async () =>
         {
             try
             {
-                // Chunk bounds are sequence numbers: [from, to] with from > after; the first starts just after `after`.
-                for (var from = first.Value; from <= last.Value; from += ChunkSequences)
+                var buffer = new List<StoredEvent>(Batch);
+                await foreach (var row in chains.ReadRangeAsync(after, upTo, ct))
                 {
-                    var (lo, hi) = (from - 1, Math.Min(from - 1 + ChunkSequences, last.Value));
-                    await reading.WaitAsync(stop.Token);
-                    await ahead.Writer.WriteAsync(Task.Run(async () =>
-                    {
-                        try
-                        {
-                            return await ReadAndHashAsync(lo, hi, stop.Token);
-                        }
-                        finally
-                        {
-                            reading.Release();
-                        }
-                    }, stop.Token), stop.Token);
+                    buffer.Add(row);
+                    if (buffer.Count < Batch) continue;
+                    await batches.Writer.WriteAsync([.. buffer], ct);
+                    buffer.Clear();
                 }
-                ahead.Writer.Complete();
+                if (buffer.Count > 0) await batches.Writer.WriteAsync([.. buffer], ct);
+                batches.Writer.Complete();
             }
             catch (Exception e)
             {
-                ahead.Writer.Complete(e);
+                batches.Writer.Complete(e);
             }
-        }, stop.Token);
-        try
+        }, ct);
+        await foreach (var rows in batches.Reader.ReadAllAsync(ct))
         {
-            await foreach (var chunk in ahead.Reader.ReadAllAsync(ct))
+            var hashes = new (string Event, byte[] Leaf)[rows.Length];
+            Parallel.For(0, rows.Length, new ParallelOptions { CancellationToken = ct }, i =>
             {
-                var (rows, hashes) = await chunk;
-                if (rows.Length > 0) yield return (rows, hashes);
-            }
-            await producer;
+                var row = rows[i];
+                if (row.Tombstone) return;
+                hashes[i] = (row.Seal is null ? ChainVerifier.Unsealed(row) : ChainVerifier.Recompute(row, row.Seal), ChainVerifier.LeafOf(row));
+            });
+            yield return (rows, hashes);
         }
-        finally
-        {
-            stop.Cancel();
-        }
-    }
-
-    /// <summary>Sequence numbers per chunk: a chunk of events of typical size is a few megabytes.</summary>
-    private const long ChunkSequences = 16_384;
-
-    private async Task<(StoredEvent[], (string, byte[])[])> ReadAndHashAsync(long after, long upTo, CancellationToken ct)
-    {
-        var rows = new List<StoredEvent>((int)Math.Min(upTo - after, ChunkSequences));
-        await foreach (var row in chains.ReadRangeAsync(after, upTo, ct)) rows.Add(row);
-        var hashes = new (string Event, byte[] Leaf)[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var row = rows[i];
-            if (row.Tombstone) continue;
-            hashes[i] = (row.Seal is null ? ChainVerifier.Unsealed(row) : ChainVerifier.Recompute(row, row.Seal), ChainVerifier.LeafOf(row));
-        }
-        return ([.. rows], hashes);
+        await reader;
     }
 
     private static WitnessReport Compare(string witness, IReadOnlyList<WitnessedCheckpoint> checkpoints,

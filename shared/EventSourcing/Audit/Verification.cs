@@ -74,18 +74,6 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
     internal IAsyncEnumerable<StoredEvent> ReadRangeAsync(long after, long upTo, CancellationToken ct) =>
         ReadAsync("e.seq_id > @after and e.seq_id <= @upTo order by e.seq_id", ct, ("after", after), ("upTo", upTo));
 
-    /// <summary>The first and last sequence numbers stored after <paramref name="after"/> up to <paramref name="upTo"/> (both null when none).</summary>
-    internal async Task<(long? First, long? Last)> SequenceBoundsAsync(long after, long upTo, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand(
-            $"select min(seq_id), max(seq_id) from {Schema}.mt_events where seq_id > @after and seq_id <= @upTo");
-        command.Parameters.AddWithValue("after", after);
-        command.Parameters.AddWithValue("upTo", upTo);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
-    }
-
     /// <summary>
     /// What an event without a seal contributes to the running hash (it can only predate the audit trail, or have been
     /// inserted behind its back): computed the same way by the checkpointer and by verification, so both agree on it.
