@@ -154,7 +154,7 @@ public sealed record Proposal(
             throw new DomainRuleViolation("proposal-decided", $"The proposal has been {Status.ToString().ToLowerInvariant()}; it can no longer change.");
         throw new DomainRuleViolation("proposal-wrong-state",
             $"The proposal is {Camel(Status)}; {action} needs it {string.Join(" or ", allowed.Select(Camel))}.",
-            new Dictionary<string, object?> { ["status"] = Camel(Status) });
+            new Dictionary<string, object?> { ["proposalStatus"] = Camel(Status) });
     }
 
     public static string Camel(ProposalStatus status) => EnumNames.Camel(status);

@@ -192,7 +192,8 @@ public static class GetProposalDetails
         var list = session.Query<ProposalDetails>().AsQueryable().VisibleTo(Actor.From(http.User), OwnerKind.Company, p => p.CompanyOgrn);
         if (QueryEnums.Parse<ProposalStatus>(query.Status) is { } status) list = list.Where(p => p.Status == status);
         if (query.Overdue is true) list = list.Where(p => p.NextDueOn != null && p.NextDueOn < today);
-        var page = await list.OrderBy(p => p.NextDueOn == null).ThenBy(p => p.NextDueOn).ThenBy(p => p.Id).ToPageAsync(query, ct);
+        // PostgreSQL sorts nulls last in ascending order: proposals with no running clock come after the queue.
+        var page = await list.OrderBy(p => p.NextDueOn).ThenBy(p => p.Id).ToPageAsync(query, ct);
         return TypedResults.Ok(page.Select(p => p.AsOf(today)));
     }
 
