@@ -262,3 +262,38 @@ public sealed partial class ProposalStringsTests
     [GeneratedRegex("""P\["([A-Za-z0-9_]+)"\]""")]
     private static partial Regex Key();
 }
+
+/// <summary>Voluntary exit on the participation page: the participant's exit report against the programme's expected results.</summary>
+public sealed class ParticipationExitTests : ConsoleComponentTest
+{
+    private static readonly Guid Id = Guid.Parse("0196a000-0000-7000-8000-0000000000ee");
+
+    public ParticipationExitTests() : base("applicant", new Claim("org", Ogrn)) { }
+
+    private static System.Text.Json.JsonElement Left => System.Text.Json.JsonSerializer.SerializeToElement(new
+    {
+        id = Id, status = "left", exit = new { leftOn = "2026-11-02", reason = "Goals met early", report = (object?)null, assessment = (object?)null },
+    });
+
+    [Fact]
+    public void The_exit_report_answers_each_expected_result_and_a_refusal_is_shown_at_the_results()
+    {
+        Api.OnSend = (_, _, _) => FakeApi.Refused(409, "exit-report-results-incomplete", "The request conflicts with the current state.",
+            "The report must answer every expected result of the programme; missing: Public acceptance.", new() { ["results"] = ["missing: Public acceptance."] });
+        var page = Render<SandboxRegistry.WebConsole.Components.Pages.Exit.ParticipationExit>(p => p
+            .Add(x => x.Id, Id).Add(x => x.Participation, Left).Add(x => x.ExpectedResults, ["Fewer road accidents", "Public acceptance"]));
+        Assert.Equal("Fewer road accidents", page.Find("#result0-expected").GetAttribute("value"));
+        page.Find("#result0-outcome").Change("40 % fewer");
+        page.Find("#incidents").Change("Hard braking | Release 1.2.1");
+        page.Find("#publicSummary").Change("1.2 million km without a serious incident.");
+
+        page.Find("#file-report").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("missing: Public acceptance.", page.Find("#results-error").TextContent));
+        var (_, _, path, body) = Assert.Single(Api.Sent);
+        Assert.Equal($"participations/{Id}/exit-report", path);
+        Assert.Equal("""[{"expectedResult":"Fewer road accidents","outcome":"40 % fewer","measuredValue":null,"achieved":false},{"expectedResult":"Public acceptance","outcome":null,"measuredValue":null,"achieved":false}]""",
+            body.GetProperty("results").GetRawText());
+        Assert.Equal("""[{"summary":"Hard braking","handling":"Release 1.2.1"}]""", body.GetProperty("incidents").GetRawText());
+    }
+}
