@@ -58,10 +58,10 @@ public static class DraftProgrammeRules
     {
         validator.RuleFor(programme).NotNull().SetValidator(new EstablishRegimeValidator());
         var compiled = programme.Compile();
-        validator.RuleFor(r => compiled(r).DisappliedNorms).NotEmpty().When(r => compiled(r) is not null)
+        validator.RuleFor(r => compiled(r) == null ? null : compiled(r).DisappliedNorms).NotEmpty().When(r => compiled(r) is not null)
             .OverridePropertyName("programme.disappliedNorms")
             .WithMessage("Name the norms the regime is to disapply.");
-        validator.RuleFor(r => compiled(r).ExpectedResults).NotEmpty().When(r => compiled(r) is not null)
+        validator.RuleFor(r => compiled(r) == null ? null : compiled(r).ExpectedResults).NotEmpty().When(r => compiled(r) is not null)
             .OverridePropertyName("programme.expectedResults")
             .WithMessage("Name the results the regime is expected to achieve and their measures.");
     }
