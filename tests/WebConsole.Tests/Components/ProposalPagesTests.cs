@@ -151,7 +151,8 @@ public sealed class PublicProposalCommentsTests : ConsoleComponentTest
     private static readonly Guid Id = Guid.Parse("0196a000-0000-7000-8000-0000000000bb");
     private static readonly Guid Comment = Guid.Parse("0196a000-0000-7000-8000-0000000000cc");
 
-    public PublicProposalCommentsTests() : base("regulator")
+    // The page reads the role as the console's session holds it: the token's "role" claim.
+    public PublicProposalCommentsTests() : base("regulator", new Claim("role", "regulator"))
     {
         Api.Reads[$"register/proposals/{Id}/comments"] = new { items = new[] { new { id = Comment, text = "Please include the airport", postedAt = "2026-03-03T10:00:00Z" } }, total = 1 };
         Api.Reads[$"proposals/{Id}/comments"] = new
