@@ -16,6 +16,7 @@ builder.AddServiceDefaults(ServiceNames.SandboxApplications, typeof(ServiceMarke
         ApplicationsModule.ConfigureMarten(marten);
         ParticipationsModule.ConfigureMarten(marten);
         SandboxRegistry.SandboxApplications.AiResults.AiResultsModule.ConfigureMarten(marten);
+        SandboxRegistry.SandboxApplications.Proposals.ProposalsModule.ConfigureMarten(marten);
     };
     defaults.ConfigureBus = ParticipationsModule.ConfigureBus;
     defaults.IntegrationEventMap = typeof(IntegrationEvents);
@@ -33,4 +34,5 @@ app.MapRegimes();
 app.MapApplications();
 app.MapParticipations();
 SandboxRegistry.SandboxApplications.AiResults.AiResultsModule.MapAiResults(app);
+SandboxRegistry.SandboxApplications.Proposals.ProposalsModule.MapProposals(app);
 app.Run();

@@ -110,6 +110,40 @@ public sealed class JurisdictionProfile
     /// </summary>
     public bool VoluntaryExitAllowed { get; set; } = true;
 
+    /// <summary>
+    /// Initiative proposals (258-FZ art. 6 as amended by 169-FZ): working days the authorised body has to register a proposal
+    /// or return it as incomplete.
+    /// </summary>
+    public int ProposalRegistrationWorkingDays { get; set; } = 5;
+
+    /// <summary>Working days the regulatory bodies concerned have for their opinions on a registered proposal (169-FZ: 15).</summary>
+    public int ProposalRegulatorOpinionWorkingDays { get; set; } = 15;
+
+    /// <summary>Working days business community organisations and regional executive bodies have for theirs (169-FZ: 10).</summary>
+    public int ProposalOtherOpinionWorkingDays { get; set; } = 10;
+
+    /// <summary>Working days the coordinating body has to decide once the consultation has closed (169-FZ: 20).</summary>
+    public int ProposalDecisionWorkingDays { get; set; } = 20;
+
+    /// <summary>
+    /// The EU profile: the AI Act's sandbox provisions (art. 57-58) in the same settings. The Act fixes no periods for
+    /// establishing a sandbox (the implementing acts of art. 58(1) leave them to the national competent authority), so the
+    /// proposal periods here are this product's EU defaults, to be set by the authority: calendar days are not used, working
+    /// days follow Regulation 1182/71 art. 2(2) (the shipped "eu" calendar: weekends and the holidays common to Member States).
+    /// </summary>
+    public static JurisdictionProfile EuAiAct() => new()
+    {
+        Name = "EU-AI-Act",
+        MaxRegimeTermMonths = 24,
+        ReviewWorkingDays = 20,
+        Calendar = "eu",
+        TimeZone = "Europe/Brussels",
+        ProposalRegistrationWorkingDays = 10,
+        ProposalRegulatorOpinionWorkingDays = 20,
+        ProposalOtherOpinionWorkingDays = 20,
+        ProposalDecisionWorkingDays = 30,
+    };
+
     // ---- end of issue 18 section ----
 
     /// <summary>Calendar days the participant has to answer the regulator's request for more on a staged report.</summary>
@@ -131,7 +165,8 @@ public sealed class JurisdictionProfile
             _ = Regions();
             return MaxRegimeTermMonths > 0 && ReviewWorkingDays > 0 && ReportDaysWidespreadOrCriticalInfrastructure > 0 &&
                 ReportDaysDeath > 0 && ReportDaysOther > 0 && CommissionConveneDays > 0 && ConclusionSigningWorkingDays > 0 &&
-                ProviderFollowUpDays > 0 && ProviderFinalReportDays > 0 &&
+                ProviderFollowUpDays > 0 && ProviderFinalReportDays > 0 && ProposalRegistrationWorkingDays > 0 &&
+                ProposalRegulatorOpinionWorkingDays > 0 && ProposalOtherOpinionWorkingDays > 0 && ProposalDecisionWorkingDays > 0 &&
                 SeriousSeverities.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                     .All(s => s is "minor" or "serious" or "critical");
         }

@@ -14,7 +14,7 @@ public sealed class IntegrationEvents : IIntegrationEventMap
     {
         RegimeEstablished e => new Published.RegimeEstablished(source, e.RegimeId, 1, e.Programme.Title, Camel(e.Programme.Direction),
             e.Programme.LegalBasis.ToString(), e.Programme.Territory, e.Programme.StartsOn, e.Programme.EndsOn,
-            Requirements(e.Programme.Insurance), e.EstablishedAt),
+            Requirements(e.Programme.Insurance), e.EstablishedAt, e.ProposalId),
         RegimeAmended e => new Published.RegimeAmended(source, e.RegimeId, e.ProgrammeVersion, e.Programme.Title,
             Camel(e.Programme.Direction), e.Programme.LegalBasis.ToString(), e.Programme.Territory, e.Programme.StartsOn,
             e.Programme.EndsOn, Requirements(e.Programme.Insurance), e.AmendedAt),

@@ -42,7 +42,11 @@ public sealed record Programme(
     public IReadOnlyList<ExpectedResult> ExpectedResults { get; init; } = [];
 }
 
-public sealed record RegimeEstablished(Guid RegimeId, Programme Programme, Actor EstablishedBy, DateTimeOffset EstablishedAt);
+public sealed record RegimeEstablished(Guid RegimeId, Programme Programme, Actor EstablishedBy, DateTimeOffset EstablishedAt)
+{
+    /// <summary>The initiative proposal the regime was established from (258-FZ art. 6), or null when a regulator established it.</summary>
+    public Guid? ProposalId { get; init; }
+}
 
 /// <summary>A new programme version replaces the current one; earlier versions stay in the stream.</summary>
 public sealed record RegimeAmended(Guid RegimeId, int ProgrammeVersion, Programme Programme, string Reason, Actor AmendedBy,

@@ -6,6 +6,8 @@ using SandboxRegistry.SandboxApplications.Applications.MissingDeadline;
 using SandboxRegistry.SandboxApplications.Participations;
 using SandboxRegistry.SandboxApplications.Participations.Expiring;
 using SandboxRegistry.SandboxApplications.Participations.GettingDetails;
+using SandboxRegistry.SandboxApplications.Proposals;
+using SandboxRegistry.SandboxApplications.Proposals.MissingDeadlines;
 using SandboxRegistry.SandboxApplications.Regimes;
 using SandboxRegistry.SandboxApplications.Regimes.Expiring;
 using SandboxRegistry.SandboxApplications.Regimes.GettingDetails;
@@ -21,7 +23,7 @@ public sealed class ScheduleOptions
 }
 
 /// <summary>
-/// Records what happens by the passing of time: a missed review deadline, the end of a regime's or a participation's
+/// Records what happens by the passing of time: a missed review deadline, a proposal's missed clock or ended consultation, the end of a regime's or a participation's
 /// term, a participation whose insurance lapsed, participations left in a regime that ended. "Today" comes from TimeProvider. Every replica may run this: each
 /// write goes through the stream's optimistic concurrency and each Decide records a fact only once, so a race ends
 /// in one event and a logged concurrency error.
@@ -58,6 +60,7 @@ public sealed class ScheduledChecks(IServiceScopeFactory scopes, TimeProvider cl
         var today = profile.Value.DateOf(now);
 
         List<Guid> overdue, regimes, participations, orphaned;
+        IReadOnlyList<Guid> proposals;
         Dictionary<Guid, InsuranceRequirements> required;
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -85,8 +88,11 @@ public sealed class ScheduledChecks(IServiceScopeFactory scopes, TimeProvider cl
                 .Select(r => r.Id).ToListAsync(ct)).ToHashSet();
             orphaned = open.Where(p => endedRegimes.Contains(p.RegimeId)).Select(p => p.Id).ToList();
             var regimeOf = open.ToDictionary(p => p.Id, p => p.RegimeId);
+            proposals = await CheckProposal.DueAsync(query, today, ct);
             foreach (var id in overdue)
                 await Record<Application>(id, a => MissDeadline.Decide(a, today, now), ct);
+            foreach (var id in proposals)
+                await Record<Proposal>(id, p => CheckProposal.Decide(p, today, profile.Value, now), ct);
             foreach (var id in regimes)
                 await Record<Regime>(id, r => ExpireRegime.Decide(r, today, now), ct);
             foreach (var id in participations.Except(orphaned))

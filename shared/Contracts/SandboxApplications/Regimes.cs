@@ -16,6 +16,7 @@ public static class InsuredRisks
 /// <param name="Direction">camelCase direction: medicine, transport, unmannedAircraft, agriculture, finance,
 /// distanceSelling, construction, stateServices, industry, other.</param>
 /// <param name="LegalBasis">The act that establishes the regime, e.g. "Government Decree No. 1234 of 2025-12-01".</param>
+/// <param name="ProposalId">The initiative proposal the regime was established from; null when a regulator established it directly.</param>
 public sealed record RegimeEstablished(
     SourceCitation Source,
     Guid RegimeId,
@@ -27,7 +28,8 @@ public sealed record RegimeEstablished(
     DateOnly StartsOn,
     DateOnly EndsOn,
     InsuranceRequirements Insurance,
-    DateTimeOffset EstablishedAt) : ICitedMessage;
+    DateTimeOffset EstablishedAt,
+    Guid? ProposalId = null) : ICitedMessage;
 
 /// <summary>A new programme version replaced the current one; earlier versions stay valid for what happened under them.</summary>
 public sealed record RegimeAmended(

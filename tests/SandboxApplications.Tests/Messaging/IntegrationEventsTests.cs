@@ -37,6 +37,18 @@ public class IntegrationEventsTests
         Assert.True(message.Insurance.AiHarmCoverRequired);
         Assert.Equal(1, message.ProgrammeVersion);
         Assert.Equal(Now, message.EstablishedAt);
+        Assert.Null(message.ProposalId);
+    }
+
+    [Fact]
+    public void A_regime_established_from_an_initiative_proposal_is_published_with_the_proposal_id()
+    {
+        var proposalId = Guid.NewGuid();
+        var established = EstablishRegime.Decide(Guid.NewGuid(), ProgrammeRequest(), Russia, Regulator, Now) with { ProposalId = proposalId };
+
+        var message = Assert.IsType<Published.RegimeEstablished>(Map(Stored(established)));
+
+        Assert.Equal((established.RegimeId, proposalId), (message.RegimeId, message.ProposalId));
     }
 
     [Fact]

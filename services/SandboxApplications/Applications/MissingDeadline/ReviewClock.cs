@@ -21,6 +21,7 @@ public sealed class ReviewClocks(IOptions<JurisdictionProfile> profile) : IStatu
             a.Status == ApplicationStatus.InformationRequested, ct);
         var breached = await session.Query<ApplicationDetails>().CountAsync(a =>
             (a.Status == ApplicationStatus.Submitted || a.Status == ApplicationStatus.UnderReview) && a.DueOn < today, ct);
-        return [new ClockCount(Clock, open, breached)];
+        // Initiative proposals' clocks (registration, opinions, decision) are the same service's statutory clocks.
+        return [new ClockCount(Clock, open, breached), .. await Proposals.MissingDeadlines.ProposalClockCounts.CountAsync(session, today, ct)];
     }
 }

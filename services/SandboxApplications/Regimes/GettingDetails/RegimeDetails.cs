@@ -30,6 +30,9 @@ public sealed record RegimeDetails(
 
     public IReadOnlyList<ExpectedResult> ExpectedResults { get; init; } = [];
 
+    /// <summary>The initiative proposal the regime was established from, if any.</summary>
+    public Guid? ProposalId { get; init; }
+
     public static RegimeDetails From(Guid id, RegimeStatus status, int version, Programme p, DateTimeOffset establishedAt) =>
         new(id, status, version, p.Title, p.Direction, p.LegalBasis, p.Description, p.Territory, p.StartsOn, p.EndsOn,
             p.DisappliedNorms, p.SubjectRequirements, p.Insurance, establishedAt) { ExpectedResults = p.ExpectedResults };
@@ -38,12 +41,13 @@ public sealed record RegimeDetails(
 public sealed partial class RegimeDetailsProjection : SingleStreamProjection<RegimeDetails, Guid>
 {
     public static RegimeDetails Create(RegimeEstablished e) =>
-        RegimeDetails.From(e.RegimeId, RegimeStatus.Active, 1, e.Programme, e.EstablishedAt);
+        RegimeDetails.From(e.RegimeId, RegimeStatus.Active, 1, e.Programme, e.EstablishedAt) with { ProposalId = e.ProposalId };
 
     public static RegimeDetails Apply(RegimeAmended e, RegimeDetails current) =>
         RegimeDetails.From(current.Id, current.Status, e.ProgrammeVersion, e.Programme, current.EstablishedAt) with
         {
             AmendedAt = e.AmendedAt, StatusReason = current.StatusReason, StatusChangedAt = current.StatusChangedAt,
+            ProposalId = current.ProposalId,
         };
 
     public static RegimeDetails Apply(RegimeSuspended e, RegimeDetails current) =>
