@@ -132,7 +132,8 @@ public static class ServiceDefaultsExtensions
             builder.Services.AddSingleton(sp => new OutboxPublisher(new RabbitMQ.Client.ConnectionFactory
             {
                 HostName = broker.Host, Port = broker.Port, VirtualHost = broker.VirtualHost, UserName = broker.Username, Password = broker.Password,
-            }, sp.GetRequiredService<IBus>(), sp.GetRequiredService<ServiceIdentity>(), sp.GetRequiredService<ILogger<OutboxPublisher>>()));
+            }, sp.GetRequiredService<IBus>(), sp.GetRequiredService<ServiceIdentity>(), sp.GetRequiredService<ILogger<OutboxPublisher>>(),
+                broker.Nodes));
             marten.AddSubscriptionWithServices<OutboxForwarder>(ServiceLifetime.Singleton, o =>
             {
                 o.Name = OutboxForwarder.SubscriptionName;
