@@ -11,7 +11,9 @@
 # The checker (tests/Benchmarks ClusterFaults) then proves on the promoted primary that no acknowledged write was lost,
 # nothing was applied twice, every ordered consumer applied each stream's events in version order, no message went to
 # an _error queue, and prints the counts and, per fault, the longest time without an answer. Exit 0 only when all hold.
-#   deploy/fault-suite-cluster.sh [--seconds 40] [--reporters 6] [--scenarios 3]
+#   deploy/fault-suite-cluster.sh [--runs 1] [--seconds 40] [--reporters 4] [--scenarios 3]
+# --runs N repeats the load, the faults and the check N times on the same services (started once) and exits 0 only
+# when every run passed.
 # Never touches PostgreSQL on 5432 or RabbitMQ on 5672. Stops the services it started; the cluster keeps running
 # (stop it with deploy/rabbitmq-cluster.sh stop and deploy/postgres-ha.sh stop). Each run ends with the other
 # PostgreSQL node as primary, synchronous again.
@@ -24,13 +26,14 @@ source deploy/dependencies.sh
 source deploy/launch.sh
 LOG_TAG=cluster-faults
 
-seconds=40 reporters=6 scenarios=3
+seconds=40 reporters=4 scenarios=3 runs=1
 while [ $# -gt 0 ]; do
   case "$1" in
+    --runs) runs=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --reporters) reporters=$2; shift 2 ;;
     --scenarios) scenarios=$2; shift 2 ;;
-    *) echo "usage: $0 [--seconds N] [--reporters N] [--scenarios N]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--runs N] [--seconds N] [--reporters N] [--scenarios N]" >&2; exit 2 ;;
   esac
 done
 
@@ -81,7 +84,7 @@ for p in "${SERVICES[@]}"; do
 done
 [ -f tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll ] || dotnet build tests/Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
 tool() { SANDBOX_ROOT="$root" dotnet tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll "$@"; }
-ready() { curl -fsS "http://127.0.0.1:$1/health/ready" >/dev/null; }
+ready() { curl -fsS -m 10 "http://127.0.0.1:$1/health/ready" >/dev/null; }
 now_ms() { date +%s%3N; }
 
 start_instance() { # service replica(1|2)
@@ -93,7 +96,10 @@ start_instance() { # service replica(1|2)
 wait_instance() {
   local name=$1 k=$2 port
   port=$((PORTS[$name] + 10 * (k - 1)))
-  DEPENDENCY_TIMEOUT=180 wait_for "$name replica $k /health/ready" ready "$port"
+  if ! DEPENDENCY_TIMEOUT=600 wait_for "$name replica $k /health/ready" ready "$port"; then
+    log "$name replica $k is not ready: $(curl -sS -m 10 "http://127.0.0.1:$port/health/ready" 2>&1 || true)"
+    return 1
+  fi
 }
 
 # The first replicas apply the schema; the second ones start once they are ready.
@@ -103,15 +109,6 @@ for svc in "${SERVICES[@]}"; do wait_instance "$svc" 1; done
 for svc in "${SERVICES[@]}"; do start_instance "$svc" 2; done
 for svc in "${SERVICES[@]}"; do wait_instance "$svc" 2; done
 log "two replicas of each service are ready"
-
-( while :; do echo "$(date +%s) $(cut -d' ' -f1 /proc/loadavg)"; sleep 5; done ) >"$work/load-average" &
-sampler_pid=$!
-
-started=$SECONDS
-log "load for at least ${seconds}s: $reporters reporters, $scenarios scenario workers"
-tool cluster-faults-load --out "$work/load.txt" --seconds "$seconds" --reporters "$reporters" --scenarios "$scenarios" \
-  --stop-file "$work/stop" &
-load_pid=$!
 
 fault() { echo "$1 $2 $(now_ms) $3" >>"$work/timeline"; }
 
@@ -123,9 +120,10 @@ kill_replica() { # service: SIGKILL of replica 1 (started first, it most likely 
   kill -9 "$pid"
   while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
   start_instance "$name" 1
-  wait_instance "$name" 1
-  fault "kill-$name" "$t" "${CODES[$name]}"
-  log "$name replica 1 restarted and ready"
+  # The other replica serves meanwhile; the restart is awaited in the background (a start takes minutes on a loaded
+  # machine), and the fault ends when the killed replica is ready again.
+  ( wait_instance "$name" 1 && fault "kill-$name" "$t" "${CODES[$name]}" && log "$name replica 1 restarted and ready" ) &
+  restarts+=($!)
 }
 
 stop_leader() {
@@ -157,16 +155,36 @@ failover() {
   fault "postgres-rejoin" "$t" SA,REG,IC
 }
 
-sleep 15
-for svc in "${SERVICES[@]}"; do kill_replica "$svc"; sleep 8; done
-stop_leader; sleep 10
-failover; sleep 10
-touch "$work/stop"
-log "faults done after $((SECONDS - started))s; waiting for every request to be answered and every scenario to finish"
-wait "$load_pid" || true; load_pid=""
-kill "$sampler_pid" 2>/dev/null || true; sampler_pid=""
-if tool cluster-faults-check --in "$work/load.txt" --timeline "$work/timeline"; then status=0; else status=$?; fi
-awk '{print $2}' "$work/load-average" | sort -n | awk '{a[NR]=$1} END {if (NR) printf "[cluster-faults] machine load average (1 min) during the run: min %s, median %s, max %s (%d samples)\n", a[1], a[int((NR+1)/2)], a[NR], NR}'
-bash deploy/postgres-ha.sh status | head -n2 >&2
-log "cluster fault suite took $((SECONDS - started))s"
-exit $status
+one_run() { # run number
+  rm -f "$work/stop" "$work/timeline" "$work/load.txt"
+  ( while :; do echo "$(date +%s) $(cut -d' ' -f1 /proc/loadavg)"; sleep 5; done ) >"$work/load-average" &
+  sampler_pid=$!
+  local started=$SECONDS status
+  log "run $1 of $runs: load for at least ${seconds}s, $reporters reporters, $scenarios scenario workers"
+  SANDBOX_ROOT="$root" dotnet tests/Benchmarks/bin/Release/net10.0/Benchmarks.dll cluster-faults-load --out "$work/load.txt" \
+    --seconds "$seconds" --reporters "$reporters" --scenarios "$scenarios" --stop-file "$work/stop" &
+  load_pid=$!
+  sleep 15
+  restarts=()
+  for svc in "${SERVICES[@]}"; do kill_replica "$svc"; sleep 15; done
+  stop_leader
+  local pid restarted=0
+  for pid in "${restarts[@]}"; do wait "$pid" || restarted=1; done
+  [ "$restarted" -eq 0 ] || log "a killed replica did not become ready again"
+  sleep 5
+  failover; sleep 10
+  touch "$work/stop"
+  log "faults done after $((SECONDS - started))s; waiting for every request to be answered and every scenario to finish"
+  wait "$load_pid" || true; load_pid=""
+  kill "$sampler_pid" 2>/dev/null || true; sampler_pid=""
+  if tool cluster-faults-check --in "$work/load.txt" --timeline "$work/timeline"; then status=0; else status=$?; fi
+  awk '{print $2}' "$work/load-average" | sort -n | awk '{a[NR]=$1} END {if (NR) printf "[cluster-faults] machine load average (1 min) during the run: min %s, median %s, max %s (%d samples)\n", a[1], a[int((NR+1)/2)], a[NR], NR}'
+  bash deploy/postgres-ha.sh status | head -n2 >&2
+  log "run $1: $( [ "$status" -eq 0 ] && echo passed || echo FAILED ) in $((SECONDS - started))s"
+  return "$status"
+}
+
+failed=0
+for run in $(seq 1 "$runs"); do one_run "$run" || failed=$((failed + 1)); done
+log "$((runs - failed)) of $runs runs passed"
+[ "$failed" -eq 0 ]
