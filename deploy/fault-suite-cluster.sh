@@ -42,7 +42,8 @@ export RateLimits__intake__Burst=${RateLimits__intake__Burst:-1000000}
 export RateLimits__lists__PermitsPerSecond=${RateLimits__lists__PermitsPerSecond:-1000000}
 export RateLimits__lists__Burst=${RateLimits__lists__Burst:-1000000}
 # Both PostgreSQL nodes (Npgsql connects to the primary) and every broker node (MassTransit and the outbox move on).
-export SANDBOX_PG_SERVER="Host=127.0.0.1:5442,127.0.0.1:5443;Target Session Attributes=primary"
+# A connect timeout of 30 s (Npgsql's default is 15) for a machine whose CPU is shared.
+export SANDBOX_PG_SERVER="Host=127.0.0.1:5442,127.0.0.1:5443;Target Session Attributes=primary;Timeout=30"
 export SANDBOX_MQ_SERVER=127.0.0.1:5681
 export RabbitMq__Nodes=127.0.0.1:5681,127.0.0.1:5682,127.0.0.1:5683
 export SANDBOX_BENCH_POSTGRES="$SANDBOX_PG_SERVER;Username=$SANDBOX_DB_USER;Password=$SANDBOX_DB_PASSWORD;Database=postgres;SSL Mode=Disable"
@@ -93,10 +94,22 @@ start_instance() { # service replica(1|2)
   launch_service "$name" "$port" "${DATABASES[$name]}" "$instance"
   printf '%s\n' "${started_services[@]}" | grep -qx "$instance" || started_services+=("$instance")
 }
+# Ready, or started again when its process exited first (as a supervisor would: a replica that cannot reach the
+# primary within Npgsql's connect timeout while it applies the schema at start exits), for up to 10 minutes.
+up_or_relaunched() {
+  local name=$1 k=$2 port=$3 instance=$4
+  ready "$port" && return 0
+  if ! kill -0 "$(cat ".run/pids/$instance.pid")" 2>/dev/null; then
+    log "$instance exited before it was ready (.run/logs/$instance.log); starting it again"
+    echo "$instance" >>"$work/relaunched"
+    start_instance "$name" "$k"
+  fi
+  return 1
+}
 wait_instance() {
-  local name=$1 k=$2 port
-  port=$((PORTS[$name] + 10 * (k - 1)))
-  if ! DEPENDENCY_TIMEOUT=600 wait_for "$name replica $k /health/ready" ready "$port"; then
+  local name=$1 k=$2 port instance
+  port=$((PORTS[$name] + 10 * (k - 1))); instance=$name; [ "$k" -gt 1 ] && instance=$name-$k
+  if ! DEPENDENCY_TIMEOUT=600 wait_for "$name replica $k /health/ready" up_or_relaunched "$name" "$k" "$port" "$instance"; then
     log "$name replica $k is not ready: $(curl -sS -m 10 "http://127.0.0.1:$port/health/ready" 2>&1 || true)"
     return 1
   fi
@@ -180,6 +193,7 @@ one_run() { # run number
   if tool cluster-faults-check --in "$work/load.txt" --timeline "$work/timeline"; then status=0; else status=$?; fi
   awk '{print $2}' "$work/load-average" | sort -n | awk '{a[NR]=$1} END {if (NR) printf "[cluster-faults] machine load average (1 min) during the run: min %s, median %s, max %s (%d samples)\n", a[1], a[int((NR+1)/2)], a[NR], NR}'
   bash deploy/postgres-ha.sh status | head -n2 >&2
+  if [ -s "$work/relaunched" ]; then log "started again after exiting at start: $(sort "$work/relaunched" | uniq -c | tr '\n' ' ')"; rm -f "$work/relaunched"; fi
   log "run $1: $( [ "$status" -eq 0 ] && echo passed || echo FAILED ) in $((SECONDS - started))s"
   return "$status"
 }

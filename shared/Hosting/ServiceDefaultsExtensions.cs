@@ -308,9 +308,18 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>Failed deliveries are retried in place with exponential back-off, then moved to the _error queue.</summary>
-    private static void RetryInPlace(IReceiveEndpointConfigurator endpoint) =>
+    private static void RetryInPlace(IReceiveEndpointConfigurator endpoint)
+    {
+        // Outer: while the database is unavailable (a failover, found by the cluster fault suite: the retries below were
+        // spent before the standby was promoted and a ParticipationGranted went to _error), the retries run again.
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Handle<Exception>(DatabaseFailures.IsUnavailable);
+            r.Interval(Delivery.RetriesWhileDatabaseUnavailable, Delivery.DatabaseRetryInterval);
+        });
         endpoint.UseMessageRetry(r => r.Exponential(Delivery.RetriesInPlace, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10),
             TimeSpan.FromMilliseconds(400)));
+    }
 
     /// <summary>The service's inbound queue: kebab-case, prefixed with the service name.</summary>
     public static string IntegrationQueue(string serviceName) => $"{serviceName}-integration-events";

@@ -48,7 +48,7 @@ public static class ClusterFaults
         HttpClient[] Clients(string[] urls, string token) => urls.Select(u =>
         {
             var c = Http.Client(reporters + scenarios, u, token);
-            c.Timeout = TimeSpan.FromSeconds(10);
+            c.Timeout = TimeSpan.FromSeconds(30);
             return c;
         }).ToArray();
         var regulator = Http.Token("regulator", subject: "reg-sokolova");
@@ -97,10 +97,13 @@ public static class ClusterFaults
                         rec.Answers.Enqueue((service.Code, Now()));
                         return (status, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
                     }
-                    if (status == 409 && lostAnswer && repeatable)
+                    if (status == 409 && lostAnswer)
                     {
+                        // The earlier attempt was applied and its answer lost. A command's effect is there; a creation
+                        // without an Idempotency-Key cannot tell its id, so the scenario starts again (counted).
                         rec.Answers.Enqueue((service.Code, Now()));
-                        return (status, default);
+                        if (!repeatable) rec.Line($"lost-creation {service.Code} {op}");
+                        return (repeatable ? status : -409, default);
                     }
                     if (status is >= 400 and < 500 and not 408 and not 429)
                     {
@@ -153,7 +156,7 @@ public static class ClusterFaults
         var propagation = TimeSpan.FromMinutes(4);
         var today = DateTimeOffset.UtcNow;
         var moscowToday = TimeZoneInfo.ConvertTime(today, TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow")).ToString("yyyy-MM-dd");
-        long completed = 0, stuck = 0;
+        long completed = 0, stuck = 0, abandoned = 0;
 
         async Task<string> Scenario(int worker, int round)
         {
@@ -291,6 +294,11 @@ public static class ClusterFaults
             {
                 var outcome = await Scenario(worker, round);
                 if (outcome == "complete") Interlocked.Increment(ref completed);
+                else if (outcome.EndsWith(" -409", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref abandoned);
+                    Console.WriteLine($"scenario {worker}/{round}: started again, {outcome[6..^5]} was applied but its answer lost");
+                }
                 else
                 {
                     Interlocked.Increment(ref stuck);
@@ -305,7 +313,7 @@ public static class ClusterFaults
         {
             await file.WriteLineAsync($"client {clientId}");
             await file.WriteLineAsync($"counts attempts={rec.Attempts} retries={rec.Retries} refused={rec.Refused} unanswered={rec.Unanswered} " +
-                                      $"scenarios={completed} stuck={stuck}");
+                                      $"scenarios={completed} stuck={stuck} restarted={abandoned}");
             foreach (var (name, count) in errorQueues) await file.WriteLineAsync($"errorqueue {name} {count}");
             foreach (var line in rec.Lines) await file.WriteLineAsync(line);
             foreach (var (service, at) in rec.Answers) await file.WriteLineAsync($"answer {service} {at}");
@@ -325,7 +333,8 @@ public static class ClusterFaults
         var started = lines.Where(l => l.StartsWith("answer ")).Select(l => long.Parse(l.Split(' ')[2])).DefaultIfEmpty(Now()).Min();
         var since = DateTimeOffset.FromUnixTimeMilliseconds(started).AddMinutes(-1);
 
-        Console.WriteLine($"cluster fault check: {counts["scenarios"]} scenarios complete, {counts["stuck"]} stuck; " +
+        Console.WriteLine($"cluster fault check: {counts["scenarios"]} scenarios complete, {counts["stuck"]} stuck, " +
+                          $"{counts["restarted"]} started again after a creation whose answer was lost; " +
                           $"{counts["attempts"]:N0} attempts, {counts["retries"]:N0} retries");
         foreach (var line in lines.Where(l => l.StartsWith("refused ") || l.StartsWith("unanswered") || l.StartsWith("scenario-stuck")).Take(20))
             Console.WriteLine($"  {line}");

@@ -42,3 +42,33 @@ public class InboxRecordTests
 
     private sealed record Uncited(string Text);
 }
+
+/// <summary>
+/// Which failures keep a consumed message retrying in place while the database is away (a failover) instead of moving
+/// it to the _error queue after the ordinary retries; the cluster fault suite's promotion of the standby sent a
+/// message to _error before this.
+/// </summary>
+public class DatabaseUnavailableTests
+{
+    public static TheoryData<string, Exception, bool> Failures() => new()
+    {
+        { "no primary among the hosts", new Npgsql.NpgsqlException("No suitable host was found.",
+            new AggregateException(new Npgsql.NpgsqlException("The operation has timed out", new TimeoutException()))), true },
+        { "connection refused", new Npgsql.NpgsqlException("Failed to connect", new System.Net.Sockets.SocketException(111)), true },
+        { "administrator shut the server down", Postgres("57P01"), true },
+        { "server starting up", Postgres("57P03"), true },
+        { "connected to a standby", Postgres("25006"), true },
+        { "connection failure", Postgres("08006"), true },
+        { "wrapped by Marten", new InvalidOperationException("Marten failed", Postgres("57P01")), true },
+        { "unique violation", Postgres("23505"), false },
+        { "invalid JSON value", Postgres("22P02"), false },
+        { "a consumer's own failure", new InvalidOperationException("No such participation"), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public void Only_failures_to_reach_a_writable_database_count_as_unavailable(string what, Exception failure, bool unavailable) =>
+        Assert.True(SandboxRegistry.Hosting.DatabaseFailures.IsUnavailable(failure) == unavailable, what);
+
+    private static Npgsql.PostgresException Postgres(string sqlState) => new("failure", "ERROR", "ERROR", sqlState);
+}
