@@ -139,6 +139,7 @@ public static class ClusterFaults
                 try
                 {
                     using var response = await service.Replicas[Random.Shared.Next(service.Replicas.Length)].GetAsync(path);
+                    if (response.IsSuccessStatusCode) rec.Answers.Enqueue((service.Code, Now())); // a read answered counts too
                     if (response.IsSuccessStatusCode && holds(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement)) return true;
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
