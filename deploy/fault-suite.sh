@@ -6,12 +6,15 @@
 # misses a report, and no message went to an _error queue. Exit code 0 when every check holds.
 #   deploy/fault-suite.sh --short   about 20 s of load, one fault of each kind (the CI form; about 2-3 minutes)
 #   deploy/fault-suite.sh --full    about 2 minutes of load, each service killed, broker and database twice
+#   deploy/fault-suite.sh --cluster [options]   on the three-node broker and the PostgreSQL primary/standby pair, two
+#                                   replicas of each service: deploy/fault-suite-cluster.sh (it never touches 5432/5672)
 # Starts the services with deploy/up.sh when they are not running and stops those it started at the end;
 # PostgreSQL and RabbitMQ are left running. NOTE: it restarts the local PostgreSQL and RabbitMQ, so other test runs
 # on the same machine see those restarts.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+if [ "${1:-}" = --cluster ]; then exec bash deploy/fault-suite-cluster.sh "${@:2}"; fi
 # shellcheck source=deploy/dependencies.sh
 source deploy/dependencies.sh
 # shellcheck source=deploy/launch.sh

@@ -4,6 +4,8 @@
 #   bash deploy/rabbitmq-cluster.sh status   cluster status as node 1 sees it
 #   bash deploy/rabbitmq-cluster.sh stop     stops the three nodes (their data stays for the next start)
 #   bash deploy/rabbitmq-cluster.sh kill N   stops node N abruptly (SIGKILL), to watch a quorum queue's leader move
+#   bash deploy/rabbitmq-cluster.sh stop-node N / start-node N   stops node N (rabbitmqctl stop) / starts it again
+#   bash deploy/rabbitmq-cluster.sh leader   the node (1..3) that leads most of the services' quorum queues (management API)
 # Node N (1..3) is rabbit-N@localhost with AMQP on 568N, management on 1568N, distribution on 2568N and its data in
 # /var/lib/rabbitmq-cluster/rabbit-N. The services reach all three with
 #   ConnectionStrings__RabbitMq=amqp://sandbox:sandbox@127.0.0.1:5681/  RabbitMq__Nodes=127.0.0.1:5681,127.0.0.1:5682,127.0.0.1:5683
@@ -79,6 +81,28 @@ stop() {
   done
 }
 
+stop_node() {
+  log "stopping $(node_name "$1")"
+  ctl "$1" stop >/dev/null 2>&1 || true
+  wait_for "$(node_name "$1") to stop" sh -c "! (exec 3<>/dev/tcp/127.0.0.1/568$1) 2>/dev/null"
+}
+
+# The node leading most of the services' queues (quorum queues have a leader; a classic queue lives on one node), as
+# the first node whose management API answers reports it.
+leader() {
+  local n
+  for n in "${NODES[@]}"; do
+    if curl -fsS -u "$SANDBOX_MQ_USER:$SANDBOX_MQ_PASSWORD" "http://127.0.0.1:1568$n/api/queues/%2F?columns=name,leader,node" 2>/dev/null |
+        python3 -c '
+import json, sys, collections
+queues = [q for q in json.load(sys.stdin) if "-integration-events" in q["name"]]
+leaders = collections.Counter(q.get("leader") or q.get("node") for q in queues)
+if not leaders: sys.exit(1)
+print(leaders.most_common(1)[0][0].split("@")[0].split("-")[1])'; then return 0; fi
+  done
+  return 1
+}
+
 kill_node() {
   local pid
   pid=$(as_root cat "$BASE/rabbit-$1/rabbit.pid")
@@ -92,5 +116,7 @@ case "${1:-}" in
   status) ctl 1 cluster_status ;;
   kill) kill_node "${2:?node number}" ;;
   start-node) start_node "${2:?node number}" ;;
-  *) echo "usage: $0 start|stop|status|kill N|start-node N" >&2; exit 2 ;;
+  stop-node) stop_node "${2:?node number}" ;;
+  leader) leader ;;
+  *) echo "usage: $0 start|stop|status|kill N|start-node N|stop-node N|leader" >&2; exit 2 ;;
 esac

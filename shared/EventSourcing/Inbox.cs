@@ -1,10 +1,37 @@
 using Marten;
 using MassTransit;
+using SandboxRegistry.Contracts;
 
 namespace SandboxRegistry.EventSourcing;
 
-/// <summary>A message a consumer has applied; stored in the same transaction as the consumer's effects.</summary>
-public sealed record ProcessedMessage(string Id, Guid MessageId, string Consumer, string MessageType, DateTimeOffset ProcessedAt);
+/// <summary>
+/// A message a consumer has applied; stored in the same transaction as the consumer's effects. For a cited message
+/// (every integration event) it also keeps where the event stands in its source stream, so the order in which a
+/// consumer applied one stream's events can be compared with the stream's versions (the cluster fault suite does).
+/// </summary>
+public sealed record ProcessedMessage(string Id, Guid MessageId, string Consumer, string MessageType, DateTimeOffset ProcessedAt)
+{
+    /// <summary>The owning service of the event the message came from (<see cref="SourceCitation.Service"/>).</summary>
+    public string? SourceService { get; init; }
+
+    public Guid? SourceStreamId { get; init; }
+
+    /// <summary>The event's version in its source stream (1-based).</summary>
+    public long? SourceStreamVersion { get; init; }
+
+    /// <summary>The event's position in its owner's global sequence.</summary>
+    public long? SourceSequence { get; init; }
+
+    /// <summary>The record for <paramref name="message"/>, with its source citation when it has one.</summary>
+    public static ProcessedMessage Of(string id, Guid messageId, string consumer, object message, DateTimeOffset processedAt) =>
+        message is ICitedMessage { Source: { } source }
+            ? new(id, messageId, consumer, message.GetType().Name, processedAt)
+            {
+                SourceService = source.Service, SourceStreamId = source.StreamId, SourceStreamVersion = source.StreamVersion,
+                SourceSequence = source.Sequence,
+            }
+            : new(id, messageId, consumer, message.GetType().Name, processedAt);
+}
 
 public static class Inbox
 {
@@ -21,7 +48,7 @@ public static class Inbox
         if (await session.LoadAsync<ProcessedMessage>(id, context.CancellationToken) is not null)
             return false;
         session.CausationId = messageId.ToString(); // events this consumer appends cite the message that caused them
-        session.Insert(new ProcessedMessage(id, messageId, consumer, typeof(T).Name, clock.GetUtcNow()));
+        session.Insert(ProcessedMessage.Of(id, messageId, consumer, context.Message, clock.GetUtcNow()));
         return true;
     }
 
@@ -43,7 +70,7 @@ public static class Inbox
         for (var i = 0; i < ids.Count; i++)
         {
             if (!done.Add(ids[i])) continue;
-            session.Insert(new ProcessedMessage(ids[i], batch[i].MessageId!.Value, consumer, typeof(T).Name, clock.GetUtcNow()));
+            session.Insert(ProcessedMessage.Of(ids[i], batch[i].MessageId!.Value, consumer, batch[i].Message, clock.GetUtcNow()));
             fresh.Add(batch[i]);
         }
         return fresh;

@@ -28,7 +28,10 @@ public sealed record OutboxMessage(Guid MessageId, Guid StreamId, long Sequence,
 /// </para>
 /// </summary>
 /// <param name="broker">Where to connect (host, port, virtual host, credentials); the publisher sets the rest.</param>
-public sealed class OutboxPublisher(ConnectionFactory broker, IBus bus, ServiceIdentity service, ILogger<OutboxPublisher> logger)
+/// <param name="nodes">Every node of a cluster (host:port); a new connection goes to the first that answers, so the
+/// outbox keeps publishing while the node of <paramref name="broker"/> is down. Null or empty: the factory's host only.</param>
+public sealed class OutboxPublisher(ConnectionFactory broker, IBus bus, ServiceIdentity service, ILogger<OutboxPublisher> logger,
+    IReadOnlyList<string>? nodes = null)
     : IAsyncDisposable
 {
     public static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(30);
@@ -112,7 +115,9 @@ public sealed class OutboxPublisher(ConnectionFactory broker, IBus bus, ServiceI
         // A lost connection fails the page, which is published again on a new one: no recovery in the background.
         broker.AutomaticRecoveryEnabled = false;
         broker.TopologyRecoveryEnabled = false;
-        var connection = await broker.CreateConnectionAsync(cancellationToken);
+        var connection = nodes is { Count: > 0 }
+            ? await broker.CreateConnectionAsync(nodes.Select(Endpoint).ToList(), cancellationToken)
+            : await broker.CreateConnectionAsync(cancellationToken);
         try
         {
             var channel = await connection.CreateChannelAsync(
@@ -140,6 +145,15 @@ public sealed class OutboxPublisher(ConnectionFactory broker, IBus bus, ServiceI
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>A node as host:port (the port defaults to the factory's).</summary>
+    private AmqpTcpEndpoint Endpoint(string node)
+    {
+        var colon = node.LastIndexOf(':');
+        return colon > 0 && int.TryParse(node[(colon + 1)..], out var port)
+            ? new AmqpTcpEndpoint(node[..colon], port)
+            : new AmqpTcpEndpoint(node, broker.Port);
     }
 
     private static async Task DeclareAsync(IChannel channel, BrokerTopology topology, CancellationToken cancellationToken)

@@ -17,6 +17,22 @@ public sealed partial class DatabaseFailures(NpgsqlDataSource dataSource, ILogge
 
     public void SchemaChange(string sql) => SchemaChanged(logger, sql);
 
+    /// <summary>
+    /// The failure says the database could not be reached or could not take writes at the moment, not that the work
+    /// was wrong: Npgsql's own connection failures (refused, reset, timed out, "No suitable host was found" while a
+    /// multi-host data source has no primary), and PostgreSQL's connection (08), shutdown and start-up (57P01-57P03),
+    /// read-only (25006: a standby) and too-many-connections (53300) errors, anywhere in the exception chain.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception) => exception switch
+    {
+        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal)
+                               || p.SqlState is "57P01" or "57P02" or "57P03" or "25006" or "53300",
+        NpgsqlException => true,
+        AggregateException a => a.InnerExceptions.Any(IsUnavailable),
+        { InnerException: { } inner } => IsUnavailable(inner),
+        _ => false,
+    };
+
     public void LogFailure(NpgsqlBatch batch, Exception ex) => Failed(ex, batch.BatchCommands.Count);
 
     // Marten reports a failed batch again, after the rollback, as an empty command: it has been logged already.

@@ -142,7 +142,8 @@ public static class ServiceDefaultsExtensions
             builder.Services.AddSingleton(sp => new OutboxPublisher(new RabbitMQ.Client.ConnectionFactory
             {
                 HostName = broker.Host, Port = broker.Port, VirtualHost = broker.VirtualHost, UserName = broker.Username, Password = broker.Password,
-            }, sp.GetRequiredService<IBus>(), sp.GetRequiredService<ServiceIdentity>(), sp.GetRequiredService<ILogger<OutboxPublisher>>()));
+            }, sp.GetRequiredService<IBus>(), sp.GetRequiredService<ServiceIdentity>(), sp.GetRequiredService<ILogger<OutboxPublisher>>(),
+                broker.Nodes));
             marten.AddSubscriptionWithServices<OutboxForwarder>(ServiceLifetime.Singleton, o =>
             {
                 o.Name = OutboxForwarder.SubscriptionName;
@@ -319,9 +320,18 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>Failed deliveries are retried in place with exponential back-off, then moved to the _error queue.</summary>
-    private static void RetryInPlace(IReceiveEndpointConfigurator endpoint) =>
+    private static void RetryInPlace(IReceiveEndpointConfigurator endpoint)
+    {
+        // Outer: while the database is unavailable (a failover, found by the cluster fault suite: the retries below were
+        // spent before the standby was promoted and a ParticipationGranted went to _error), the retries run again.
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Handle<Exception>(DatabaseFailures.IsUnavailable);
+            r.Interval(Delivery.RetriesWhileDatabaseUnavailable, Delivery.DatabaseRetryInterval);
+        });
         endpoint.UseMessageRetry(r => r.Exponential(Delivery.RetriesInPlace, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10),
             TimeSpan.FromMilliseconds(400)));
+    }
 
     /// <summary>The service's inbound queue: kebab-case, prefixed with the service name.</summary>
     public static string IntegrationQueue(string serviceName) => $"{serviceName}-integration-events";

@@ -73,16 +73,17 @@ public static class Http
         };
 
     /// <summary>The development JWT deploy/token.sh prints (the services accept it in the Development environment).</summary>
-    public static string Token(string role, string? clientId = null)
+    public static string Token(string role, string? clientId = null, string? org = null, string? subject = null)
     {
         var key = Environment.GetEnvironmentVariable("SANDBOX_DEV_SIGNING_KEY") ?? "sandbox-registry-development-signing-key-not-for-production";
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var payload = new Dictionary<string, object>
         {
-            ["iss"] = "sandbox-registry-dev", ["aud"] = "sandbox-registry", ["sub"] = $"bench-{role}-{clientId}", ["role"] = role,
+            ["iss"] = "sandbox-registry-dev", ["aud"] = "sandbox-registry", ["sub"] = subject ?? $"bench-{role}-{clientId}", ["role"] = role,
             ["iat"] = now, ["nbf"] = now, ["exp"] = now + 4 * 3600,
         };
         if (clientId is not null) payload["client_id"] = clientId;
+        if (org is not null) payload["org"] = org;
         var unsigned = $"{B64("""{"alg":"HS256","typ":"JWT"}"""u8.ToArray())}.{B64(JsonSerializer.SerializeToUtf8Bytes(payload))}";
         return $"{unsigned}.{B64(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.ASCII.GetBytes(unsigned)))}";
     }

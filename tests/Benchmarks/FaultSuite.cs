@@ -84,15 +84,34 @@ public static class FaultSuite
     public static async Task<int> CheckAsync(Endpoints endpoints, string input)
     {
         var lines = await File.ReadAllLinesAsync(input);
-        var clientId = lines.Single(l => l.StartsWith("client ")).Split(' ')[1];
         var before = lines.Where(l => l.StartsWith("errorqueue ")).Select(l => l.Split(' ')).ToDictionary(p => p[1], p => long.Parse(p[2]));
         var refused = long.Parse(lines.Single(l => l.StartsWith("counts ")).Split(' ').Single(p => p.StartsWith("refused="))[8..]);
         var unanswered = lines.Count(l => l.StartsWith("unanswered "));
-        var accepted = lines.Where(l => l.StartsWith("accepted ")).Select(l => l.Split(' '))
-            .GroupBy(p => p[1], p => Guid.Parse(p[2])).ToDictionary(g => g.Key, g => g.Distinct().ToList());
         var failures = new List<string>();
         void Require(bool ok, string what) { Console.WriteLine($"  [{(ok ? "ok" : "FAIL")}] {what}"); if (!ok) failures.Add(what); }
 
+        Require(refused == 0 && unanswered == 0, $"every report got a 201 ({refused} refused, {unanswered} never answered)");
+        await CheckReportsAsync(endpoints, lines, Require);
+
+        var after = await Broker.ErrorQueuesAsync();
+        var grown = after.Where(q => q.Value > before.GetValueOrDefault(q.Key)).ToList();
+        foreach (var (name, count) in grown) Console.WriteLine($"  error queue {name}: {before.GetValueOrDefault(name)} -> {count}");
+        Require(grown.Count == 0, $"no message moved to an _error queue during the run ({after.Count} error queues, {after.Values.Sum()} messages in them)");
+
+        Console.WriteLine(failures.Count == 0 ? "fault suite: PASSED" : $"fault suite: FAILED ({failures.Count} checks)");
+        return failures.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The checks of the reports a load file lists as accepted (key and incident): every 201 stored exactly once with
+    /// its idempotency record, nothing stored unseen, both read models complete, and each report's
+    /// HarmIncidentReported applied exactly once in AiSystemRegistry.
+    /// </summary>
+    public static async Task CheckReportsAsync(Endpoints endpoints, string[] lines, Action<bool, string> Require)
+    {
+        var clientId = lines.Single(l => l.StartsWith("client ")).Split(' ')[1];
+        var accepted = lines.Where(l => l.StartsWith("accepted ")).Select(l => l.Split(' '))
+            .GroupBy(p => p[1], p => Guid.Parse(p[2])).ToDictionary(g => g.Key, g => g.Distinct().ToList());
         Console.WriteLine($"fault check for client {clientId}: waiting for the outbox and the queues to drain");
         await ServiceBenchmarks.Drain(endpoints.IncidentClaimsDb, TimeSpan.FromMinutes(3));
 
@@ -109,7 +128,6 @@ public static class FaultSuite
 
         Console.WriteLine($"  reports answered 201: {accepted.Count:N0} keys; stored: {storedIncidents.Count:N0} incidents, {reportEvents.Count:N0} " +
                           $"HarmIncidentReported events, {keys.Count:N0} idempotency records");
-        Require(refused == 0 && unanswered == 0, $"every report got a 201 ({refused} refused, {unanswered} never answered)");
         Require(accepted.Values.All(ids => ids.Count == 1), "every retry of a key was answered with the same incident");
         Require(accepted.All(a => keyToIncident.TryGetValue(a.Key, out var ids) && ids.Count == 1 && ids[0] == a.Value[0]),
             "every 201 has exactly one idempotency record naming its incident");
@@ -139,14 +157,6 @@ public static class FaultSuite
         Console.WriteLine($"  AiSystemRegistry: {applied.Count:N0} of {messageIds.Length:N0} messages applied, {readModel:N0} reports in its read model");
         Require(messageIds.All(id => applied.GetValueOrDefault(id) == 1), "every stored report's HarmIncidentReported was delivered and applied exactly once");
         Require(readModel == storedIncidents.Count, "AiSystemRegistry's ReportedIncident read model misses no report");
-
-        var after = await Broker.ErrorQueuesAsync();
-        var grown = after.Where(q => q.Value > before.GetValueOrDefault(q.Key)).ToList();
-        foreach (var (name, count) in grown) Console.WriteLine($"  error queue {name}: {before.GetValueOrDefault(name)} -> {count}");
-        Require(grown.Count == 0, $"no message moved to an _error queue during the run ({after.Count} error queues, {after.Values.Sum()} messages in them)");
-
-        Console.WriteLine(failures.Count == 0 ? "fault suite: PASSED" : $"fault suite: FAILED ({failures.Count} checks)");
-        return failures.Count == 0 ? 0 : 1;
     }
 
     private static async Task<List<KeyValuePair<string, Guid>>> Rows(string connectionString, string sql, object parameter)

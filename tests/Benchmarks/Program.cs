@@ -16,6 +16,8 @@ using SandboxRegistry.Benchmarks;
 //   services     all four above in one run, then each service's peak RSS (what deploy/benchmark.sh runs)
 //   faults-load  --out FILE [--seconds 20] [--clients 16]   load for deploy/fault-suite.sh
 //   faults-check --in FILE                                 the fault suite's checker
+//   cluster-faults-load --out FILE [--seconds 60] [--reporters 8] [--scenarios 3] [--stop-file F]   load of deploy/fault-suite.sh --cluster
+//   cluster-faults-check --in FILE [--timeline F]          its checker (SANDBOX_BENCH_POSTGRES names both PostgreSQL nodes)
 // The service modes need the services started by deploy/up.sh. SANDBOX_BENCH_POSTGRES overrides the admin connection.
 var admin = Environment.GetEnvironmentVariable("SANDBOX_BENCH_POSTGRES")
             ?? "Host=127.0.0.1;Port=5432;Username=sandbox;Password=sandbox;Database=postgres;SSL Mode=Disable";
@@ -29,6 +31,11 @@ var connections = Option("--connections", 64);
 if (mode is "faults-load")
     return await FaultSuite.LoadAsync(Text("--out") ?? "fault-load.txt", Option("--clients", 16),
         TimeSpan.FromSeconds(Option("--seconds", 20)), TimeSpan.FromSeconds(Option("--answer-within", 180)), Text("--stop-file"));
+if (mode is "cluster-faults-load")
+    return await ClusterFaults.LoadAsync(Text("--out") ?? "cluster-load.txt", Option("--reporters", 8), Option("--scenarios", 3),
+        TimeSpan.FromSeconds(Option("--seconds", 60)), TimeSpan.FromSeconds(Option("--answer-within", 180)), Text("--stop-file"));
+if (mode is "cluster-faults-check")
+    return await ClusterFaults.CheckAsync(endpoints, Text("--in") ?? "cluster-load.txt", Text("--timeline"));
 if (mode is "faults-check")
     return await FaultSuite.CheckAsync(endpoints, Text("--in") ?? "fault-load.txt");
 
