@@ -188,7 +188,9 @@ public class TriageTests
         Assert.Equal(new IncidentLinked(incident.Id, resolution, false, null, Now.AddDays(30), Regulator, Now), e);
         var state = Incident.When(incident, e)!;
         Assert.Equal(IncidentStatus.Linked, state.Status);
-        Assert.Equal(resolution, state.Resolution);
+        // A link recorded without its instants (as before the bitemporal change) reads with them filled in.
+        Assert.Equal(resolution.WithInstants(incident.OccurredAt, Now), state.Resolution);
+        Assert.NotNull(state.Resolution!.Instants);
     }
 
     [Fact]

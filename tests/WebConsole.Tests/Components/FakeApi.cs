@@ -11,11 +11,15 @@ public sealed class FakeApi : IConsoleApi
         (_, _, _) => new ApiResult<JsonElement>(JsonSerializer.SerializeToElement(new { id = Guid.NewGuid() }), null);
     public List<(HttpMethod Method, Service Service, string Path, JsonElement Body)> Sent { get; } = [];
 
+    /// <summary>Every path read, in order.</summary>
+    public List<string> ReadPaths { get; } = [];
+
     /// <summary>When set, every read is refused with this problem.</summary>
     public Problem? Refusal { get; set; }
 
     public Task<ApiResult<T>> GetAsync<T>(Service service, string path, CancellationToken ct = default)
     {
+        ReadPaths.Add(path);
         if (Refusal is not null) return Task.FromResult(new ApiResult<T>(default, Refusal));
         var key = Reads.Keys.FirstOrDefault(k => path.StartsWith(k, StringComparison.Ordinal));
         return Task.FromResult(key is null
