@@ -70,6 +70,10 @@ public class LiabilityScenarioTests(SystemFixture system) : IClassFixture<System
         Assert.Equal(d10, linked.GetProperty("deployment").GetProperty("deploymentId").GetGuid());
         Assert.Equal(v10, linked.GetProperty("version").GetProperty("versionId").GetGuid());
         Assert.Equal("1.0.0", linked.GetProperty("version").GetProperty("version").GetString());
+        // A serious harm puts the version on hold; the registry's acknowledgement lands on the incident's stream.
+        await Until(incidentsRegulator, $"/api/v1/incidents/{incident}/dossier",
+            d => d.GetProperty("preservationHolds").EnumerateArray().Any(h => h.GetProperty("appliedAt").ValueKind != JsonValueKind.Null),
+            "the registry should acknowledge the preservation hold");
 
         // 6. The commission concludes that the participation must be suspended, and the chair signs.
         var today = LocalDates.TodayAt("77"); // the local date at the place of the harm
