@@ -62,7 +62,7 @@ public static class Commands
         var events = await decide(state);
         var next = (stream.CurrentVersion ?? 0) + events.Count;
         stream.AppendMany(events);
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
 
         http.Response.SetStreamVersion(next);
         return new Changed(id, next);

@@ -66,7 +66,7 @@ public sealed class GroupCommit(AuditedSessionFactory sessions, ILogger<GroupCom
                     return;
                 }
             }
-            await session.SaveChangesAsync(ct);
+            await session.CommitAsync(ct);
             for (var i = 0; i < items.Count; i++) items[i].Done.TrySetResult(results[i]);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -84,7 +84,7 @@ public sealed class GroupCommit(AuditedSessionFactory sessions, ILogger<GroupCom
             {
                 await using var session = sessions.OpenSession(actor);
                 var result = await item.Work(session, ct);
-                await session.SaveChangesAsync(ct);
+                await session.CommitAsync(ct);
                 item.Done.TrySetResult(result);
             }
             catch (Exception e)

@@ -60,7 +60,7 @@ public sealed class ReadModelUpgrader(IDocumentStore store, NpgsqlDataSource dat
                 await step.Apply(store, ct);
                 await using var session = store.LightweightSession();
                 session.Insert(new AppliedReadModelUpgrade(step.Name, clock.GetUtcNow()));
-                await session.SaveChangesAsync(ct);
+                await session.CommitAsync(ct);
                 applied.Add(step.Name);
             }
             return applied;

@@ -53,7 +53,7 @@ public static class AiSystemsModule
         var stored = (await session.LoadManyAsync<LinkedIncident>(ct, links.Select(l => l.Link.IncidentId))).Select(l => l.Id).ToHashSet();
         foreach (var (l, recordedAt) in links.Where(l => !stored.Contains(l.Link.IncidentId)))
             session.Insert(new LinkedIncident(l.IncidentId, l.AiSystemId, l.VersionId, l.DeploymentId, l.Explicit, l.Source, l.LinkedAt, recordedAt));
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
     }
 
     public static void ConfigureBus(IBusRegistrationConfigurator bus)

@@ -75,7 +75,7 @@ public sealed class ParticipationsConsumer(IDocumentSession session, TimeProvide
         var known = await session.LoadAsync<KnownParticipation>(m.ParticipationId, context.CancellationToken);
         session.Store(new KnownParticipation(m.ParticipationId, m.RegimeId, m.ProgrammeVersion, m.CompanyOgrn, m.CompanyName, m.Territory,
             m.StartsOn, m.EndsOn, ParticipationStatus.Active, null, m.Insurance, m.ResponsiblePersons, [.. known?.Sources ?? [], m.Source]));
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 
     /// <summary>A suspended participation's deployments are suspended with it.</summary>
@@ -151,7 +151,7 @@ public sealed class ParticipationsConsumer(IDocumentSession session, TimeProvide
         session.Store(change(p.Cited(source)));
         if (cascade is not null)
             await DeploymentsModule.CascadeAsync(session, d => d.ParticipationId == participationId, cascade(p), ct);
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
     }
 }
 

@@ -59,7 +59,7 @@ public sealed class RegimesConsumer(IDocumentSession session, TimeProvider clock
         if (!await session.TryBeginAsync(context, typeof(T).Name + "Consumer", clock)) return;
         var known = await session.LoadAsync<KnownRegime>(programme.Id, context.CancellationToken);
         session.Store(KnownRegime.WithProgramme(known, programme, source));
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 }
 

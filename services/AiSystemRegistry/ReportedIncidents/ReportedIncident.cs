@@ -37,7 +37,7 @@ public sealed class HarmIncidentReportedConsumer(IDocumentSession session, TimeP
                 session.Store(new ReportedIncident(m.IncidentId, m.RegionCode, m.OccurredAt, systemId, m.ClaimedVersion, m.Serious,
                     m.ReportedAt, m.Source));
         }
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 }
 

@@ -100,7 +100,7 @@ public sealed class AiSystemsConsumer(IDocumentSession session, TimeProvider clo
         var m = context.Message;
         session.Insert(new KnownAiSystem(m.AiSystemId, m.OwnerOgrn, m.Name, m.IntendedPurpose, m.DeveloperName, m.DeveloperId, m.OperatorName,
             m.RiskClass, m.Source, [m.Source]));
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<Published.AiSystemVersionReleased> context)
@@ -108,7 +108,7 @@ public sealed class AiSystemsConsumer(IDocumentSession session, TimeProvider clo
         if (!await session.TryBeginAsync(context, nameof(AiSystemsConsumer), clock)) return;
         var m = context.Message;
         session.Insert(new KnownVersion(m.VersionId, m.AiSystemId, m.Version, m.ArtifactSha256, m.ReleasedAt, m.Source));
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<Published.AiSystemVersionRecalled> context)
@@ -118,7 +118,7 @@ public sealed class AiSystemsConsumer(IDocumentSession session, TimeProvider clo
         var version = await session.LoadAsync<KnownVersion>(m.VersionId, context.CancellationToken)
             ?? throw new InvalidOperationException($"Version {m.VersionId} is not known yet.");
         session.Update(version with { RecalledAt = m.RecalledAt, RecallSource = m.Source });
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<Published.AiSystemSuspended> context) => Status(context, context.Message.AiSystemId, "suspended");
@@ -131,7 +131,7 @@ public sealed class AiSystemsConsumer(IDocumentSession session, TimeProvider clo
         var system = await session.LoadAsync<KnownAiSystem>(aiSystemId, context.CancellationToken)
             ?? throw new InvalidOperationException($"AI system {aiSystemId} is not known yet.");
         session.Update(system with { Status = status, Sources = [.. system.Sources, context.Message.Source] });
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 }
 
@@ -148,7 +148,7 @@ public sealed class DeploymentsConsumer(IDocumentSession session, TimeProvider c
         var m = context.Message;
         session.Insert(new KnownDeployment(m.DeploymentId, m.AiSystemId, m.VersionId, m.Version, m.ArtifactSha256, m.ParticipationId,
             m.OwnerOgrn, m.Territory, m.From, m.Until, m.Source, []));
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<Published.DeploymentSuspended> context) => Change(context, context.Message.DeploymentId,
@@ -178,7 +178,7 @@ public sealed class DeploymentsConsumer(IDocumentSession session, TimeProvider c
         var known = await session.LoadAsync<KnownDeployment>(deploymentId, context.CancellationToken)
             ?? throw new InvalidOperationException($"Deployment {deploymentId} is not known yet.");
         session.Update(change(known));
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 }
 

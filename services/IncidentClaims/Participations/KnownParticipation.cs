@@ -63,7 +63,7 @@ public sealed class ParticipationsConsumer(IDocumentSession session, TimeProvide
         session.Insert(new KnownParticipation(m.ParticipationId, m.RegimeId, m.ProgrammeVersion, m.CompanyOgrn, m.CompanyName, m.Territory,
             m.StartsOn, m.EndsOn, m.Source, [new CitedPolicy(m.Insurance, m.GrantedAt, m.Source)],
             [new CitedRegister(m.ResponsiblePersons, m.GrantedAt, m.Source)], [new StatusChange("granted", m.GrantedAt, null, m.Source)]));
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 
     public Task Consume(ConsumeContext<Published.ParticipationSuspended> context) => Change(context, context.Message.ParticipationId,
@@ -112,7 +112,7 @@ public sealed class ParticipationsConsumer(IDocumentSession session, TimeProvide
         var changed = change(known);
         // Messages of different types may overtake each other; the source stream's order is the order of record.
         session.Update(changed with { StatusHistory = changed.StatusHistory.OrderBy(s => s.Source.StreamVersion).ToList() });
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 }
 

@@ -90,7 +90,7 @@ public sealed class RegimesConsumer(IDocumentSession session, TimeProvider clock
         if (!await session.TryBeginAsync(context, typeof(T).Name + "Consumer", clock)) return;
         var known = await session.LoadAsync<KnownRegime>(regimeId, context.CancellationToken);
         KnownRegime.Save(session, known, KnownRegime.With(regimeId, known, version));
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 }
 

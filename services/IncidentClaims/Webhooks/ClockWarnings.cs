@@ -56,7 +56,7 @@ public static class ClockWarnings
         }
         try
         {
-            await session.SaveChangesAsync(ct);
+            await session.CommitAsync(ct);
         }
         catch (ExistingStreamIdCollisionException)
         {

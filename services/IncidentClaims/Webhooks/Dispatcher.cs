@@ -98,7 +98,7 @@ public sealed class WebhookDispatcher(IDocumentStore store, NpgsqlDataSource dat
         if (subscription is not { Active: true } || secret is null)
         {
             foreach (var d in pending) session.Store(d with { Status = DeliveryStatus.Cancelled });
-            await session.SaveChangesAsync(ct);
+            await session.CommitAsync(ct);
             return;
         }
 
@@ -116,7 +116,7 @@ public sealed class WebhookDispatcher(IDocumentStore store, NpgsqlDataSource dat
                     ? delivery with { Status = DeliveryStatus.Parked, ParkedAt = clock.GetUtcNow(), Attempts = attempts, FirstAttemptAt = first }
                     : delivery with { NextAttemptAt = clock.GetUtcNow() + options.Backoff(attempts.Count), Attempts = attempts, FirstAttemptAt = first };
             session.Store(next);
-            await session.SaveChangesAsync(ct);
+            await session.CommitAsync(ct);
             if (next.Status == DeliveryStatus.Parked)
                 logger.LogWarning("Webhook delivery {Delivery} of subscription {Subscription} parked after {Attempts} attempts", delivery.Id,
                     subscriptionId, attempts.Count);

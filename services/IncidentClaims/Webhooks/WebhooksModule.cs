@@ -141,7 +141,7 @@ public static class WebhookEndpoints
         session.Events.StartStream<WebhookSubscription>(id, new WebhookSubscriptionCreated(id, kind, ownerId, request.Url,
             request.EventTypes.Distinct().ToList(), fingerprint, actor, clock.GetUtcNow()));
         session.Store(WebhookSecret.Seal(id, secret, vault, session));
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
         http.Response.SetStreamVersion(1);
         return TypedResults.Created($"/api/v1/webhooks/subscriptions/{id}", new SubscriptionCreated(id, 1, secret));
     }
@@ -214,7 +214,7 @@ public static class WebhookEndpoints
             Attempts = [], DeliveredAt = null, ParkedAt = null, ReplayOf = delivery.Id,
         };
         session.Store(replay);
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
         return TypedResults.Created($"/api/v1/webhooks/subscriptions/{id}/deliveries?status=pending", DeliveryView.From(replay));
     }
 

@@ -52,7 +52,7 @@ public static class EraseContacts
         if (await session.LoadAsync<ErasureRecord>(keyId, ct) is not { } record)
         {
             await vault.EraseAsync(session, keyId, request.LegalGround.Trim(), Actor.From(user), ct);
-            await session.SaveChangesAsync(ct);
+            await session.CommitAsync(ct);
             record = await session.LoadAsync<ErasureRecord>(keyId, ct) ?? throw new InvalidOperationException("Erasure not recorded.");
         }
         return new ContactsErasure(keyId, record.LegalGround, record.ErasedBy, record.ErasedAt);

@@ -48,6 +48,6 @@ public sealed class CommissionConclusionIssuedConsumer(IDocumentSession session,
                     break;
             }
         }
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 }

@@ -124,7 +124,7 @@ public sealed class ScheduledChecks(IServiceScopeFactory scopes, TimeProvider cl
             var events = decide(stream.Aggregate);
             if (events.Count == 0) return;
             stream.AppendMany(events);
-            await session.SaveChangesAsync(ct);
+            await session.CommitAsync(ct);
             logger.LogInformation("Recorded {Events} for {Stream}", string.Join(", ", events.Select(e => e.GetType().Name)), id);
         }
         catch (Exception e) when (e is not OperationCanceledException)

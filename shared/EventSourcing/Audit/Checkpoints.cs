@@ -291,7 +291,7 @@ public sealed class AuditCheckpointer(IDocumentStore store, NpgsqlDataSource dat
         session.LastModifiedBy = $"service:{service.Name}";
         session.Events.Append(AuditCheckpointRecorded.StreamOf(service.Name),
             new AuditCheckpointRecorded(highWater, running, events, now, tree.Size, checkpoint.RootHash!, note));
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Audit checkpoint at sequence {Sequence} over {Events} events", highWater, events);
         return checkpoint;
@@ -344,7 +344,7 @@ public sealed class AuditCheckpointWitness(IDocumentSession session, ServiceIden
         await context.Publish(new AuditCheckpointCosigned(m.Service, service.Name, m.Sequence, m.TreeSize ?? 0, m.RootHash, status,
             cosignature, reason, now), c => c.MessageId = AuditCheckpointer.MessageIdOf($"cosigned:{service.Name}:{m.Service}", m.Sequence),
             context.CancellationToken);
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 
     private async Task<(string Status, string? Cosignature, string? Reason)> CosignAsync(AuditCheckpointPublished m, DateTimeOffset now,
@@ -434,6 +434,6 @@ public sealed class AuditCheckpointCosignatures(IDocumentSession session, Servic
             logger.LogWarning("Witness {Witness} answered {Status} to checkpoint {Sequence}: {Reason}", m.Witness, status, m.Sequence, reason);
         session.Insert(new CheckpointCosignature($"{m.Sequence}:{m.Witness}", m.Sequence, m.TreeSize, m.Witness, status, cosignature, reason,
             m.At, clock.GetUtcNow()));
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 }

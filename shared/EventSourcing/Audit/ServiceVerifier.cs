@@ -167,7 +167,7 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
     {
         await using var session = store.LightweightSession();
         session.Store(mark);
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
     }
 
     /// <summary>

@@ -51,6 +51,6 @@ public sealed class PreservationHoldConsumer(IDocumentSession session, TimeProvi
         if (!await session.TryBeginAsync(context, nameof(PreservationHoldConsumer), clock)) return;
         var stream = await RecordIncidents.FetchAsync(session, aiSystemId, context.CancellationToken);
         if (decide(stream.Aggregate!) is { } recorded) stream.AppendOne(recorded);
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 }

@@ -43,7 +43,7 @@ public sealed class IncidentLinkedToAiSystemConsumer(IDocumentSession session, T
             session.Store(new LinkedIncident(m.IncidentId, m.AiSystemId, linked.VersionId, m.DeploymentId, m.Explicit, m.Source, m.LinkedAt,
                 clock.GetUtcNow()));
         }
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 }
 
@@ -60,6 +60,6 @@ public sealed class CommissionConclusionIssuedConsumer(IDocumentSession session,
             var stream = await RecordIncidents.FetchAsync(session, systemId, context.CancellationToken);
             stream.AppendOne(RecordIncidents.Decide(stream.Aggregate!, versionId, m));
         }
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 }

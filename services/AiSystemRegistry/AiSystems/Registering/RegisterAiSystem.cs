@@ -59,7 +59,7 @@ public static class RegisterAiSystem
     {
         var id = Guid.CreateVersion7();
         session.Events.StartStream<AiSystem>(id, Decide(id, request, Actor.From(http.User), clock.GetUtcNow()));
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
         return Commands.Started(http.Response, $"/api/v1/ai-systems/{id}", id);
     }
 }

@@ -82,7 +82,7 @@ public static class Deploy
         // Stored unchanged at the version read: if a participation message changed it meanwhile, this save fails
         // (412) instead of adding a deployment the message's cascade did not see.
         session.Store(participation!);
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
         return Commands.Started(http.Response, $"/api/v1/deployments/{id}", id);
     }
 }

@@ -42,7 +42,7 @@ public static class EraseReporterData
         {
             await vault.EraseAsync(session, erased.KeyId, erased.LegalGround, actor, ct);
             session.Events.Append(id, events[^1].Version + 1, erased);
-            await session.SaveChangesAsync(ct);
+            await session.CommitAsync(ct);
             http.Response.SetStreamVersion(events[^1].Version + 1);
             return TypedResults.Ok(new ReporterDataErasure(id, erased.LegalGround, actor.Subject, erased.ErasedAt, events[^1].Version + 1));
         }

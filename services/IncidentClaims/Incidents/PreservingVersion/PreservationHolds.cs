@@ -85,6 +85,6 @@ public sealed class PreservationHoldAcknowledgementsConsumer(IDocumentSession se
         // The registry acknowledges only holds this service placed, so an unknown incident is a fault to retry and then park.
         if (stream.Aggregate is not { } incident) throw new InvalidOperationException($"Incident {incidentId} is not recorded here.");
         if (decide(incident) is { } acknowledged) stream.AppendOne(acknowledged);
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.CommitAsync(context.CancellationToken);
     }
 }

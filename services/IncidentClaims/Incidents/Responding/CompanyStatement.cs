@@ -58,7 +58,7 @@ public static class CompanyStatements
             throw new JasperFx.ConcurrencyException($"Expected version {version} of stream {id}, found {stream.CurrentVersion}.", null);
         var next = (stream.CurrentVersion ?? 0) + 1;
         stream.AppendOne(statement);
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
         http.Response.SetStreamVersion(next);
         return TypedResults.Ok(new StatementPublished(id, next, statement.StatementId));
     }

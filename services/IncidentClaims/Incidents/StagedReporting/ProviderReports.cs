@@ -218,7 +218,7 @@ public static class StagedReports
             throw new JasperFx.ConcurrencyException($"Expected version {version} of stream {id}, found {stream.CurrentVersion}.", null);
         var next = (stream.CurrentVersion ?? 0) + 1;
         stream.AppendOne(filed);
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
         http.Response.SetStreamVersion(next);
         return TypedResults.Ok(new StageFiled(id, next, filed.ReportId));
     }

@@ -113,7 +113,7 @@ public static class KeepAiResults
         var details = await session.LoadAsync<ParticipationDetails>(id, ct) ?? throw new ResourceNotFound();
         var registered = Register(entryId, participation, details.Company.LegalName, request, profile.Value.DateOf(now), actor, now);
         session.Events.StartStream<AiResult>(entryId, registered);
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
         http.Response.SetStreamVersion(1);
         return TypedResults.Created($"/api/v1/ai-results/{entryId}", new AiResultCreated(entryId, 1));
     }

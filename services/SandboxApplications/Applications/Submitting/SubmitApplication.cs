@@ -90,7 +90,7 @@ public static class SubmitApplication
 
         var id = Guid.CreateVersion7();
         session.Events.StartStream<Application>(id, Decide(id, regime, request, vault.Sealer(session), profile.Value, by, clock.GetUtcNow()));
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
         return Commands.Started(http.Response, $"/api/v1/applications/{id}", id);
     }
 }

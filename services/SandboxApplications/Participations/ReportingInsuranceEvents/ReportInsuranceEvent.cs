@@ -200,7 +200,7 @@ public static class ReportInsuranceEvent
         session.Insert(new InsuranceNoticeKey(keyId, actor.ClientId!, requestHash, receipt, now));
         try
         {
-            await session.SaveChangesAsync(ct);
+            await session.CommitAsync(ct);
         }
         catch (DocumentAlreadyExistsException)
         {

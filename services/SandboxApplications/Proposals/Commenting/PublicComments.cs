@@ -86,7 +86,7 @@ public static class PublicComments
         var proposal = await PublicProposals.PublicOrNotFound(session, id, ct);
         var commentId = Guid.CreateVersion7();
         session.Events.StartStream<PublicComment>(commentId, Post(commentId, proposal, request, clock.GetUtcNow()));
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
         return Commands.Started(http.Response, $"/api/v1/register/proposals/{id}/comments/{commentId}", commentId);
     }
 

@@ -132,7 +132,7 @@ public static class SubmitProposal
         var id = Guid.CreateVersion7();
         // The applicant policy demands the org claim: the initiator is the company the token was issued to.
         session.Events.StartStream<Proposal>(id, Decide(id, by.Org!, request, profile.Value, by, clock.GetUtcNow()));
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
         return Commands.Started(http.Response, $"/api/v1/proposals/{id}", id);
     }
 

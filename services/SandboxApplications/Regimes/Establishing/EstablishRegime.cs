@@ -102,7 +102,7 @@ public static class EstablishRegime
         var regimeId = Guid.CreateVersion7();
         var established = Decide(regimeId, request, profile.Value, Actor.From(http.User), clock.GetUtcNow());
         session.Events.StartStream<Regime>(regimeId, established);
-        await session.SaveChangesAsync(ct);
+        await session.CommitAsync(ct);
 
         return Commands.Started(http.Response, $"/api/v1/regimes/{regimeId}", regimeId);
     }
