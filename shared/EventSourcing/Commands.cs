@@ -13,7 +13,7 @@ public sealed record Changed(Guid Id, long Version);
 /// unknown, or not the caller's to see (<see cref="Visibility"/>), is 404; then If-Match against the fetched version, 412 when it
 /// differs (after visibility, so a stale version on another company's resource is still a 404 and never tells that it exists);
 /// then the slice's pure Decide on the fetched state (never mutated); append; save, where Marten refuses the commit if anyone
-/// appended since the fetch; answer <see cref="Changed"/> with the new version as ETag.
+/// appended since the fetch (412 with If-Match; without it, fetched and decided again up to <see cref="ConcurrentAppendRetries"/> times); answer <see cref="Changed"/> with the new version as ETag.
 /// </summary>
 public static class Commands
 {
@@ -53,20 +53,39 @@ public static class Commands
         Func<T, Task<IReadOnlyList<object>>> decide, CancellationToken ct) where T : class
     {
         var expected = http.Request.ExpectedVersion();
-        var stream = await session.Events.FetchForWriting<T>(id, ct);
-        if (stream.Aggregate is not { } state || (state is IOwned owned && !Actor.From(http.User).Sees(owned.Owner)))
-            throw new ResourceNotFound();
-        if (expected is { } version && version != stream.CurrentVersion)
-            throw new ConcurrencyException($"Expected version {version} of stream {id}, found {stream.CurrentVersion}.", null);
+        // Without If-Match the caller asked to act on the stream as it is: when something else (a consumer's
+        // acknowledgement, another request) appended between the fetch and the commit, decide again on the new state
+        // instead of answering 412. Only when the session held nothing else, so retrying drops none of the caller's work.
+        var retries = expected is null && !session.PendingChanges.Operations().Any() && !session.PendingChanges.Streams().Any()
+            ? ConcurrentAppendRetries : 0;
+        for (var attempt = 0; ; attempt++)
+        {
+            var stream = await session.Events.FetchForWriting<T>(id, ct);
+            if (stream.Aggregate is not { } state || (state is IOwned owned && !Actor.From(http.User).Sees(owned.Owner)))
+                throw new ResourceNotFound();
+            if (expected is { } version && version != stream.CurrentVersion)
+                throw new ConcurrencyException($"Expected version {version} of stream {id}, found {stream.CurrentVersion}.", null);
 
-        var events = await decide(state);
-        var next = (stream.CurrentVersion ?? 0) + events.Count;
-        stream.AppendMany(events);
-        await session.CommitAsync(ct);
+            var events = await decide(state);
+            var next = (stream.CurrentVersion ?? 0) + events.Count;
+            stream.AppendMany(events);
+            try
+            {
+                await session.CommitAsync(ct);
+            }
+            catch (ConcurrencyException) when (attempt < retries)
+            {
+                session.EjectAllPendingChanges();
+                continue;
+            }
 
-        http.Response.SetStreamVersion(next);
-        return new Changed(id, next);
+            http.Response.SetStreamVersion(next);
+            return new Changed(id, next);
+        }
     }
+
+    /// <summary>How often a command without If-Match decides again after losing a race to another append.</summary>
+    public const int ConcurrentAppendRetries = 3;
 
     /// <summary>The answer to a command that started a stream: 201 with its location, version 1.</summary>
     public static Created<Changed> Started(HttpResponse response, string location, Guid id)

@@ -11,7 +11,7 @@ using SandboxRegistry.Benchmarks;
 //   propagation  [--seconds 30] [--rates 300,1000] [--warmup 15]   201 in IncidentClaims -> applied in AiSystemRegistry
 //   dossier      [--incidents 100000] [--seconds 20] [--dossier-connections 8]   dossier reads, that many incidents stored
 //   exports      [--incidents 100000]                  the streamed exports of that many incidents, then IncidentClaims' peak RSS
-//   export       [--incidents 100000] [--runs 3]       each export format's peak RSS of its own IncidentClaims process over a scratch
+//   export       [--incidents 100000] [--runs 3] [--database NAME]   each export format's peak RSS of its own IncidentClaims process over a scratch
 //                                                      database seeded through the service's store (no services needed)
 //   services     all four above in one run, then each service's peak RSS (what deploy/benchmark.sh runs)
 //   faults-load  --out FILE [--seconds 20] [--clients 16]   load for deploy/fault-suite.sh
@@ -75,7 +75,7 @@ if (mode is "dossier" or "services")
     Print(await ServiceBenchmarks.DossierAsync(endpoints, Option("--incidents", 100_000), Option("--dossier-connections", 8),
         TimeSpan.FromSeconds(mode is "services" ? Option("--dossier-seconds", 20) : Option("--seconds", 20))));
 
-if (mode is "export") Print(await ExportBenchmark.RunAsync(endpoints, Option("--incidents", 100_000), Option("--runs", 3)));
+if (mode is "export") Print(await ExportBenchmark.RunAsync(endpoints, Option("--incidents", 100_000), Option("--runs", 3), Text("--database")));
 if (mode is "exports") Print(await ServiceBenchmarks.ExportsAsync(endpoints, Option("--incidents", 100_000)));
 
 if (mode is "intake" or "propagation" or "dossier" or "services")

@@ -436,6 +436,15 @@ public static class ServiceBenchmarks
 
     public static Task AdminAsync(string connectionString, string sql) => Admin(connectionString, sql);
 
+    public static async Task<bool> DatabaseExistsAsync(string adminConnectionString, string database)
+    {
+        await using var connection = new NpgsqlConnection(adminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select 1 from pg_database where datname = @name", connection);
+        command.Parameters.AddWithValue("name", database);
+        return await command.ExecuteScalarAsync() is not null;
+    }
+
     private static async Task Admin(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
