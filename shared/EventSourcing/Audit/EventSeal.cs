@@ -26,7 +26,7 @@ public sealed record EventSeal(
 }
 
 /// <summary>
-/// Seals every appended event inline, inside the transaction that appends it, so an event never exists without
+/// Seals every appended event inline, inside the transaction that appends it (opened first by <see cref="Commits"/>), so an event never exists without
 /// its link in the chain.
 /// </summary>
 public sealed class EventSealProjection : IProjection
