@@ -75,6 +75,8 @@ public static class Commands
             }
             catch (ConcurrencyException) when (attempt < retries)
             {
+                // Nothing of the failed attempt stays: its events go, and the next fetch reads the stored snapshot again
+                // (ConfigureStore keeps fetched aggregates out of the session's identity map for this).
                 session.EjectAllPendingChanges();
                 continue;
             }

@@ -203,6 +203,12 @@ public static class ServiceDefaultsExtensions
         // Rich appends give inline projections each event's stream version, sequence and timestamp before commit:
         // the audit seal needs the version to link the chain (Quick mode leaves plain appends unnumbered).
         opts.Events.AppendMode = JasperFx.Events.EventAppendMode.Rich;
+        // Marten 9 keeps the aggregate FetchForWriting returned in the session's identity map and lets the inline
+        // projection apply the new events to that instance. After a commit lost to a concurrent append, a command that
+        // decides again in the same session (Commands.DecideAll) would then see the stale copy, or its own failed
+        // attempt, and store a snapshot that misses the other writer's events (ConcurrentAppendTests). Off: every fetch
+        // and every inline projection reads the stored snapshot.
+        opts.Events.UseIdentityMapForAggregates = false;
         // Wake the async daemon on append instead of waiting for its polling interval.
         opts.Events.UseListenNotifyForEventAppends = true;
         // Who and which trace, on every event (see AuditedSessionFactory).
