@@ -2,6 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Marten;
 using Marten.Exceptions;
+using Marten.Linq;
+using Npgsql;
+using SandboxRegistry.IncidentClaims.Incidents.ListingDeadlines;
 using SandboxRegistry.IncidentClaims.Incidents;
 
 namespace SandboxRegistry.IncidentClaims.Webhooks;
@@ -26,23 +29,22 @@ public static class ClockWarnings
 {
     /// <summary>
     /// Records a warning for every running clock of an open incident due within <paramref name="ahead"/> and not yet warned
-    /// of: the regulator's clocks (report, commission, conclusion) and the participant's staged-report clocks.
+    /// of: the regulator's clocks (report, commission, conclusion), found by PostgreSQL in the incident documents
+    /// (<see cref="OpenClocks"/>), and the participant's staged-report clocks, computed from the jurisdiction profile while
+    /// the staged reporting of each open linked incident is read, one row at a time; only the warnings due stay in memory.
     /// </summary>
-    public static async Task<int> RecordAsync(IDocumentStore store, DateTimeOffset now, TimeSpan ahead, JurisdictionProfile profile,
-        CancellationToken ct)
+    public static async Task<int> RecordAsync(IDocumentStore store, NpgsqlDataSource dataSource, DateTimeOffset now, TimeSpan ahead,
+        JurisdictionProfile profile, CancellationToken ct)
     {
-        List<Incident> open;
-        List<Incidents.StagedReporting.ProviderReporting> staged;
+        var due = new List<IncidentClockDueSoon>();
         await using (var query = store.QuerySession())
         {
-            open = (await query.Query<Incident>().Where(i => i.Status != IncidentStatus.Closed).ToListAsync(ct)).ToList();
-            var linked = open.Where(i => i.Resolution is not null).Select(i => i.Id).ToArray();
-            staged = linked.Length == 0 ? [] : (await query.LoadManyAsync<Incidents.StagedReporting.ProviderReporting>(ct, linked)).ToList();
+            foreach (var (incident, clock) in await OpenClocks.DueBetweenAsync(query, dataSource, now, now + ahead, ct))
+                due.Add(new IncidentClockDueSoon(incident, clock.Name, clock.DueBy, now));
+            await foreach (var staged in StagedOfOpenLinkedAsync(query, dataSource, ct))
+                foreach (var c in staged.Clocks(profile).Where(c => c.MetAt is null && c.DueBy >= now && c.DueBy - now <= ahead))
+                    due.Add(new IncidentClockDueSoon(staged.Id, c.Name, c.DueBy, now));
         }
-        var running = open.SelectMany(i => Clocks.Open(i, now).Select(c => (i.Id, c.Clock)))
-            .Concat(staged.SelectMany(r => r.Clocks(profile).Where(c => c.MetAt is null).Select(c => (r.Id, c))));
-        var due = running.Where(c => c.Item2.DueBy >= now && c.Item2.DueBy - now <= ahead)
-            .Select(c => new IncidentClockDueSoon(c.Item1, c.Item2.Name, c.Item2.DueBy, now)).ToList();
         if (due.Count == 0) return 0;
 
         await using var session = store.LightweightSession();
@@ -63,6 +65,23 @@ public static class ClockWarnings
             return 0; // another replica recorded them first; the next pass records what is left
         }
         return recorded;
+    }
+
+    /// <summary>The staged reporting of every incident not closed and linked, read as a stream.</summary>
+    private static async IAsyncEnumerable<Incidents.StagedReporting.ProviderReporting> StagedOfOpenLinkedAsync(IQuerySession session,
+        NpgsqlDataSource dataSource, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        // Both queries as Marten builds them; only the incidents' filter has parameters, so their positions stay right.
+        var linked = session.Query<Incident>().Where(i => i.Status != IncidentStatus.Closed && i.Resolution != null).ToCommand(FetchType.FetchMany);
+        var staged = session.Query<Incidents.StagedReporting.ProviderReporting>().ToCommand(FetchType.FetchMany);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"select s.data from ({staged.CommandText.TrimEnd().TrimEnd(';')}) s where (s.data ->> 'id')::uuid in " +
+            $"(select (f.data ->> 'id')::uuid from ({linked.CommandText.TrimEnd().TrimEnd(';')}) f)", connection);
+        foreach (NpgsqlParameter parameter in linked.Parameters) command.Parameters.Add(parameter.Clone());
+        var serializer = session.DocumentStore.Options.Serializer();
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+        while (await reader.ReadAsync(ct)) yield return await serializer.FromJsonAsync<Incidents.StagedReporting.ProviderReporting>(reader, 0, ct);
     }
 }
 

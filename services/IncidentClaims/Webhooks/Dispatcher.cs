@@ -51,7 +51,7 @@ public sealed class WebhookDispatcher(IDocumentStore store, NpgsqlDataSource dat
                     if (clock.GetUtcNow() - clocksCheckedAt >= options.ClockCheckInterval)
                     {
                         clocksCheckedAt = clock.GetUtcNow();
-                        await ClockWarnings.RecordAsync(store, clocksCheckedAt, options.ClockWarningAhead, profile.Value, stoppingToken);
+                        await ClockWarnings.RecordAsync(store, dataSource, clocksCheckedAt, options.ClockWarningAhead, profile.Value, stoppingToken);
                     }
                     await DispatchDueAsync(stoppingToken);
                     await Task.Delay(options.PollInterval, clock, stoppingToken);

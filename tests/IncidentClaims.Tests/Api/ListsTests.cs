@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using SandboxRegistry.Testing;
 using static SandboxRegistry.IncidentClaims.Tests.Api.Reports;
@@ -55,6 +56,37 @@ public class ListsTests(ServiceFixture<ServiceMarker> fixture) : IClassFixture<S
         Assert.DoesNotContain(second.Items(), e => onFirst.Contains((e.GetProperty("incidentId").GetGuid(), e.GetProperty("clock").GetString())));
         // Soonest first, across pages.
         Assert.True(first.Items()[^1].GetProperty("dueBy").GetDateTimeOffset() <= second.Items()[0].GetProperty("dueBy").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task The_deadlines_PostgreSQL_lists_are_the_clocks_rule_applied_to_every_open_incident()
+    {
+        // Awareness sent in several offsets, some clocks past due: the list PostgreSQL unfolds from the documents must be
+        // exactly what the rule (Clocks.Open, soonest first) gives over every open incident, with each dueBy as stored.
+        var portal = Client(Roles.Integration);
+        foreach (var (days, offset) in new[] { (-19, 3), (-2, 10), (-17, -5), (-1, 0), (-16, 3) })
+        {
+            var body = Body(occurredAt: DateTimeOffset.UtcNow.AddDays(days - 1).ToOffset(TimeSpan.FromHours(offset)));
+            body["awareAt"] = DateTimeOffset.UtcNow.AddDays(days).ToOffset(TimeSpan.FromHours(offset));
+            await File(portal, body);
+        }
+        var regulator = Client(Roles.Regulator);
+
+        var listed = await regulator.AllItems("/api/v1/incidents/deadlines");
+        var overdue = await regulator.AllItems("/api/v1/incidents/deadlines?overdueOnly=true");
+
+        var now = DateTimeOffset.UtcNow;
+        await using var session = fixture.Host.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession();
+        var incidents = await Marten.QueryableExtensions.ToListAsync(session.Query<SandboxRegistry.IncidentClaims.Incidents.Incident>());
+        var expected = incidents.SelectMany(i => SandboxRegistry.IncidentClaims.Incidents.Clocks.Open(i, now)
+                .Select(c => (i.Id, c.Clock.Name, c.Clock.DueBy, c.Overdue)))
+            .OrderBy(c => c.DueBy).ThenBy(c => c.Id).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
+        var actual = listed.Select(e => (e.GetProperty("incidentId").GetGuid(), e.GetProperty("clock").GetString()!,
+            e.GetProperty("dueBy").GetDateTimeOffset(), e.GetProperty("overdue").GetBoolean())).ToList();
+        Assert.Equal(expected.Select(c => (c.Id, c.Name, c.DueBy, c.DueBy.Offset, c.Overdue)),
+            actual.Select(c => (c.Item1, c.Item2, c.Item3, c.Item3.Offset, c.Item4)));
+        Assert.Equal(3, expected.Count(c => c.Overdue));
+        Assert.Equal(expected.Where(c => c.Overdue).Select(c => c.Id), overdue.Select(e => e.GetProperty("incidentId").GetGuid()));
     }
 
     [Fact]

@@ -218,7 +218,8 @@ public class WebhookTests(LocalWebhooksFixture fixture) : IClassFixture<LocalWeb
         Assert.Equal(["commission", "providerInitialReport", "report"], portal.Select(r => r.Data.GetProperty("clock").GetString()).Order(StringComparer.Ordinal));
         Assert.All(portalHook.Requests.Concat(companyHook.Requests), r => Assert.True(r.Verified));
         var store = fixture.Host.Services.GetRequiredService<Marten.IDocumentStore>();
-        Assert.Equal(0, await ClockWarnings.RecordAsync(store, DateTimeOffset.UtcNow, TimeSpan.FromDays(30), new JurisdictionProfile(), CancellationToken.None));
+        Assert.Equal(0, await ClockWarnings.RecordAsync(store,
+            fixture.Host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), DateTimeOffset.UtcNow, TimeSpan.FromDays(30), new JurisdictionProfile(), CancellationToken.None));
         Assert.Equal(3, (await Portal.AllItems($"/api/v1/webhooks/subscriptions/{portalSubscription}/deliveries")).Count);
     }
 
