@@ -116,8 +116,16 @@ public static class ExportBenchmark
                 },
             };
             var process = Process.Start(start) ?? throw new InvalidOperationException("IncidentClaims did not start.");
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
+            // The last lines it wrote, for the message when it exits before it is ready.
+            var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            void Keep(string? line)
+            {
+                if (line is null) return;
+                output.Enqueue(line);
+                while (output.Count > 40) output.TryDequeue(out _);
+            }
+            process.OutputDataReceived += (_, e) => Keep(e.Data);
+            process.ErrorDataReceived += (_, e) => Keep(e.Data);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             var service = new ServiceProcess(process, $"http://127.0.0.1:{port}");
@@ -125,7 +133,8 @@ public static class ExportBenchmark
             var deadline = Stopwatch.StartNew();
             while (true)
             {
-                if (process.HasExited) throw new InvalidOperationException($"IncidentClaims exited with {process.ExitCode} before it was ready.");
+                if (process.HasExited) throw new InvalidOperationException(
+                    $"IncidentClaims exited with {process.ExitCode} before it was ready; its last lines:{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
                 try
                 {
                     if ((await probe.GetAsync("/health/ready")).IsSuccessStatusCode) break;
