@@ -21,10 +21,27 @@ public static class Broker
         Timeout = TimeSpan.FromSeconds(10),
     };
 
+    /// <summary>
+    /// Every queue of the virtual host with its messages. The management API of a cluster answers 500 for a while after
+    /// its nodes joined or one came back (it asks every node for its queues); such an answer is asked again, up to a minute.
+    /// </summary>
     public static async Task<Dictionary<string, long>> QueuesAsync()
     {
         using var client = Client();
-        var queues = await client.GetFromJsonAsync<JsonElement>($"api/queues/{VirtualHost}?columns=name,messages");
+        var deadline = Stopwatch.StartNew();
+        JsonElement queues;
+        while (true)
+        {
+            using var response = await client.GetAsync($"api/queues/{VirtualHost}?columns=name,messages");
+            if ((int)response.StatusCode >= 500 && deadline.Elapsed < TimeSpan.FromMinutes(1))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1)); // the management API's own recovery, which nothing signals
+                continue;
+            }
+            response.EnsureSuccessStatusCode();
+            queues = await response.Content.ReadFromJsonAsync<JsonElement>();
+            break;
+        }
         return queues.EnumerateArray().ToDictionary(q => q.GetProperty("name").GetString()!,
             q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
     }
