@@ -92,7 +92,7 @@ stop_node() {
 leader() {
   local n
   for n in "${NODES[@]}"; do
-    if curl -fsS -u "$SANDBOX_MQ_USER:$SANDBOX_MQ_PASSWORD" "http://127.0.0.1:1568$n/api/queues/%2F?columns=name,leader,node" 2>/dev/null |
+    if curl -fsS -u "$SANDBOX_MQ_USER:$SANDBOX_MQ_PASSWORD" "http://127.0.0.1:1568$n/api/queues/%2F?disable_stats=true&enable_queue_totals=true" 2>/dev/null |
         python3 -c '
 import json, sys, collections
 queues = [q for q in json.load(sys.stdin) if "-integration-events" in q["name"]]
