@@ -129,6 +129,7 @@ public static class ServiceDefaultsExtensions
             .ApplyAllDatabaseChangesOnStartup()
             // One node per subscription across replicas; another takes over when it stops.
             .AddAsyncDaemon(DaemonMode.HotCold);
+        builder.Services.AddHostedService<DaemonWatch>();
         LogFailuresWithoutValues(builder.Services);
         // After Marten's schema changes, before the bus and the server: see ReadModelUpgrader.
         foreach (var upgrade in options.ReadModelUpgrades) builder.Services.AddSingleton(upgrade);
