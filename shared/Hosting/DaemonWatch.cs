@@ -19,7 +19,7 @@ namespace SandboxRegistry.Hosting;
 public sealed class DaemonWatch(IProjectionCoordinator coordinator, ILogger<DaemonWatch> logger) : BackgroundService
 {
     /// <summary>How often the agents are looked at.</summary>
-    public static TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
