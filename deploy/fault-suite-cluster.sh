@@ -92,18 +92,30 @@ start_instance() { # service replica(1|2)
   local name=$1 k=$2 port instance
   port=$((PORTS[$name] + 10 * (k - 1))); instance=$name; [ "$k" -gt 1 ] && instance=$name-$k
   launch_service "$name" "$port" "${DATABASES[$name]}" "$instance"
+  date +%s >"$work/launched-$instance"
   printf '%s\n' "${started_services[@]}" | grep -qx "$instance" || started_services+=("$instance")
 }
-# Ready, or started again when its process exited first (as a supervisor would: a replica that cannot reach the
-# primary within Npgsql's connect timeout while it applies the schema at start exits), for up to 10 minutes.
+# Ready, or started again as a supervisor would (Kubernetes' startup probe, deploy/k8s): when its process exited first
+# (a replica that cannot reach the primary within Npgsql's connect timeout while it applies the schema at start exits;
+# so does one whose bus did not start within RabbitMq:StartTimeout), or when it is still not ready STARTUP_LIMIT
+# seconds after its launch; for up to 10 minutes in all.
+STARTUP_LIMIT=${STARTUP_LIMIT:-240}
 up_or_relaunched() {
-  local name=$1 k=$2 port=$3 instance=$4
+  local name=$1 k=$2 port=$3 instance=$4 pid why
   ready "$port" && return 0
-  if ! kill -0 "$(cat ".run/pids/$instance.pid")" 2>/dev/null; then
-    log "$instance exited before it was ready (.run/logs/$instance.log); starting it again"
-    echo "$instance" >>"$work/relaunched"
-    start_instance "$name" "$k"
+  pid=$(cat ".run/pids/$instance.pid")
+  if ! kill -0 "$pid" 2>/dev/null; then
+    why="exited before it was ready"
+  elif [ $(($(date +%s) - $(cat "$work/launched-$instance"))) -ge "$STARTUP_LIMIT" ]; then
+    why="not ready ${STARTUP_LIMIT}s after its launch, killed"
+    kill -9 "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  else
+    return 1
   fi
+  # (wait_for silences this function: what happened is reported at the end of the run, the log is the instance's)
+  echo "$instance ($why, .run/logs/$instance.log)" >>"$work/relaunched"
+  start_instance "$name" "$k"
   return 1
 }
 wait_instance() {
@@ -183,7 +195,7 @@ one_run() { # run number
   stop_leader
   local pid restarted=0
   for pid in "${restarts[@]}"; do wait "$pid" || restarted=1; done
-  [ "$restarted" -eq 0 ] || log "a killed replica did not become ready again"
+  [ "$restarted" -eq 0 ] || log "a killed replica did not become ready again within 10 minutes: this run fails"
   sleep 5
   failover; sleep 10
   touch "$work/stop"
@@ -191,9 +203,10 @@ one_run() { # run number
   wait "$load_pid" || true; load_pid=""
   kill "$sampler_pid" 2>/dev/null || true; sampler_pid=""
   if tool cluster-faults-check --in "$work/load.txt" --timeline "$work/timeline"; then status=0; else status=$?; fi
+  [ "$restarted" -eq 0 ] || status=1
   awk '{print $2}' "$work/load-average" | sort -n | awk '{a[NR]=$1} END {if (NR) printf "[cluster-faults] machine load average (1 min) during the run: min %s, median %s, max %s (%d samples)\n", a[1], a[int((NR+1)/2)], a[NR], NR}'
   bash deploy/postgres-ha.sh status | head -n2 >&2
-  if [ -s "$work/relaunched" ]; then log "started again after exiting at start: $(sort "$work/relaunched" | uniq -c | tr '\n' ' ')"; rm -f "$work/relaunched"; fi
+  if [ -s "$work/relaunched" ]; then log "started again by the suite (as a supervisor): $(sort "$work/relaunched" | uniq -c | tr "\n" " ")"; rm -f "$work/relaunched"; fi
   log "run $1: $( [ "$status" -eq 0 ] && echo passed || echo FAILED ) in $((SECONDS - started))s"
   return "$status"
 }

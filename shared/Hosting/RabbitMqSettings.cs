@@ -9,7 +9,8 @@ namespace SandboxRegistry.Hosting;
 /// <summary>
 /// Broker address from ConnectionStrings:RabbitMq, an amqp URI such as amqp://user:pass@host:5672/vhost, and the
 /// cluster settings of the RabbitMq section: Nodes (every node as host:port, comma-separated, for a cluster),
-/// QuorumQueues (default true), and Username/Password, which win over the URI's (so a Secret need not be URI-escaped).
+/// QuorumQueues (default true), StartTimeout (default 00:02:00) and Username/Password, which win over the URI's (so a
+/// Secret need not be URI-escaped).
 /// </summary>
 public sealed record RabbitMqSettings(string Host, ushort Port, string VirtualHost, string Username, string Password)
 {
@@ -24,6 +25,15 @@ public sealed record RabbitMqSettings(string Host, ushort Port, string VirtualHo
     /// </summary>
     public bool QuorumQueues { get; init; } = true;
 
+    /// <summary>
+    /// How long the host waits for the bus to start (connected, every queue declared and bound) before it gives up and
+    /// the process exits with an error, for its supervisor to start it again. Without it a start that never completes
+    /// (seen in the cluster fault suite while a broker node was being stopped) leaves a process that never serves.
+    /// </summary>
+    public TimeSpan StartTimeout { get; init; } = DefaultStartTimeout;
+
+    public static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromMinutes(2);
+
     public static RabbitMqSettings From(IConfiguration configuration)
     {
         var raw = configuration.GetConnectionString("RabbitMq") ?? "amqp://guest:guest@localhost:5672/";
@@ -36,6 +46,9 @@ public sealed record RabbitMqSettings(string Host, ushort Port, string VirtualHo
             Password = section["Password"] is { Length: > 0 } password ? password : parsed.Password,
             Nodes = nodes is { Length: > 0 } ? nodes : null,
             QuorumQueues = section.GetValue("QuorumQueues", true),
+            StartTimeout = section.GetValue("StartTimeout", DefaultStartTimeout) is var timeout && timeout > TimeSpan.Zero
+                ? timeout
+                : throw new InvalidOperationException("RabbitMq:StartTimeout must be a positive duration such as 00:02:00."),
         };
     }
 

@@ -261,8 +261,13 @@ public static class ServiceDefaultsExtensions
                 [IntegrationQueue(serviceName), .. options.BatchEndpoints.Keys.Select(name => IntegrationQueue(serviceName, name))]),
             HealthStatus.Degraded, [ReadyTag], TimeSpan.FromSeconds(5)));
         // Serve only once the bus is up and the service's queue is bound, so nothing the service publishes or expects
-        // to receive during start-up is lost.
-        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+        // to receive during start-up is lost; and give up after RabbitMq:StartTimeout, so that a start that never
+        // completes ends the process (for its supervisor to start again) instead of leaving one that never serves.
+        builder.Services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = broker.StartTimeout;
+        });
         builder.Services.AddMassTransit(bus =>
         {
             bus.DisableUsageTelemetry();

@@ -47,6 +47,31 @@ public class SettingsTests
         Assert.Equal(("guest", "guest"), (settings.Username, settings.Password));
     }
 
+    [Theory]
+    [InlineData(null, 120)]
+    [InlineData("00:00:30", 30)]
+    public void The_bus_start_timeout_defaults_to_two_minutes(string? configured, int seconds)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["RabbitMq:StartTimeout"] = configured,
+        }).Build();
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), RabbitMqSettings.From(configuration).StartTimeout);
+    }
+
+    [Fact]
+    public void A_bus_start_timeout_that_is_not_positive_is_refused_with_the_key_named()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["RabbitMq:StartTimeout"] = "00:00:00",
+        }).Build();
+
+        var refused = Assert.Throws<InvalidOperationException>(() => RabbitMqSettings.From(configuration));
+        Assert.Contains("RabbitMq:StartTimeout", refused.Message);
+    }
+
     [Fact]
     public void The_default_virtual_host_is_the_root() =>
         Assert.Equal("/", RabbitMqSettings.Parse("amqp://guest:guest@localhost/").VirtualHost);
