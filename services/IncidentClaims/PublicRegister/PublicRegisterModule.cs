@@ -1,6 +1,5 @@
 using JasperFx.Events.Projections;
 using Marten;
-using Marten.Linq;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using SandboxRegistry.IncidentClaims.Incidents;
@@ -95,8 +94,8 @@ public static class PublicRegisterEndpoints
         DateOnly? from, DateOnly? to, IQuerySession session, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var filter = RegisterFilter.Parse(harmType, severity, region, aiSystemId, from, to);
-        var filtered = filter.Apply(session.Query<PublicIncident>()).ToCommand(FetchType.FetchMany);
-        var sql = filtered.CommandText.TrimEnd().TrimEnd(';');
+        var filtered = MartenSql.Of(filter.Apply(session.Query<PublicIncident>()));
+        var sql = filtered.Sql;
         // The harm type is one of the enum's own names (parsed above), never the client's text, so it may stand in the SQL.
         var harmCondition = filter.HarmType is { } harm ? $"where h = '{harm}'" : "";
 
@@ -110,12 +109,7 @@ public static class PublicRegisterEndpoints
             $"select f.data ->> 'severity', count(*) from ({sql}) f group by 1 order by 1",
             $"select f.data -> 'system' ->> 'aiSystemId', max(f.data -> 'system' ->> 'name'), count(*) from ({sql}) f group by 1 order by 3 desc, 1 nulls last",
         ];
-        foreach (var text in queries)
-        {
-            var command = new NpgsqlBatchCommand(text);
-            foreach (NpgsqlParameter parameter in filtered.Parameters) command.Parameters.Add(parameter.Clone());
-            batch.BatchCommands.Add(command);
-        }
+        foreach (var text in queries) batch.BatchCommands.Add(filtered.BatchCommand(text));
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Marten;
 using Marten.Exceptions;
-using Marten.Linq;
 using Npgsql;
 using SandboxRegistry.IncidentClaims.Incidents.ListingDeadlines;
 using SandboxRegistry.IncidentClaims.Incidents;
@@ -72,13 +71,11 @@ public static class ClockWarnings
         NpgsqlDataSource dataSource, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         // Both queries as Marten builds them; only the incidents' filter has parameters, so their positions stay right.
-        var linked = session.Query<Incident>().Where(i => i.Status != IncidentStatus.Closed && i.Resolution != null).ToCommand(FetchType.FetchMany);
-        var staged = session.Query<Incidents.StagedReporting.ProviderReporting>().ToCommand(FetchType.FetchMany);
+        var linked = MartenSql.Of(session.Query<Incident>().Where(i => i.Status != IncidentStatus.Closed && i.Resolution != null));
+        var staged = MartenSql.Of(session.Query<Incidents.StagedReporting.ProviderReporting>());
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var command = new NpgsqlCommand(
-            $"select s.data from ({staged.CommandText.TrimEnd().TrimEnd(';')}) s where (s.data ->> 'id')::uuid in " +
-            $"(select (f.data ->> 'id')::uuid from ({linked.CommandText.TrimEnd().TrimEnd(';')}) f)", connection);
-        foreach (NpgsqlParameter parameter in linked.Parameters) command.Parameters.Add(parameter.Clone());
+        await using var command = linked.Command(
+            $"select s.data from ({staged.Sql}) s where (s.data ->> 'id')::uuid in (select (f.data ->> 'id')::uuid from ({linked.Sql}) f)", connection);
         var serializer = session.DocumentStore.Options.Serializer();
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
         while (await reader.ReadAsync(ct)) yield return await serializer.FromJsonAsync<Incidents.StagedReporting.ProviderReporting>(reader, 0, ct);

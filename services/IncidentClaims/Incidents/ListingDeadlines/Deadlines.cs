@@ -1,7 +1,7 @@
 using Marten;
-using Marten.Linq;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using SandboxRegistry.EventSourcing;
 
 namespace SandboxRegistry.IncidentClaims.Incidents.ListingDeadlines;
 
@@ -18,30 +18,18 @@ public sealed record DeadlineEntry(Guid IncidentId, string TrackingCode, string 
 public static class OpenClocks
 {
     /// <summary>
-    /// The running clocks as rows of (incident document, clock): the incidents not closed, filtered by the same query Marten
-    /// builds for <c>Status != Closed</c> (its parameters are copied onto each command), each clock without a metAt.
+    /// The running clocks as rows of (incident document, clock): the incidents not closed, filtered by the same query
+    /// Marten builds for <c>Status != Closed</c>, each clock without a metAt. Marten's parameters are positional, so the
+    /// instants and the paging (the service's own values, never a client's text) stand in the SQL as literals
+    /// (<see cref="Instant"/>).
     /// </summary>
-    private static (string Sql, NpgsqlParameter[] Parameters) Running(IQuerySession session)
+    private static (string From, MartenSql Open) Running(IQuerySession session)
     {
-        var open = session.Query<Incident>().Where(i => i.Status != IncidentStatus.Closed).ToCommand(FetchType.FetchMany);
-        var sql = $"({open.CommandText.TrimEnd().TrimEnd(';')}) f cross join lateral jsonb_array_elements(f.data -> 'clocks') c " +
-                  "where c ->> 'metAt' is null";
-        return (sql, open.Parameters.Cast<NpgsqlParameter>().ToArray());
+        var open = MartenSql.Of(session.Query<Incident>().Where(i => i.Status != IncidentStatus.Closed));
+        return ($"({open.Sql}) f cross join lateral jsonb_array_elements(f.data -> 'clocks') c where c ->> 'metAt' is null", open);
     }
 
     private const string DueBy = "(c ->> 'dueBy')::timestamptz";
-
-    /// <summary>
-    /// A command over the running clocks with Marten's parameters. Marten numbers its parameters by position, which Npgsql
-    /// does not let a command mix with named ones, so the instants and the paging (the service's own values, never a
-    /// client's text) stand in the SQL as literals (<see cref="Instant"/>).
-    /// </summary>
-    private static NpgsqlBatchCommand Command(string text, NpgsqlParameter[] filter)
-    {
-        var command = new NpgsqlBatchCommand(text);
-        foreach (var parameter in filter) command.Parameters.Add(parameter.Clone());
-        return command;
-    }
 
     private static string Instant(DateTimeOffset at) => $"'{at.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffffff}Z'::timestamptz";
 
@@ -49,14 +37,14 @@ public static class OpenClocks
     public static async Task<ListPage<DeadlineEntry>> PageAsync(IQuerySession session, NpgsqlDataSource dataSource, DateTimeOffset now,
         bool overdueOnly, Paging paging, CancellationToken ct)
     {
-        var (running, filter) = Running(session);
+        var (running, open) = Running(session);
         var where = overdueOnly ? $" and {DueBy} < {Instant(now)}" : "";
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Command($"select count(*) from {running}{where}", filter));
-        batch.BatchCommands.Add(Command(
+        batch.BatchCommands.Add(open.BatchCommand($"select count(*) from {running}{where}"));
+        batch.BatchCommands.Add(open.BatchCommand(
             "select (f.data ->> 'id')::uuid, f.data ->> 'trackingCode', f.data ->> 'title', f.data ->> 'status', c ->> 'name', c ->> 'dueBy', " +
-            $"{DueBy} < {Instant(now)} from {running}{where} order by {DueBy}, 1, 5 limit {paging.Size} offset {paging.Skip}", filter));
+            $"{DueBy} < {Instant(now)} from {running}{where} order by {DueBy}, 1, 5 limit {paging.Size} offset {paging.Skip}"));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var total = reader.GetInt64(0);
@@ -72,11 +60,11 @@ public static class OpenClocks
     public static async Task<IReadOnlyDictionary<string, (long Open, long Breached)>> CountAsync(IQuerySession session, NpgsqlDataSource dataSource,
         DateTimeOffset now, CancellationToken ct)
     {
-        var (running, filter) = Running(session);
+        var (running, open) = Running(session);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Command($"select c ->> 'name', count(*), count(*) filter (where {DueBy} < {Instant(now)}) from {running} group by 1",
-            filter));
+        batch.BatchCommands.Add(open.BatchCommand(
+            $"select c ->> 'name', count(*), count(*) filter (where {DueBy} < {Instant(now)}) from {running} group by 1"));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var counts = new Dictionary<string, (long, long)>();
         while (await reader.ReadAsync(ct)) counts[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
@@ -87,11 +75,11 @@ public static class OpenClocks
     public static async Task<IReadOnlyList<(Guid IncidentId, Clock Clock)>> DueBetweenAsync(IQuerySession session, NpgsqlDataSource dataSource,
         DateTimeOffset from, DateTimeOffset until, CancellationToken ct)
     {
-        var (running, filter) = Running(session);
+        var (running, open) = Running(session);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Command($"select (f.data ->> 'id')::uuid, c ->> 'name', c ->> 'dueBy' from {running} and {DueBy} between {Instant(from)} and {Instant(until)}",
-            filter));
+        batch.BatchCommands.Add(open.BatchCommand(
+            $"select (f.data ->> 'id')::uuid, c ->> 'name', c ->> 'dueBy' from {running} and {DueBy} between {Instant(from)} and {Instant(until)}"));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var due = new List<(Guid, Clock)>();
         while (await reader.ReadAsync(ct))
