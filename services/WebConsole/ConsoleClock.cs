@@ -14,6 +14,15 @@ public sealed class ConsoleClock(TimeProvider time, IConfiguration configuration
 
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Now, Zone).DateTime);
 
+    /// <summary>
+    /// Today in the IANA zone <paramref name="zoneId"/> (the place of a harm, as IncidentClaims recorded it at triage), or in
+    /// the console's zone when none is named or it is not a zone ("offset as sent" on links made before zones were recorded).
+    /// </summary>
+    public DateOnly TodayIn(string? zoneId) =>
+        zoneId is not null && TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone)
+            ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Now, zone).DateTime)
+            : Today;
+
     public string Instant(DateTimeOffset? instant)
     {
         if (instant is not { } t) return "—";

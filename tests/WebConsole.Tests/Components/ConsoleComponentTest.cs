@@ -20,6 +20,15 @@ public abstract class ConsoleComponentTest : BunitContext, IAsyncLifetime
     protected const string Ogrn = "1027700132195";
     protected FakeApi Api { get; } = new();
 
+    /// <summary>The clock the pages read: the system's until a test sets <see cref="SettableTime.Now"/>.</summary>
+    protected SettableTime Time { get; } = new();
+
+    protected sealed class SettableTime : TimeProvider
+    {
+        public DateTimeOffset? Now { get; set; }
+        public override DateTimeOffset GetUtcNow() => Now ?? System.GetUtcNow();
+    }
+
     protected ConsoleComponentTest(string role, params Claim[] claims)
     {
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("en");
@@ -27,7 +36,7 @@ public abstract class ConsoleComponentTest : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddLocalization();
         Services.AddSingleton<IConsoleApi>(Api);
-        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<TimeProvider>(Time);
         Services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         Services.AddSingleton<ConsoleClock>();
         AddAuthorization().SetAuthorized("compliance-officer").SetRoles(role).SetClaims(claims);
