@@ -15,7 +15,8 @@ namespace SandboxRegistry.Benchmarks;
 
 /// <summary>
 /// A time-travel read of one AI system with 10,000 linked incidents and 1,000 deployments (replacing each other region by
-/// region, every end recorded after the fact, a tenth of the periods corrected), in a scratch database stored exactly as AiSystemRegistry stores it: the read the
+/// region, each recorded open and its end recorded after the fact by a later transaction, a tenth of the periods corrected
+/// later), in a scratch database stored exactly as AiSystemRegistry stores it: the read the
 /// GET /ai-systems/{id}?at=&amp;knownAt= endpoint makes (the system's document, its deployments' documents, each computed for
 /// the pair of instants) and its JSON answer, timed at random pairs of instants. No services needed.
 /// </summary>
@@ -115,31 +116,37 @@ public static class TimeTravelBenchmark
             await session.SaveChangesAsync();
             linked += batch.Length;
         }
-        // Versions replace each other region by region, each replacement recorded after the fact (an end in the past), a tenth
-        // of the periods corrected later; the last deployment of each region is still in service.
+        // Versions replace each other region by region, as the API records it: each deployment recorded open, its replacement's
+        // end recorded after the fact by a later request (an end in the past), a tenth of the periods corrected later still; the
+        // last deployment of each region is still in service.
         var regions = new[] { "77", "50", "25", "39", "78" };
         var perRegion = (deployments + regions.Length - 1) / regions.Length;
         var step = (DateTimeOffset.UtcNow - origin) / (perRegion + 1);
-        for (var made = 0; made < deployments;)
+        var made = Enumerable.Range(0, deployments).Select(n => (Id: Guid.NewGuid(), Region: regions[n % regions.Length], Slot: n / regions.Length,
+            Last: n + regions.Length >= deployments, Corrected: n % 10 == 0)).ToList();
+        DateTimeOffset From(int slot) => origin + step * slot;
+        foreach (var chunk in made.Chunk(100))
         {
             await using var session = store.LightweightSession();
-            for (var i = 0; i < 100 && made < deployments; i++, made++)
-            {
-                var id = Guid.NewGuid();
-                var (region, slot) = (regions[made % regions.Length], made / regions.Length);
-                var from = origin + step * slot;
-                var last = made + regions.Length >= deployments;
-                var events = new List<object>
-                {
-                    new AiSystemDeployed(id, systemId, versions[slot % versions.Length], $"1.{slot % versions.Length}.0", new string('a', 64),
-                        participation, owner.Org!, [region], from, null, owner, DateTimeOffset.UtcNow),
-                };
-                if (!last) events.Add(new DeploymentEnded(id, "Replaced", null, owner, from + step, DateTimeOffset.UtcNow));
-                if (made % 10 == 0)
-                    events.Add(new DeploymentPeriodCorrected(id, from.AddHours(-1), null, last ? null : from + step - TimeSpan.FromHours(1),
-                        "Protocol", owner, DateTimeOffset.UtcNow));
-                session.Events.StartStream<Deployment>(id, events.ToArray());
-            }
+            foreach (var d in chunk)
+                session.Events.StartStream<Deployment>(d.Id, new AiSystemDeployed(d.Id, systemId, versions[d.Slot % versions.Length],
+                    $"1.{d.Slot % versions.Length}.0", new string('a', 64), participation, owner.Org!, [d.Region], From(d.Slot), null, owner,
+                    DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+        foreach (var chunk in made.Where(d => !d.Last).Chunk(100))
+        {
+            await using var session = store.LightweightSession();
+            foreach (var d in chunk)
+                session.Events.Append(d.Id, new DeploymentEnded(d.Id, "Replaced", null, owner, From(d.Slot) + step, DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+        foreach (var chunk in made.Where(d => d.Corrected).Chunk(100))
+        {
+            await using var session = store.LightweightSession();
+            foreach (var d in chunk)
+                session.Events.Append(d.Id, new DeploymentPeriodCorrected(d.Id, From(d.Slot).AddHours(-1), null,
+                    d.Last ? null : From(d.Slot) + step - TimeSpan.FromHours(1), "Protocol", owner, DateTimeOffset.UtcNow));
             await session.SaveChangesAsync();
         }
         return (systemId, origin);

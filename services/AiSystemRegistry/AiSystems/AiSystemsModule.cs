@@ -27,7 +27,10 @@ public static class AiSystemsModule
         ]);
         options.Projections.Add<AiSystemDetailsProjection>(ProjectionLifecycle.Inline);
         options.Schema.For<AiSystemDetails>().Index(s => s.OwnerOgrn);
-        options.Schema.For<LinkedIncident>().Index(l => l.AiSystemId).Index(l => l.VersionId).Index(l => l.RecordedAt);
+        // A time-travel read counts each version's links recorded by knownAt: the version and the recording instant are columns
+        // of their own with one index over both, so each count is an index-only scan instead of parsing every link's JSON.
+        options.Schema.For<LinkedIncident>().Index(l => l.AiSystemId).Duplicate(l => l.RecordedAt).Duplicate(l => l.VersionId)
+            .Index([l => l.VersionId, l => l.RecordedAt]);
     }
 
     /// <summary>
@@ -40,7 +43,22 @@ public static class AiSystemsModule
         ReadModelUpgrade.Rebuild<AiSystemDetails>("2026-12 bitemporal: AI system details", async (session, ct) =>
             (await session.Events.QueryRawEventDataOnly<AiSystemRegistered>().ToListAsync(ct)).Select(e => e.AiSystemId).Distinct().ToList()),
         new("2026-12 bitemporal: incident links", BackfillIncidentLinksAsync),
+        new("2026-12 time travel: incident links' version and recording columns", FillLinkColumnsAsync),
     ];
+
+    /// <summary>Stores every link document again, a page at a time, so that the columns added beside its JSON hold its values.</summary>
+    private static async Task FillLinkColumnsAsync(IDocumentStore store, CancellationToken ct)
+    {
+        // Upgrades run before anything is consumed: the set of links, in id order, stays as it is while the pages are stored.
+        for (var done = 0; ; done += 1000)
+        {
+            await using var session = store.LightweightSession();
+            var page = await session.Query<LinkedIncident>().OrderBy(l => l.Id).Skip(done).Take(1000).ToListAsync(ct);
+            if (page.Count == 0) return;
+            session.Store(page.ToArray());
+            await session.CommitAsync(ct);
+        }
+    }
 
     private static async Task BackfillIncidentLinksAsync(IDocumentStore store, CancellationToken ct)
     {

@@ -25,9 +25,13 @@ public static class DeploymentsModule
     /// </summary>
     public static IEnumerable<ReadModelUpgrade> ReadModelUpgrades =>
     [
-        ReadModelUpgrade.Rebuild<DeploymentDetails>("2026-12 bitemporal: deployment details", async (session, ct) =>
-            (await session.Events.QueryRawEventDataOnly<AiSystemDeployed>().ToListAsync(ct)).Select(e => e.DeploymentId).Distinct().ToList()),
+        ReadModelUpgrade.Rebuild<DeploymentDetails>("2026-12 bitemporal: deployment details", DeploymentIdsAsync),
+        // The settled bound (SettledAt, SettledEnd) that keeps deployments ended after the fact out of later reads.
+        ReadModelUpgrade.Rebuild<DeploymentDetails>("2026-12 time travel: settled bounds of deployments", DeploymentIdsAsync),
     ];
+
+    private static async Task<IReadOnlyList<Guid>> DeploymentIdsAsync(IQuerySession session, CancellationToken ct) =>
+        (await session.Events.QueryRawEventDataOnly<AiSystemDeployed>().ToListAsync(ct)).Select(e => e.DeploymentId).Distinct().ToList();
 
     public static IEndpointRouteBuilder MapDeployments(this IEndpointRouteBuilder app)
     {

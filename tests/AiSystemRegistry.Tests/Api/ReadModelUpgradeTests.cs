@@ -115,9 +115,9 @@ public sealed class ReadModelUpgradeTests : IAsyncLifetime
                  from jsonb_array_elements(data -> 'versions') v))
             """, incident));
         Assert.Equal(1, await Sql(
-            "update mt_doc_deploymentdetails set data = data - 'record' - 'endedAt' - 'inService' - 'earliestFrom' - 'latestEnd'"));
+            "update mt_doc_deploymentdetails set data = data - 'record' - 'endedAt' - 'inService' - 'earliestFrom' - 'latestEnd' - 'settledAt' - 'settledEnd'"));
         Assert.Equal(1, await Sql("delete from mt_doc_linkedincident"));
-        Assert.Equal(3, await Sql("delete from mt_doc_appliedreadmodelupgrade"));
+        Assert.Equal(5, await Sql("delete from mt_doc_appliedreadmodelupgrade"));
         var linkRecorded = DateTimeOffset.Parse((await Text(
             "select to_char(timestamp at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') from mt_events where type = 'incident_linked_to_version'"))!,
             System.Globalization.CultureInfo.InvariantCulture);
@@ -133,7 +133,8 @@ public sealed class ReadModelUpgradeTests : IAsyncLifetime
             var link = JsonDocument.Parse(upgraded[reads[^1]]).RootElement.GetProperty("items")[0];
             Assert.Equal(linkRecorded, link.GetProperty("recordedAt").GetDateTimeOffset());
             applied = (await Text("select string_agg(id || ' ' || (data ->> 'appliedAt'), ', ' order by id) from mt_doc_appliedreadmodelupgrade"))!;
-            Assert.Equal(["2026-12 bitemporal: AI system details", "2026-12 bitemporal: deployment details", "2026-12 bitemporal: incident links"],
+            Assert.Equal(["2026-12 bitemporal: AI system details", "2026-12 bitemporal: deployment details", "2026-12 bitemporal: incident links",
+                    "2026-12 time travel: incident links' version and recording columns", "2026-12 time travel: settled bounds of deployments"],
                 applied.Split(", ").Select(a => a[..a.LastIndexOf(' ')]));
         }
 

@@ -128,4 +128,77 @@ public class TimeTravelTests
         Assert.Equal(Now.AddDays(-12), deployment.As(Now, Now.AddHours(2))!.EndedAt);
         Assert.Equal(3, deployment.Record.Count);
     }
+
+    [Fact]
+    public void A_deployment_recorded_open_and_ended_by_a_later_record_is_left_out_of_reads_known_after_its_end()
+    {
+        var id = Guid.NewGuid();
+        var deployment = DeploymentOf(
+            new AiSystemDeployed(id, Guid.NewGuid(), Guid.NewGuid(), "1.0.0", new string('a', 64), Guid.NewGuid(), Acme, ["77"],
+                Now.AddDays(-60), null, Owner, Now.AddDays(-60)),
+            new DeploymentEnded(id, "Replaced by 1.1.0", null, Owner, Now.AddDays(-10), Now));
+
+        Assert.Null(deployment.LatestEnd); // it was open from its recording until its end was recorded
+        Assert.Equal((Now, Now.AddDays(-10)), (deployment.SettledAt, deployment.SettledEnd));
+        bool MayServe(DateTimeOffset at, DateTimeOffset knownAt)
+        {
+            var inMemory = DeploymentDetails.MayServe(deployment, at, knownAt);
+            Assert.Equal(inMemory, DeploymentDetails.MayServe(at, knownAt).Compile()(deployment)); // the query's expression, bound
+            return inMemory;
+        }
+        Assert.False(MayServe(Now.AddDays(-5), Now.AddHours(1)));
+        Assert.True(MayServe(Now.AddDays(-5), Now.AddHours(-1))); // known before the end was recorded: still in service then
+        Assert.True(MayServe(Now.AddDays(-11), Now.AddHours(1)));
+        Assert.False(MayServe(Now.AddDays(-61), Now.AddHours(1)));
+    }
+
+    /// <summary>
+    /// The database's first cut (<see cref="DeploymentDetails.MayServe"/>, from the bounds stored with the document) never leaves
+    /// out a deployment that its record puts in service: generated histories of starts, suspensions, ends and corrections recorded
+    /// at increasing instants (several often at one instant), read for every pair of instants on and around those involved.
+    /// </summary>
+    [Fact]
+    public void The_bounds_never_leave_out_a_deployment_in_service_for_any_history()
+    {
+        var random = new Random(2026);
+        var cut = 0;
+        for (var history = 0; history < 2000; history++)
+        {
+            var id = Guid.NewGuid();
+            DateTimeOffset Day(int min, int max) => Now.AddDays(random.Next(min, max)).AddHours(random.Next(0, 24));
+            var recorded = Now.AddDays(-random.Next(0, 100));
+            var from = Day(-120, 0);
+            var events = new List<object>
+            {
+                new AiSystemDeployed(id, Guid.NewGuid(), Guid.NewGuid(), "1.0.0", new string('a', 64), Guid.NewGuid(), Acme, ["77"], from,
+                    random.Next(3) == 0 ? from.AddDays(random.Next(1, 90)) : null, Owner, recorded),
+            };
+            var instants = new List<DateTimeOffset> { recorded, from };
+            for (var n = random.Next(0, 6); n > 0; n--)
+            {
+                if (random.Next(3) > 0) recorded = recorded.AddDays(random.Next(0, 20)); // otherwise recorded at the same instant
+                var valid = Day(-120, 10);
+                var until = random.Next(2) == 0 ? valid.AddDays(random.Next(1, 60)) : (DateTimeOffset?)null;
+                events.Add(random.Next(4) switch
+                {
+                    0 => new DeploymentEnded(id, "Replaced", null, Owner, valid, recorded),
+                    1 => new DeploymentPeriodCorrected(id, valid, until, random.Next(2) == 0 ? until : null, "Protocol", Regulator, recorded),
+                    2 => new DeploymentSuspended(id, "Audit", null, Regulator, recorded),
+                    _ => new DeploymentResumed(id, null, Regulator, recorded),
+                });
+                instants.AddRange([recorded, valid, until ?? valid]);
+            }
+            var deployment = DeploymentOf(events.ToArray());
+            var times = instants.SelectMany(t => new[] { t.AddTicks(-1), t, t.AddTicks(1) }).ToList();
+            foreach (var at in times)
+            foreach (var knownAt in times)
+            {
+                var mayServe = DeploymentDetails.MayServe(deployment, at, knownAt);
+                if (deployment.As(at, knownAt) is { InService: true })
+                    Assert.True(mayServe, $"history {history}: in service at {at:O} as known at {knownAt:O}, but the bounds leave it out");
+                else if (!mayServe) cut++;
+            }
+        }
+        Assert.True(cut > 0, "the bounds should leave out some deployments not in service"); // they do cut, not only keep
+    }
 }

@@ -213,10 +213,8 @@ public static class GetAiSystemDetails
         if (current is null || current.RegisteredAt > when.KnownAt) return null;
         var known = await IncidentsKnownAsync(session, [current], when, ct);
         var system = current.As(when.At, when.KnownAt, known)!;
-        var candidates = await session.Query<DeploymentDetails>()
-            .Where(d => d.AiSystemId == system.Id && d.EarliestFrom <= when.At && (d.LatestEnd == null || d.LatestEnd > when.At)
-                        && d.DeployedAt <= when.KnownAt)
-            .ToListAsync(ct);
+        var candidates = await session.Query<DeploymentDetails>().Where(d => d.AiSystemId == system.Id)
+            .Where(DeploymentDetails.MayServe(when.At, when.KnownAt)).ToListAsync(ct);
         var deployments = candidates.Select(d => d.As(when.At, when.KnownAt)).OfType<DeploymentDetails>().Where(d => d.InService)
             .OrderBy(d => d.From).ThenBy(d => d.Id).ToList();
         return new AiSystemAsOf(system, deployments, when.At, when.KnownAt);
@@ -235,7 +233,7 @@ public static class GetAiSystemDetails
         if (versions.Count == 0) return new Dictionary<Guid, int>();
         var batch = session.CreateBatchQuery();
         var counts = versions.Select(v => (v.Version, Count: batch.Query<LinkedIncident>()
-            .Where(l => l.AiSystemId == v.System && l.VersionId == v.Version && l.RecordedAt <= when.KnownAt).Count())).ToList();
+            .Where(l => l.VersionId == v.Version && l.RecordedAt <= when.KnownAt).Count())).ToList();
         await batch.Execute(ct);
         return counts.ToDictionary(c => c.Version, c => (int)c.Count.Result);
     }

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Security.Claims;
 using JasperFx.Events;
@@ -53,6 +54,41 @@ public sealed record DeploymentDetails(
     /// <summary>The latest end any state of the record gave it (null: some state left it open): no read after it finds it in service.</summary>
     public DateTimeOffset? LatestEnd { get; init; }
 
+    /// <summary>
+    /// From this recorded time on, every state of the record gives it an end, the latest being <see cref="SettledEnd"/>: no read
+    /// known from then on, for an instant from that end on, finds it in service. Null while the record as it stands leaves it
+    /// open. A deployment recorded open and ended by a later request has no <see cref="LatestEnd"/>; this bound still keeps it
+    /// out of reads known after its end was recorded.
+    /// </summary>
+    public DateTimeOffset? SettledAt { get; init; }
+
+    /// <inheritdoc cref="SettledAt"/>
+    public DateTimeOffset? SettledEnd { get; init; }
+
+    /// <summary>
+    /// The first cut a time-travel read makes in the database: false only for a deployment that no state of its record visible
+    /// at <paramref name="knownAt"/> puts in service at <paramref name="at"/> (from the indexed bounds alone); the read then
+    /// computes each candidate with <see cref="As"/>.
+    /// </summary>
+    /// <remarks>DeployedAt is the decision's time, never after the deployment was recorded.</remarks>
+    public static Expression<Func<DeploymentDetails, bool>> MayServe(DateTimeOffset at, DateTimeOffset knownAt) =>
+        Expression.Lambda<Func<DeploymentDetails, bool>>(new BindInstants(at, knownAt).Visit(Bounds.Body), Bounds.Parameters[0]);
+
+    /// <summary><see cref="MayServe(DateTimeOffset, DateTimeOffset)"/> evaluated in memory.</summary>
+    public static bool MayServe(DeploymentDetails d, DateTimeOffset at, DateTimeOffset knownAt) => CompiledBounds(d, at, knownAt);
+
+    private static readonly Expression<Func<DeploymentDetails, DateTimeOffset, DateTimeOffset, bool>> Bounds = (d, at, knownAt) =>
+        d.DeployedAt <= knownAt && d.EarliestFrom <= at && (d.LatestEnd == null || d.LatestEnd > at)
+        && (d.SettledAt == null || d.SettledAt > knownAt || d.SettledEnd > at);
+
+    private static readonly Func<DeploymentDetails, DateTimeOffset, DateTimeOffset, bool> CompiledBounds = Bounds.Compile();
+
+    private sealed class BindInstants(DateTimeOffset at, DateTimeOffset knownAt) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) =>
+            node == Bounds.Parameters[1] ? Expression.Constant(at) : node == Bounds.Parameters[2] ? Expression.Constant(knownAt) : node;
+    }
+
     public static DeploymentFact? Fact(object e, long version, DateTimeOffset recordedAt) => e switch
     {
         AiSystemDeployed x => new(version, DeploymentChange.Deployed, recordedAt, x.From, x.From, x.Until),
@@ -81,13 +117,16 @@ public sealed record DeploymentDetails(
             ({ } v, _) => v with { Record = [.. v.Record, fact] },
         };
         if (next?.As(DateTimeOffset.MaxValue, DateTimeOffset.MaxValue) is not { } stored) return null;
-        // Bounds over every state of knowledge (each prefix of the record), indexed, so that a read for any pair of instants
-        // fetches only the deployments that can answer it.
+        // Bounds over every state of knowledge (each prefix of the record a read can see: facts recorded at one instant are seen
+        // together), indexed, so that a read for any pair of instants fetches only the deployments that can answer it.
         var earliest = DateTimeOffset.MaxValue;
         DateTimeOffset? latest = DateTimeOffset.MinValue;
+        var states = new List<(DateTimeOffset KnownFrom, DateTimeOffset? End)>();
         for (var known = 1; known <= stored.Record.Count; known++)
         {
-            var state = stored.As(DateTimeOffset.MaxValue, stored.Record[known - 1].RecordedAt, known)!;
+            var knownFrom = stored.Record[known - 1].RecordedAt;
+            if (known < stored.Record.Count && stored.Record[known].RecordedAt <= knownFrom) continue;
+            var state = stored.As(DateTimeOffset.MaxValue, knownFrom, known)!;
             if (state.From < earliest) earliest = state.From;
             var end = (state.Until, state.EndedAt) switch
             {
@@ -97,8 +136,13 @@ public sealed record DeploymentDetails(
                 _ => (DateTimeOffset?)null,
             };
             latest = end is null || latest is null ? null : end > latest ? end : latest;
+            states.Add((knownFrom, end));
         }
-        return stored with { EarliestFrom = earliest, LatestEnd = latest };
+        // The trailing run of states that all give an end: known from its first state on, the deployment ends by its latest end.
+        DateTimeOffset? settledAt = null, settledEnd = null;
+        for (var i = states.Count - 1; i >= 0 && states[i].End is { } end; i--)
+            (settledAt, settledEnd) = (states[i].KnownFrom, settledEnd is { } later && later > end ? later : end);
+        return stored with { EarliestFrom = earliest, LatestEnd = latest, SettledAt = settledAt, SettledEnd = settledEnd };
     }
 
     /// <summary>
@@ -229,12 +273,9 @@ public static class GetDeploymentDetails
     public static async Task<IReadOnlyList<ActiveDeployment>> ActiveAsync(IQuerySession session, string region, TimeTravel when,
         CancellationToken ct)
     {
-        // DeployedAt is the decision's time, never after the fact was recorded, and the bounds hold for every state of knowledge:
-        // a safe first cut in the database, refined in memory.
-        var candidates = await session.Query<DeploymentDetails>()
-            .Where(d => d.Territory.Contains(region) && d.DeployedAt <= when.KnownAt && d.EarliestFrom <= when.At
-                        && (d.LatestEnd == null || d.LatestEnd > when.At))
-            .ToListAsync(ct);
+        // A safe first cut in the database, refined in memory.
+        var candidates = await session.Query<DeploymentDetails>().Where(d => d.Territory.Contains(region))
+            .Where(DeploymentDetails.MayServe(when.At, when.KnownAt)).ToListAsync(ct);
         var inService = candidates.Select(d => d.As(when.At, when.KnownAt)).OfType<DeploymentDetails>().Where(d => d.InService).ToList();
         var systems = (await session.LoadManyAsync<AiSystemDetails>(ct, inService.Select(d => d.AiSystemId).Distinct()))
             .ToDictionary(s => s.Id);
