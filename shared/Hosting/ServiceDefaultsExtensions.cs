@@ -212,6 +212,8 @@ public static class ServiceDefaultsExtensions
         opts.Events.UseIdentityMapForAggregates = false;
         // Wake the async daemon on append instead of waiting for its polling interval.
         opts.Events.UseListenNotifyForEventAppends = true;
+        // Proofs and citations find events by id (MerkleProofs).
+        opts.Events.EnableUniqueIndexOnEventId = true;
         // Who and which trace, on every event (see AuditedSessionFactory).
         opts.Events.MetadataConfig.UserNameEnabled = true;
         opts.Events.MetadataConfig.HeadersEnabled = true;
@@ -228,6 +230,7 @@ public static class ServiceDefaultsExtensions
         opts.Schema.For<WitnessedCheckpoint>().Identity(c => c.Id);
         opts.Schema.For<CheckpointCosignature>().Identity(c => c.Id).Index(c => c.Sequence);
         opts.Schema.For<AuditVerificationMark>().Identity(m => m.Id);
+        opts.Storage.ExtendedSchemaObjects.Add(StoredTree.Definition(schema));
         // Personal data keys live outside the event streams, so erasing one leaves the streams untouched.
         opts.Schema.For<PersonalDataKey>();
         opts.Schema.For<ErasureRecord>();

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Marten;
@@ -241,5 +242,49 @@ public class AuditCheckpointRollbackTests(SystemFixture system) : WitnessTestBas
             Assert.Equal(committed.Where(s => s <= heard[^1]), heard);
             Assert.Contains(next.GetProperty("sequence").GetInt64(), heard);
         }
+    }
+}
+
+/// <summary>
+/// The proofs read the tree the checkpointer stored (StoredTree), never the whole history. A database from before the
+/// stored tree (here: its rows removed) answers proofs with audit-tree-incomplete until the next checkpoint writes the
+/// tree again from the rows; then every proof leads to the heads the witnesses cosigned, and they go on cosigning. A
+/// fixture of its own, because it empties the publisher's stored tree.
+/// </summary>
+public class AuditStoredTreeTests(SystemFixture system) : WitnessTestBase(system), IClassFixture<SystemFixture>
+{
+    private HttpClient Anyone => System.Applications.Client();
+
+    [Fact]
+    public async Task A_stored_tree_that_is_missing_is_written_again_at_the_next_checkpoint_and_proofs_lead_to_the_cosigned_heads()
+    {
+        var (_, firstEvent, firstSequence) = await Append("before the tree is lost");
+        var firstHead = await AnsweredCheckpoint(firstSequence);
+        var firstSize = firstHead.GetProperty("treeSize").GetInt64();
+        await using (var connection = new NpgsqlConnection(System.Applications.Postgres))
+        {
+            await connection.OpenAsync();
+            await using var delete = new NpgsqlCommand($"delete from {StoredTree.TableName}", connection);
+            Assert.True(await delete.ExecuteNonQueryAsync() > 0, "the checkpointer stored no tree");
+        }
+        var missing = await Anyone.GetAsync($"/api/v1/audit/proofs/inclusion/{firstEvent}?treeSize={firstSize}");
+        Assert.Equal(HttpStatusCode.Conflict, missing.StatusCode);
+        Assert.Contains("audit-tree-incomplete", await missing.Content.ReadAsStringAsync());
+
+        var (_, laterEvent, laterSequence) = await Append("after the tree was lost");
+        var latest = await AnsweredCheckpoint(laterSequence);
+        Assert.All(latest.GetProperty("witnesses").EnumerateArray(), w => Assert.Equal("cosigned", w.GetProperty("status").GetString()));
+        var size = latest.GetProperty("treeSize").GetInt64();
+        var root = Convert.FromHexString(latest.GetProperty("rootHash").GetString()!);
+        foreach (var eventId in new[] { firstEvent, laterEvent })
+        {
+            var proof = await Anyone.GetFromJsonAsync<JsonElement>($"/api/v1/audit/proofs/inclusion/{eventId}?treeSize={size}");
+            Assert.True(MerkleTree.VerifyInclusion(proof.GetProperty("leafIndex").GetInt64(), size,
+                MerkleTree.LeafHash(global::System.Text.Encoding.UTF8.GetBytes(proof.GetProperty("leaf").GetString()!)),
+                proof.GetProperty("proof").EnumerateArray().Select(p => Convert.FromHexString(p.GetString()!)).ToList(), root), proof.ToString());
+        }
+        var consistency = await Anyone.GetFromJsonAsync<JsonElement>($"/api/v1/audit/proofs/consistency?first={firstSize}&second={size}");
+        Assert.True(MerkleTree.VerifyConsistency(firstSize, size, Convert.FromHexString(firstHead.GetProperty("rootHash").GetString()!), root,
+            consistency.GetProperty("proof").EnumerateArray().Select(p => Convert.FromHexString(p.GetString()!)).ToList()), consistency.ToString());
     }
 }

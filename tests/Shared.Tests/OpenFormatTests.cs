@@ -89,6 +89,41 @@ public class OpenFormatTests
         Assert.Equal(CtRoots[8], Convert.ToHexStringLower(MerkleFrontier.FromHex(frontier.Size, frontier.ToHex()).Root()));
     }
 
+    /// <summary>
+    /// What the checkpointer stores (each perfect subtree as the frontier completes it) is enough for every proof over
+    /// every prefix: the same heads and proofs as over the leaves, reading only subtrees inside the tree asked about and
+    /// O(log² n) of them.
+    /// </summary>
+    [Fact]
+    public void Proofs_from_the_stored_perfect_subtrees_equal_those_from_the_leaves_for_every_size_and_read_few_of_them()
+    {
+        var leaves = Enumerable.Range(0, 70).Select(i => MerkleTree.LeafHash(Encoding.UTF8.GetBytes($"leaf {i}"))).ToArray();
+        var stored = new Dictionary<(int, long), byte[]>();
+        var frontier = new MerkleFrontier();
+        var completed = new List<MerkleNode>();
+        foreach (var leaf in leaves) frontier.Append(leaf, completed);
+        foreach (var node in completed) Assert.True(stored.TryAdd((node.Level, node.Index), node.Hash), $"{node.Level}/{node.Index} twice");
+        Assert.Equal(2 * 70 - long.PopCount(70), stored.Count);
+
+        for (var size = 1; size <= leaves.Length; size++)
+        {
+            var within = size;
+            byte[] Read(int level, long index)
+            {
+                Assert.True((index + 1) << level <= within, $"subtree {level}/{index} lies outside the tree of {within}");
+                return stored[(level, index)];
+            }
+            Assert.Equal(Hex([MerkleTree.RootHash(leaves[..size])]), Hex([MerkleTree.RootHash(size, Read)]));
+            for (var index = 0; index < size; index++)
+                Assert.Equal(Hex(MerkleTree.InclusionProof(leaves, index, size)), Hex(MerkleTree.InclusionProof(index, size, Read)));
+            for (var first = 1; first <= size; first++)
+                Assert.Equal(Hex(MerkleTree.ConsistencyProof(leaves, first, size)), Hex(MerkleTree.ConsistencyProof(first, size, Read)));
+        }
+        var read = MerkleTree.NodesRead(nodes => MerkleTree.ConsistencyProof(1_234_567, 9_876_543, nodes));
+        Assert.InRange(read.Count, 1, 2 * 24 * 24);
+        Assert.All(read, n => Assert.True((n.Index + 1) << n.Level <= 9_876_543));
+    }
+
     [Fact]
     public void Inclusion_proofs_are_those_of_the_reference_vectors_and_verify_only_for_their_leaf()
     {

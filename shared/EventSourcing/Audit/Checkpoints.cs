@@ -273,14 +273,45 @@ public sealed class AuditCheckpointer(IDocumentStore store, NpgsqlDataSource dat
         var legacyThrough = last is { Scheme: < AuditCheckpoint.CurrentScheme } ? last.Sequence : 0;
         var running = last?.Hash ?? AuditHash.Genesis;
         var events = last?.Events ?? 0;
-        var tree = await TreeAfterAsync(last, ct);
-        // The same rows, in the same order, with the same rule for unsealed events as verification uses.
-        await foreach (var row in chains.ReadRangeAsync(from, highWater, ct))
+        // The stored tree (StoredTree) holds exactly the subtrees of the last checkpoint's tree. When it does not (no
+        // checkpoint, one from before the tree, checkpoints removed, a database from before the stored tree), it is
+        // written again from the rows up to the last checkpoint, in this transaction.
+        var stored = await StoredTree.LeafCountAsync(connection, transaction, schema, ct);
+        var frontier = last is { RootHash: not null, Frontier: { } roots } ? MerkleFrontier.FromHex(last.TreeSize, roots) : null;
+        var rewrite = frontier is null || stored != last!.TreeSize;
+        if (rewrite && stored > 0) await StoredTree.DeleteAllAsync(connection, transaction, schema, ct);
+        var completed = new List<MerkleNode>();
+        MerkleFrontier tree;
+        await using (var nodes = await StoredTree.BeginWriteAsync(connection, schema, ct))
         {
-            if (!row.Tombstone) tree.Append(ChainVerifier.LeafOf(row));
-            if (row.Tombstone && AuditCheckpoint.SkipsTombstones(row.Sequence, legacyThrough)) continue;
-            running = AuditHash.Running(running, row.Seal?.Hash ?? ChainVerifier.Unsealed(row));
-            events++;
+            async Task AppendAsync(MerkleFrontier to, StoredEvent row, long within = long.MaxValue)
+            {
+                completed.Clear();
+                to.Append(ChainVerifier.LeafOf(row), completed);
+                foreach (var node in completed.Where(n => (n.Index + 1) << n.Level <= within)) await nodes.WriteAsync(node, row.Sequence, ct);
+            }
+
+            if (rewrite && last is not null)
+            {
+                // Only subtrees inside the last tree: when rows were removed or inserted since, the stored tree has gaps
+                // and the proofs that need them say so (audit-tree-incomplete), as they would over the rows.
+                var rebuilt = new MerkleFrontier();
+                var within = frontier is null ? long.MaxValue : last.TreeSize;
+                await foreach (var row in chains.ReadRangeAsync(0, last.Sequence, ct))
+                    if (!row.Tombstone) await AppendAsync(rebuilt, row, within);
+                // Continue from the frontier the last checkpoint published, so the next head extends the one witnesses hold.
+                frontier ??= rebuilt;
+            }
+            tree = frontier ?? new MerkleFrontier();
+            // The same rows, in the same order, with the same rule for unsealed events as verification uses.
+            await foreach (var row in chains.ReadRangeAsync(from, highWater, ct))
+            {
+                if (!row.Tombstone) await AppendAsync(tree, row);
+                if (row.Tombstone && AuditCheckpoint.SkipsTombstones(row.Sequence, legacyThrough)) continue;
+                running = AuditHash.Running(running, row.Seal?.Hash ?? ChainVerifier.Unsealed(row));
+                events++;
+            }
+            await nodes.CompleteAsync(ct);
         }
 
         var root = tree.Root();
@@ -295,17 +326,6 @@ public sealed class AuditCheckpointer(IDocumentStore store, NpgsqlDataSource dat
         await transaction.CommitAsync(ct);
         logger.LogInformation("Audit checkpoint at sequence {Sequence} over {Events} events", highWater, events);
         return checkpoint;
-    }
-
-    /// <summary>The tree as of <paramref name="last"/>: from its frontier, or rebuilt once from the rows when it predates the tree.</summary>
-    private async Task<MerkleFrontier> TreeAfterAsync(AuditCheckpoint? last, CancellationToken ct)
-    {
-        if (last is { RootHash: not null, Frontier: { } roots }) return MerkleFrontier.FromHex(last.TreeSize, roots);
-        var tree = new MerkleFrontier();
-        if (last is null) return tree;
-        await foreach (var row in chains.ReadRangeAsync(0, last.Sequence, ct))
-            if (!row.Tombstone) tree.Append(ChainVerifier.LeafOf(row));
-        return tree;
     }
 
     public static Guid MessageIdOf(string service, long sequence) =>

@@ -27,68 +27,118 @@ public static class MerkleTree
     }
 
     /// <summary>MTH(D[n]) over the leaf hashes.</summary>
-    public static byte[] RootHash(IReadOnlyList<byte[]> leaves) => leaves.Count == 0 ? SHA256.HashData([]) : Root(leaves, 0, leaves.Count);
+    public static byte[] RootHash(IReadOnlyList<byte[]> leaves) => RootHash(leaves.Count, Over(leaves));
 
-    private static byte[] Root(IReadOnlyList<byte[]> leaves, int from, int count)
+    /// <summary>MTH(D[n]) of the first <paramref name="size"/> leaves, from the roots of perfect subtrees.</summary>
+    public static byte[] RootHash(long size, PerfectSubtrees nodes) => size == 0 ? SHA256.HashData([]) : Root(nodes, 0, size);
+
+    /// <summary>
+    /// MTH(D[from:from+count]). Every range RFC 6962's algorithms ask for starts at a multiple of the next power of two
+    /// at or above its length, so it splits into perfect subtrees: one for each bit of its length, largest first.
+    /// </summary>
+    private static byte[] Root(PerfectSubtrees nodes, long from, long count)
     {
-        if (count == 1) return leaves[from];
+        if ((count & (count - 1)) == 0)
+        {
+            var level = System.Numerics.BitOperations.Log2((ulong)count);
+            return nodes(level, from >> level);
+        }
         var k = LargestPowerOfTwoBelow(count);
-        return NodeHash(Root(leaves, from, k), Root(leaves, from + k, count - k));
+        return NodeHash(Root(nodes, from, k), Root(nodes, from + k, count - k));
     }
 
     /// <summary>PATH(m, D[n]): the inclusion proof of leaf <paramref name="index"/> in the tree of the first <paramref name="size"/> leaves.</summary>
     public static IReadOnlyList<byte[]> InclusionProof(IReadOnlyList<byte[]> leaves, int index, int size)
     {
-        if (index < 0 || index >= size || size > leaves.Count) throw new ArgumentOutOfRangeException(nameof(index));
+        if (size > leaves.Count) throw new ArgumentOutOfRangeException(nameof(size));
+        return InclusionProof(index, size, Over(leaves));
+    }
+
+    /// <inheritdoc cref="InclusionProof(IReadOnlyList{byte[]}, int, int)"/>
+    public static IReadOnlyList<byte[]> InclusionProof(long index, long size, PerfectSubtrees nodes)
+    {
+        if (index < 0 || index >= size) throw new ArgumentOutOfRangeException(nameof(index));
         var path = new List<byte[]>();
-        Path(leaves, index, 0, size, path);
+        Path(nodes, index, 0, size, path);
         return path;
     }
 
-    private static void Path(IReadOnlyList<byte[]> leaves, int m, int from, int n, List<byte[]> path)
+    private static void Path(PerfectSubtrees nodes, long m, long from, long n, List<byte[]> path)
     {
         if (n == 1) return;
         var k = LargestPowerOfTwoBelow(n);
         if (m < k)
         {
-            Path(leaves, m, from, k, path);
-            path.Add(Root(leaves, from + k, n - k));
+            Path(nodes, m, from, k, path);
+            path.Add(Root(nodes, from + k, n - k));
         }
         else
         {
-            Path(leaves, m - k, from + k, n - k, path);
-            path.Add(Root(leaves, from, k));
+            Path(nodes, m - k, from + k, n - k, path);
+            path.Add(Root(nodes, from, k));
         }
     }
 
     /// <summary>PROOF(m, D[n]): the consistency proof between the trees of the first <paramref name="m"/> and <paramref name="n"/> leaves.</summary>
     public static IReadOnlyList<byte[]> ConsistencyProof(IReadOnlyList<byte[]> leaves, int m, int n)
     {
-        if (m < 0 || m > n || n > leaves.Count) throw new ArgumentOutOfRangeException(nameof(m));
+        if (n > leaves.Count) throw new ArgumentOutOfRangeException(nameof(n));
+        return ConsistencyProof(m, n, Over(leaves));
+    }
+
+    /// <inheritdoc cref="ConsistencyProof(IReadOnlyList{byte[]}, int, int)"/>
+    public static IReadOnlyList<byte[]> ConsistencyProof(long m, long n, PerfectSubtrees nodes)
+    {
+        if (m < 0 || m > n) throw new ArgumentOutOfRangeException(nameof(m));
         var proof = new List<byte[]>();
         if (m == 0 || m == n) return proof;
-        SubProof(leaves, m, 0, n, true, proof);
+        SubProof(nodes, m, 0, n, true, proof);
         return proof;
     }
 
-    private static void SubProof(IReadOnlyList<byte[]> leaves, int m, int from, int n, bool complete, List<byte[]> proof)
+    private static void SubProof(PerfectSubtrees nodes, long m, long from, long n, bool complete, List<byte[]> proof)
     {
         if (m == n)
         {
-            if (!complete) proof.Add(Root(leaves, from, n));
+            if (!complete) proof.Add(Root(nodes, from, n));
             return;
         }
         var k = LargestPowerOfTwoBelow(n);
         if (m <= k)
         {
-            SubProof(leaves, m, from, k, complete, proof);
-            proof.Add(Root(leaves, from + k, n - k));
+            SubProof(nodes, m, from, k, complete, proof);
+            proof.Add(Root(nodes, from + k, n - k));
         }
         else
         {
-            SubProof(leaves, m - k, from + k, n - k, false, proof);
-            proof.Add(Root(leaves, from, k));
+            SubProof(nodes, m - k, from + k, n - k, false, proof);
+            proof.Add(Root(nodes, from, k));
         }
+    }
+
+    /// <summary>
+    /// The perfect subtrees (level, index) that <paramref name="compute"/> reads: run it once with this, fetch exactly
+    /// those, run it again over them.
+    /// </summary>
+    public static IReadOnlySet<(int Level, long Index)> NodesRead(Action<PerfectSubtrees> compute)
+    {
+        var read = new HashSet<(int, long)>();
+        var placeholder = new byte[32];
+        compute((level, index) =>
+        {
+            read.Add((level, index));
+            return placeholder;
+        });
+        return read;
+    }
+
+    /// <summary>Perfect subtrees computed from the leaves themselves (2^level - 1 inner hashes each).</summary>
+    private static PerfectSubtrees Over(IReadOnlyList<byte[]> leaves)
+    {
+        byte[] Perfect(int level, long index) => level == 0
+            ? leaves[checked((int)index)]
+            : NodeHash(Perfect(level - 1, 2 * index), Perfect(level - 1, 2 * index + 1));
+        return Perfect;
     }
 
     /// <summary>RFC 9162 section 2.1.3.2.</summary>
@@ -143,13 +193,22 @@ public static class MerkleTree
         return sn == 0 && fr.AsSpan().SequenceEqual(firstRoot) && sr.AsSpan().SequenceEqual(secondRoot);
     }
 
-    private static int LargestPowerOfTwoBelow(int n)
+    private static long LargestPowerOfTwoBelow(long n)
     {
-        var k = 1;
+        var k = 1L;
         while (k << 1 < n) k <<= 1;
         return k;
     }
 }
+
+/// <summary>
+/// The root of the perfect subtree of 2^<paramref name="level"/> leaves that starts at leaf <paramref name="index"/> * 2^level
+/// (level 0: the leaf hash itself).
+/// </summary>
+public delegate byte[] PerfectSubtrees(int level, long index);
+
+/// <summary>The root of one perfect subtree (see <see cref="PerfectSubtrees"/>).</summary>
+public readonly record struct MerkleNode(int Level, long Index, byte[] Hash);
 
 /// <summary>
 /// The right edge of an RFC 6962 tree: the roots of its perfect subtrees, largest first (one per bit set in the size).
@@ -169,17 +228,22 @@ public sealed class MerkleFrontier
         return frontier;
     }
 
-    public void Append(byte[] leafHash)
+    /// <param name="completed">When given, receives the leaf and every perfect subtree the leaf completes, smallest first.</param>
+    public void Append(byte[] leafHash, ICollection<MerkleNode>? completed = null)
     {
         _roots.Add(leafHash);
         Size++;
+        completed?.Add(new MerkleNode(0, Size - 1, leafHash));
         // Each trailing one bit of the old size is a perfect subtree that the new leaf completes.
+        var level = 0;
         for (var size = Size; (size & 1) == 0; size >>= 1)
         {
             var right = _roots[^1];
             var left = _roots[^2];
             _roots.RemoveRange(_roots.Count - 2, 2);
             _roots.Add(MerkleTree.NodeHash(left, right));
+            level++;
+            completed?.Add(new MerkleNode(level, (Size >> level) - 1, _roots[^1]));
         }
     }
 

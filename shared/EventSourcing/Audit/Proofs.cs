@@ -1,4 +1,5 @@
 using Marten;
+using Npgsql;
 
 namespace SandboxRegistry.EventSourcing.Audit;
 
@@ -23,54 +24,52 @@ public sealed record EventProof(string Service, Guid EventId, Guid StreamId, lon
     string RootHash, IReadOnlyList<string> Proof);
 
 /// <summary>
-/// Proofs against the tree heads of published checkpoints, computed from the rows as stored now: a changed, removed or
-/// inserted event gives a proof that no longer leads to the published head, which is what an auditor checks.
+/// Proofs against the tree heads of published checkpoints. The audit paths come from the tree the checkpointer stored
+/// (<see cref="StoredTree"/>), the leaf of an event from its row as stored now: a changed, removed or inserted event gives
+/// a proof that no longer leads to the published head, which is what an auditor checks. Each proof reads the cited
+/// events and O(log² n) stored subtrees, never the whole history.
 /// </summary>
-public sealed class MerkleProofs(IDocumentStore store, ChainVerifier chains, ServiceIdentity service)
+public sealed class MerkleProofs(IDocumentStore store, ChainVerifier chains, NpgsqlDataSource dataSource, ServiceIdentity service)
 {
+    private string Schema => store.Options.Events.DatabaseSchemaName;
+
     /// <summary>The proof of <paramref name="eventId"/> against the checkpoint of <paramref name="treeSize"/> leaves (the latest when null).</summary>
     public async Task<InclusionProof?> InclusionAsync(Guid eventId, long? treeSize, CancellationToken ct)
     {
         var checkpoint = await CheckpointAsync(treeSize, ct);
         if (checkpoint is null) return null;
-        var (leaves, rows) = await LeavesAsync(checkpoint.Sequence, ct);
-        Complete(leaves, checkpoint);
-        var index = rows.FindIndex(r => r.Id == eventId);
-        if (index < 0 || index >= checkpoint.TreeSize) return null;
-        var row = rows[index];
+        var found = await LeavesAsync([eventId], checkpoint, ct);
+        if (found.Count == 0) return null;
+        var (row, index) = found[0];
+        var path = await PathAsync(index, checkpoint, ct);
         var leaf = ChainVerifier.LeafEntry(row.Sequence, row.StreamId, row.Version, row.Id, row.Seal?.Hash ?? ChainVerifier.Unsealed(row));
         return new InclusionProof(service.Name, eventId, index, checkpoint.TreeSize, checkpoint.RootHash!, checkpoint.Sequence,
-            System.Text.Encoding.UTF8.GetString(leaf), Hex(MerkleTree.InclusionProof(leaves, index, (int)checkpoint.TreeSize)));
+            System.Text.Encoding.UTF8.GetString(leaf), Hex(path));
     }
 
     /// <summary>
     /// The events <paramref name="eventIds"/> with their data, seals and proofs against the checkpoint of <paramref name="treeSize"/>
-    /// leaves, in one read of the tree; null when there is no such checkpoint. Events outside that tree are left out.
+    /// leaves; null when there is no such checkpoint. Events outside that tree are left out.
     /// </summary>
     public async Task<IReadOnlyList<EventProof>?> EventProofsAsync(IReadOnlyCollection<Guid> eventIds, long treeSize, CancellationToken ct)
     {
         var checkpoint = await CheckpointAsync(treeSize, ct);
         if (checkpoint is null) return null;
-        var (leaves, rows) = await LeavesAsync(checkpoint.Sequence, ct);
-        Complete(leaves, checkpoint);
-        var wanted = eventIds.ToHashSet();
         var proofs = new List<EventProof>();
-        for (var index = 0; index < checkpoint.TreeSize; index++)
+        foreach (var (row, index) in await LeavesAsync(eventIds, checkpoint, ct))
         {
-            var row = rows[index];
-            if (!wanted.Contains(row.Id)) continue;
             using var data = System.Text.Json.JsonDocument.Parse(row.Data);
             proofs.Add(new EventProof(service.Name, row.Id, row.StreamId, row.Version, row.Sequence, row.Type, data.RootElement.Clone(),
                 row.UserName, row.Seal is { } seal ? AuditHash.Instant(seal.At) : null, row.Seal?.PreviousHash ?? AuditHash.Genesis,
                 row.Seal?.Hash ?? ChainVerifier.Unsealed(row), row.Seal?.Scheme ?? 0, index, checkpoint.TreeSize, checkpoint.RootHash!,
-                Hex(MerkleTree.InclusionProof(leaves, index, (int)checkpoint.TreeSize))));
+                Hex(await PathAsync(index, checkpoint, ct))));
         }
         return proofs;
     }
 
     /// <summary>
     /// The proof that the tree of the smaller size is a prefix of the published head of the larger. Only the larger must be
-    /// a stored checkpoint: the smaller tree's root and the proof follow from the stored leaves (RFC 6962 section 2.1.2),
+    /// a stored checkpoint: the smaller tree's root and the proof follow from the stored subtrees (RFC 6962 section 2.1.2),
     /// and a witness checks both against the heads it holds itself, so a checkpoint that is gone (or never stored at that
     /// size) still gets its proof, and a changed history still fails it.
     /// </summary>
@@ -80,18 +79,32 @@ public sealed class MerkleProofs(IDocumentStore store, ChainVerifier chains, Ser
         if (smaller < 1) return null;
         var second = await CheckpointAsync(larger, ct);
         if (second is null) return null;
-        var (leaves, _) = await LeavesAsync(second.Sequence, ct);
-        Complete(leaves, second);
-        var firstRoot = Convert.ToHexStringLower(MerkleTree.RootHash(leaves.GetRange(0, (int)smaller)));
-        return new ConsistencyProof(service.Name, smaller, firstRoot, second.TreeSize, second.RootHash!,
-            Hex(MerkleTree.ConsistencyProof(leaves, (int)smaller, (int)second.TreeSize)));
+        var (firstRoot, proof) = await StoredTree.ComputeAsync(dataSource, Schema,
+            nodes => (MerkleTree.RootHash(smaller, nodes), MerkleTree.ConsistencyProof(smaller, second.TreeSize, nodes)).ToTuple(), ct)
+            ?? throw Incomplete(second);
+        return new ConsistencyProof(service.Name, smaller, Convert.ToHexStringLower(firstRoot), second.TreeSize, second.RootHash!, Hex(proof));
     }
 
-    private static void Complete(List<byte[]> leaves, AuditCheckpoint checkpoint)
+    private async Task<IReadOnlyList<byte[]>> PathAsync(long index, AuditCheckpoint checkpoint, CancellationToken ct) =>
+        await StoredTree.ComputeAsync(dataSource, Schema, nodes => MerkleTree.InclusionProof(index, checkpoint.TreeSize, nodes), ct)
+        ?? throw Incomplete(checkpoint);
+
+    private static DomainRuleViolation Incomplete(AuditCheckpoint checkpoint) =>
+        new("audit-tree-incomplete",
+            $"The store lacks part of the tree of {checkpoint.TreeSize} leaves its checkpoint at sequence {checkpoint.Sequence} covers: history was removed.");
+
+    /// <summary>The events among <paramref name="eventIds"/> that are leaves of the checkpoint's tree, each with its leaf index, in leaf order.</summary>
+    private async Task<IReadOnlyList<(StoredEvent Row, long Index)>> LeavesAsync(IReadOnlyCollection<Guid> eventIds, AuditCheckpoint checkpoint,
+        CancellationToken ct)
     {
-        if (leaves.Count < checkpoint.TreeSize)
-            throw new DomainRuleViolation("audit-tree-incomplete",
-                $"The store holds {leaves.Count} of the {checkpoint.TreeSize} events its checkpoint at sequence {checkpoint.Sequence} covers: history was removed.");
+        var rows = new List<StoredEvent>();
+        await foreach (var row in chains.ReadEventsAsync(eventIds, checkpoint.Sequence, ct))
+            if (!row.Tombstone) rows.Add(row);
+        if (rows.Count == 0) return [];
+        var positions = await StoredTree.LeafPositionsAsync(dataSource, Schema, rows.Select(r => r.Sequence).ToList(), ct);
+        // An event the stored tree holds no leaf for was inserted behind the checkpointer's back, or the tree is short.
+        if (rows.Any(r => !positions.ContainsKey(r.Sequence))) throw Incomplete(checkpoint);
+        return rows.Select(r => (r, positions[r.Sequence])).Where(l => l.Item2 < checkpoint.TreeSize).OrderBy(l => l.Item2).ToList();
     }
 
     private async Task<AuditCheckpoint?> CheckpointAsync(long? treeSize, CancellationToken ct)
@@ -101,19 +114,6 @@ public sealed class MerkleProofs(IDocumentStore store, ChainVerifier chains, Ser
         return treeSize is { } size
             ? await withTree.Where(c => c.TreeSize == size).OrderBy(c => c.Sequence).FirstOrDefaultAsync(ct)
             : await withTree.OrderByDescending(c => c.Sequence).FirstOrDefaultAsync(ct);
-    }
-
-    private async Task<(List<byte[]> Leaves, List<StoredEvent> Rows)> LeavesAsync(long upToSequence, CancellationToken ct)
-    {
-        var leaves = new List<byte[]>();
-        var rows = new List<StoredEvent>();
-        await foreach (var row in chains.ReadAllAsync(upToSequence, ct))
-        {
-            if (row.Tombstone) continue;
-            rows.Add(row);
-            leaves.Add(ChainVerifier.LeafOf(row));
-        }
-        return (leaves, rows);
     }
 
     private static IReadOnlyList<string> Hex(IEnumerable<byte[]> hashes) => hashes.Select(Convert.ToHexStringLower).ToList();

@@ -74,6 +74,10 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
     internal IAsyncEnumerable<StoredEvent> ReadRangeAsync(long after, long upTo, CancellationToken ct) =>
         ReadAsync("e.seq_id > @after and e.seq_id <= @upTo order by e.seq_id", ct, ("after", after), ("upTo", upTo));
 
+    /// <summary>The events with these ids at or below <paramref name="upTo"/>, in global order (Marten's unique index on event ids).</summary>
+    internal IAsyncEnumerable<StoredEvent> ReadEventsAsync(IReadOnlyCollection<Guid> ids, long upTo, CancellationToken ct) =>
+        ReadAsync("e.id = any(@ids) and e.seq_id <= @upTo order by e.seq_id", ct, ("ids", ids.ToArray()), ("upTo", upTo));
+
     /// <summary>
     /// What an event without a seal contributes to the running hash (it can only predate the audit trail, or have been
     /// inserted behind its back): computed the same way by the checkpointer and by verification, so both agree on it.
