@@ -30,6 +30,12 @@ public sealed class MetricsOptions
 
     /// <summary>How often the gauges read the database and the broker (a scrape reads the last sample).</summary>
     public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How often the statutory clock gauges are sampled. Counting them reads every incident not closed (about 0.8 s on
+    /// 127,000 open incidents on two cores), and a clock runs for days, so their gauges need not follow the others.
+    /// </summary>
+    public TimeSpan ClockSampleInterval { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>
@@ -89,11 +95,16 @@ public sealed class ServiceMetrics : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.Value.SampleInterval);
+        DateTimeOffset? clocksSampledAt = null;
         do
         {
             await Sample(SampleOutboxAsync, "outbox lag", stoppingToken);
             await Sample(SampleQueuesAsync, "queue depths", stoppingToken);
-            await Sample(SampleClocksAsync, "statutory clocks", stoppingToken);
+            if (clocksSampledAt is null || _clock.GetUtcNow() - clocksSampledAt >= _options.Value.ClockSampleInterval)
+            {
+                clocksSampledAt = _clock.GetUtcNow();
+                await Sample(SampleClocksAsync, "statutory clocks", stoppingToken);
+            }
         } while (await Wait(timer, stoppingToken));
         if (_connection is not null) await _connection.DisposeAsync();
     }

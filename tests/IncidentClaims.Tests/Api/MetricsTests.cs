@@ -29,7 +29,7 @@ public sealed class MetricsTests : IAsyncLifetime
         _infrastructure = await Infrastructure.GetAsync();
         _vhost = await _infrastructure.CreateVirtualHostAsync("metrics");
         _host = new ServiceHost<ServiceMarker>(await _infrastructure.CreateDatabaseAsync("t_metrics"), _vhost,
-            new Dictionary<string, string?> { ["Metrics:SampleInterval"] = "00:00:00.200" });
+            new Dictionary<string, string?> { ["Metrics:SampleInterval"] = "00:00:00.200", ["Metrics:ClockSampleInterval"] = "00:00:00.200" });
         await _host.WaitUntilReadyAsync();
     }
 
