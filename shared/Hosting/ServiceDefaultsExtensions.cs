@@ -226,8 +226,11 @@ public static class ServiceDefaultsExtensions
             s => s.StreamId, s => s.Version);
         opts.Projections.Add(new EventSealProjection(), ProjectionLifecycle.Inline);
         opts.Events.MapEventType<AuditCheckpointRecorded>(AuditCheckpointRecorded.TypeName);
-        opts.Schema.For<AuditCheckpoint>().Identity(c => c.Id);
-        opts.Schema.For<WitnessedCheckpoint>().Identity(c => c.Id);
+        // One checkpoint per 100 events: the checkpointer's and the proofs' "latest" and "of tree size n" lookups stay
+        // index scans however many there are, and so does a witness's "last cosigned of that service".
+        opts.Schema.For<AuditCheckpoint>().Identity(c => c.Id).Index(c => c.Sequence).Index(c => c.TreeSize);
+        opts.Schema.For<WitnessedCheckpoint>().Identity(c => c.Id)
+            .Index([c => c.Service, c => c.TreeSize, c => c.Sequence], index => index.Name = "mt_doc_witnessedcheckpoint_service_tree");
         opts.Schema.For<CheckpointCosignature>().Identity(c => c.Id).Index(c => c.Sequence);
         opts.Schema.For<AuditVerificationMark>().Identity(m => m.Id);
         opts.Storage.ExtendedSchemaObjects.Add(StoredTree.Definition(schema));
