@@ -13,7 +13,8 @@ using SandboxRegistry.Benchmarks;
 //   exports      [--incidents 100000]                  the streamed exports of that many incidents, then IncidentClaims' peak RSS
 //   export       [--incidents 100000] [--runs 3] [--database NAME]   each export format's peak RSS of its own IncidentClaims process over a scratch
 //                                                      database seeded through the service's store (no services needed)
-//   services     all four above in one run, then each service's peak RSS (what deploy/benchmark.sh runs)
+//   services     all four above in one run, then each service's peak RSS (what deploy/benchmark.sh runs);
+//                --incidents there is the dossier's stored volume, --timetravel-incidents (10,000) the time-travel system's
 //   faults-load  --out FILE [--seconds 20] [--clients 16]   load for deploy/fault-suite.sh
 //   faults-check --in FILE                                 the fault suite's checker
 //   cluster-faults-load --out FILE [--seconds 60] [--reporters 8] [--scenarios 3] [--stop-file F]   load of deploy/fault-suite.sh --cluster
@@ -48,7 +49,9 @@ if (mode is "audit")
     Print(await AuditVerificationBenchmark.RunAsync(admin, Option("--events", 100_000), Option("--new", 1000), Option("--rounds", 3),
         Text("--database")));
 if (mode is "timetravel" or "services")
-    Print(await TimeTravelBenchmark.RunAsync(admin, Option("--incidents", 10_000), Option("--deployments", 1_000), Option("--reads", 1_000)));
+    // In "services" mode --incidents is the dossier's stored volume; the time-travel system keeps its 10,000 there.
+    Print(await TimeTravelBenchmark.RunAsync(admin, mode is "services" ? Option("--timetravel-incidents", 10_000) : Option("--incidents", 10_000),
+        Option("--deployments", 1_000), Option("--reads", 1_000)));
 if (mode is "outbox" or "services") Print(await OutboxBenchmark.RunAsync(endpoints, Option("--backlog", 100_000)));
 if (mode is "intake" or "services")
 {
