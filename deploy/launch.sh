@@ -13,6 +13,9 @@ launch_service() {
   mkdir -p .run/logs .run/pids
   (
     cd "services/$name/bin/Release/net10.0"
+    # glibc's malloc keeps up to 8 arenas per core for the threads that allocate natively; two are enough here and
+    # hold less memory (services/Runtime.props, docs/Benchmarks.md).
+    MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} \
     ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
     ConnectionStrings__Postgres="${SANDBOX_PG_SERVER:-Host=127.0.0.1;Port=5432};Database=$database;Username=$SANDBOX_DB_USER;Password=$SANDBOX_DB_PASSWORD;SSL Mode=Disable" \
     ConnectionStrings__RabbitMq="amqp://$SANDBOX_MQ_USER:$SANDBOX_MQ_PASSWORD@${SANDBOX_MQ_SERVER:-127.0.0.1:5672}/" \
