@@ -41,7 +41,7 @@ public sealed class MerkleProofs(IDocumentStore store, ChainVerifier chains, Npg
         var found = await LeavesAsync([eventId], checkpoint, ct);
         if (found.Count == 0) return null;
         var (row, index) = found[0];
-        var path = await PathAsync(index, checkpoint, ct);
+        var path = (await PathsAsync([index], checkpoint, ct))[0];
         var leaf = ChainVerifier.LeafEntry(row.Sequence, row.StreamId, row.Version, row.Id, row.Seal?.Hash ?? ChainVerifier.Unsealed(row));
         return new InclusionProof(service.Name, eventId, index, checkpoint.TreeSize, checkpoint.RootHash!, checkpoint.Sequence,
             System.Text.Encoding.UTF8.GetString(leaf), Hex(path));
@@ -55,14 +55,17 @@ public sealed class MerkleProofs(IDocumentStore store, ChainVerifier chains, Npg
     {
         var checkpoint = await CheckpointAsync(treeSize, ct);
         if (checkpoint is null) return null;
+        var leaves = await LeavesAsync(eventIds, checkpoint, ct);
+        if (leaves.Count == 0) return [];
+        var paths = await PathsAsync(leaves.Select(l => l.Index).ToList(), checkpoint, ct);
         var proofs = new List<EventProof>();
-        foreach (var (row, index) in await LeavesAsync(eventIds, checkpoint, ct))
+        foreach (var ((row, index), path) in leaves.Zip(paths))
         {
             using var data = System.Text.Json.JsonDocument.Parse(row.Data);
             proofs.Add(new EventProof(service.Name, row.Id, row.StreamId, row.Version, row.Sequence, row.Type, data.RootElement.Clone(),
                 row.UserName, row.Seal is { } seal ? AuditHash.Instant(seal.At) : null, row.Seal?.PreviousHash ?? AuditHash.Genesis,
                 row.Seal?.Hash ?? ChainVerifier.Unsealed(row), row.Seal?.Scheme ?? 0, index, checkpoint.TreeSize, checkpoint.RootHash!,
-                Hex(await PathAsync(index, checkpoint, ct))));
+                Hex(path)));
         }
         return proofs;
     }
@@ -85,8 +88,10 @@ public sealed class MerkleProofs(IDocumentStore store, ChainVerifier chains, Npg
         return new ConsistencyProof(service.Name, smaller, Convert.ToHexStringLower(firstRoot), second.TreeSize, second.RootHash!, Hex(proof));
     }
 
-    private async Task<IReadOnlyList<byte[]>> PathAsync(long index, AuditCheckpoint checkpoint, CancellationToken ct) =>
-        await StoredTree.ComputeAsync(dataSource, Schema, nodes => MerkleTree.InclusionProof(index, checkpoint.TreeSize, nodes), ct)
+    /// <summary>The audit paths of these leaves, from one read of the stored subtrees they need together.</summary>
+    private async Task<List<IReadOnlyList<byte[]>>> PathsAsync(IReadOnlyList<long> indexes, AuditCheckpoint checkpoint, CancellationToken ct) =>
+        await StoredTree.ComputeAsync(dataSource, Schema,
+            nodes => indexes.Select(index => MerkleTree.InclusionProof(index, checkpoint.TreeSize, nodes)).ToList(), ct)
         ?? throw Incomplete(checkpoint);
 
     private static DomainRuleViolation Incomplete(AuditCheckpoint checkpoint) =>
