@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SandboxRegistry.EventSourcing.Audit;
 using SandboxRegistry.Testing;
+using Incidents = SandboxRegistry.IncidentClaims.ServiceMarker;
 
 namespace SandboxRegistry.EndToEnd.Tests;
 
@@ -524,5 +525,79 @@ public class AuditIncrementalVerificationTests(SystemFixture system) : IClassFix
         Assert.Equal("incremental", Scope(third).GetProperty("mode").GetString());
         Assert.False(third.GetProperty("valid").GetBoolean());
         Assert.Equal(late[1], third.GetProperty("firstBrokenEvent").GetProperty("streamId").GetGuid());
+    }
+}
+
+/// <summary>A service of its own that checkpoints every event, so a full verification covers what a test just appended.</summary>
+public sealed class EveryEventCheckpointedFixture : ServiceFixture<Incidents>
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Audit:CheckpointEveryEvents"] = "1",
+        ["Audit:CheckpointEvery"] = "00:00:01",
+    };
+}
+
+/// <summary>
+/// Verification reads the seals in the events' order through the sequence each seal records; a seal without it (stored
+/// before it was recorded) or with a changed one is still found by its event id, so neither reads as a missing seal.
+/// </summary>
+public class AuditSealSequenceTests(EveryEventCheckpointedFixture fixture) : IClassFixture<EveryEventCheckpointedFixture>
+{
+    private HttpClient Auditor => fixture.Host.Client(Tokens.Auditor());
+
+    private async Task<long> Scalar(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(fixture.Host.Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Seals_record_their_events_sequence_and_a_seal_without_it_or_with_another_is_found_by_event_id()
+    {
+        var store = fixture.Host.Services.GetRequiredService<IDocumentStore>();
+        var streams = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+        foreach (var stream in streams)
+        {
+            await using var session = store.LightweightSession();
+            session.LastModifiedBy = "probe-writer";
+            session.Events.StartStream(stream, new AuditProbe("sealed", 1));
+            await session.SaveChangesAsync();
+        }
+        var events = new List<JasperFx.Events.IEvent>();
+        await using (var query = store.QuerySession())
+            foreach (var stream in streams) events.Add((await query.Events.FetchStreamAsync(stream)).Single());
+        await using (var query = store.QuerySession())
+            foreach (var e in events)
+                Assert.Equal(e.Sequence, (await query.LoadAsync<EventSeal>(e.Id))!.Sequence);
+
+        // The first seal as stored before sequences were recorded; the second pointing at the third event's sequence.
+        Assert.Equal(1, await Scalar("with changed as (update mt_doc_eventseal set data = data - 'sequence' where id = @id returning 1) select count(*) from changed",
+            ("id", events[0].Id)));
+        Assert.Equal(1, await Scalar("with changed as (update mt_doc_eventseal set data = jsonb_set(data, '{sequence}', to_jsonb(@sequence)) where id = @id returning 1) select count(*) from changed",
+            ("id", events[1].Id), ("sequence", events[2].Sequence)));
+
+        var last = events[2].Sequence;
+        var clean = await Eventually.Until(async () =>
+        {
+            var result = await Auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify?full=true");
+            return result.GetProperty("verifiedThroughSequence").GetInt64() >= last ? result : (JsonElement?)null;
+        }, TimeSpan.FromSeconds(30), "a checkpoint past the appended events should be taken");
+        Assert.True(clean.GetProperty("valid").GetBoolean(), clean.ToString());
+        Assert.Equal(JsonValueKind.Null, clean.GetProperty("firstBrokenEvent").ValueKind);
+        Assert.Equal(await Scalar("select count(*) from mt_events where type <> 'tombstone' and seq_id <= @through",
+            ("through", clean.GetProperty("verifiedThroughSequence").GetInt64())), clean.GetProperty("eventsChecked").GetInt64());
+
+        // The seal found by id is the one compared: a change to that event is named with the sealed-data reason.
+        await Scalar("update mt_events set data = jsonb_set(data, '{amount}', '200') where id = @id", ("id", events[0].Id));
+        var tampered = await Auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify?full=true");
+        Assert.False(tampered.GetProperty("valid").GetBoolean());
+        var broken = tampered.GetProperty("firstBrokenEvent");
+        Assert.Equal((events[0].Sequence, streams[0], events[0].Id, "The event's type, data or author differ from what was sealed."),
+            (broken.GetProperty("sequence").GetInt64(), broken.GetProperty("streamId").GetGuid(), broken.GetProperty("eventId").GetGuid(),
+                broken.GetProperty("reason").GetString()));
     }
 }

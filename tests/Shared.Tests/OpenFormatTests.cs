@@ -51,6 +51,32 @@ public class OpenFormatTests
         Assert.Equal("""{"a":150000,"b":1000.5,"c":-12,"d":0,"e":1234567890123456800}""",
             Jcs.Canonicalize("""{"e":1234567890123456789,"d":-0,"c":-12,"b":1000.50,"a":150000}"""));
 
+    /// <summary>
+    /// Short decimals are written as stored (without a round trip through a double): for any decimal spelling, generated
+    /// with digits and a point anywhere (leading and trailing zeros, up to 20 digits, tiny and large), the canonical form
+    /// is exactly what ECMAScript writes for the nearest double.
+    /// </summary>
+    [Fact]
+    public void Jcs_writes_any_decimal_as_ecmascript_writes_its_double()
+    {
+        var random = new Random(8785);
+        var spellings = new List<string> { "0.1", "0.000001", "0.0000001", "0.0000012", "1.50", "-0.0", "-0.5", "123456789012345.5",
+            "12345678901234.5", "0.123456789012345", "0.1234567890123456", "999999999999999.9", "1.000000000000001", "5e-7", "1.5E3" };
+        for (var i = 0; i < 100_000; i++)
+        {
+            var digits = string.Concat(Enumerable.Range(0, random.Next(1, 21)).Select(_ => (char)('0' + random.Next(10))));
+            var point = random.Next(0, digits.Length + 1);
+            var integer = point == 0 ? "0" : digits[..point].TrimStart('0') is { Length: > 0 } trimmed ? trimmed : "0";
+            var fraction = digits[point..];
+            spellings.Add((random.Next(4) == 0 ? "-" : "") + integer + (fraction.Length > 0 ? "." + fraction : ""));
+        }
+        foreach (var number in spellings)
+        {
+            var value = double.Parse(number, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal($$"""{"n":{{Jcs.Number(value)}}}""", Jcs.Canonicalize($$"""{"n":{{number}}}"""));
+        }
+    }
+
     private static readonly byte[][] CtLeaves =
         [[], [0x00], [0x10], [0x20, 0x21], [0x30, 0x31], [0x40, 0x41, 0x42, 0x43], [0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57],
             [0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f]];

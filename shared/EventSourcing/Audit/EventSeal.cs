@@ -9,6 +9,10 @@ namespace SandboxRegistry.EventSourcing.Audit;
 /// <see cref="Hash"/> covers the previous link, the event type, the canonical JSON of the data, who and when, as
 /// <see cref="Scheme"/> says: 1 (seals stored before the scheme was recorded) the documented lines over the project's
 /// own canonical JSON, 2 the RFC 8785 canonical form of one object. Old seals keep verifying under their scheme.
+/// <see cref="Sequence"/> is the event's global sequence number, which Rich appends assign before the seal is written:
+/// it is not hashed (the tree's leaf and the running hash cover the sequence), it only lets verification read the seals
+/// in the events' order (an index on it) instead of looking each one up by id. Seals stored before it was recorded
+/// have 0 and are found by event id.
 /// </summary>
 public sealed record EventSeal(
     Guid Id,
@@ -19,7 +23,8 @@ public sealed record EventSeal(
     DateTimeOffset At,
     string PreviousHash,
     string Hash,
-    int Scheme = EventSeal.LinesScheme)
+    int Scheme = EventSeal.LinesScheme,
+    long Sequence = 0)
 {
     public const int LinesScheme = 1;
     public const int JcsScheme = 2;
@@ -49,7 +54,7 @@ public sealed class EventSealProjection : IProjection
                 var at = e.Timestamp == default ? DateTimeOffset.UtcNow : e.Timestamp;
                 var hash = AuditHash.OfEventJcs(previous, e.EventTypeName, serializer.ToJson(e.Data), e.UserName, at);
                 operations.Insert(new EventSeal(e.Id, stream.Key, e.Version, e.EventTypeName, e.UserName, at, previous, hash,
-                    EventSeal.JcsScheme));
+                    EventSeal.JcsScheme, e.Sequence));
                 previous = hash;
             }
         }

@@ -30,7 +30,7 @@ public static class Jcs
             case JsonValueKind.Object:
                 var members = new List<JsonProperty>();
                 foreach (var property in element.EnumerateObject()) members.Add(property);
-                members.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+                members.Sort(CompareNames);
                 output.Write("{"u8);
                 for (var i = 0; i < members.Count; i++)
                 {
@@ -70,9 +70,12 @@ public static class Jcs
                 // An integer of at most 15 digits is a double exactly and ECMAScript writes it as it is (JSON has no
                 // leading zeros); minus zero is the one exception.
                 var number = JsonMarshal.GetRawUtf8Value(element);
-                if (number.Length <= 15 && number.IndexOfAnyExcept("-0123456789"u8) < 0 && !number.SequenceEqual("-0"u8))
+                if ((number.Length <= 15 && number.IndexOfAnyExcept("-0123456789"u8) < 0 && !number.SequenceEqual("-0"u8)) ||
+                    IsShortDecimal(number))
                     output.Write(number);
-                else output.Write(Encoding.ASCII.GetBytes(Number(element.GetDouble())));
+                // The nearest double, correctly rounded as RFC 8785 requires: JsonElement.GetDouble is not in every
+                // halfway case (108317770431603560.00 came out one step above), double.Parse is.
+                else output.Write(Encoding.ASCII.GetBytes(Number(double.Parse(number, NumberStyles.Float, CultureInfo.InvariantCulture))));
                 break;
             case JsonValueKind.True:
                 output.Write("true"u8);
@@ -84,6 +87,41 @@ public static class Jcs
                 output.Write("null"u8);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Names in UTF-16 code unit order. Two ASCII names without escapes compare as their stored bytes (the same order,
+    /// without building strings); any other pair as strings.
+    /// </summary>
+    private static int CompareNames(JsonProperty a, JsonProperty b)
+    {
+        var x = JsonMarshal.GetRawUtf8PropertyName(a);
+        var y = JsonMarshal.GetRawUtf8PropertyName(b);
+        return x.IndexOf((byte)'\\') < 0 && y.IndexOf((byte)'\\') < 0 && Ascii.IsValid(x) && Ascii.IsValid(y)
+            ? x.SequenceCompareTo(y)
+            : string.CompareOrdinal(a.Name, b.Name);
+    }
+
+    /// <summary>
+    /// A number written as ECMAScript writes its double: plain decimal notation (no exponent, no leading zero but the one
+    /// before the point, no trailing fractional zero), at most 15 significant digits (every such decimal is the shortest
+    /// that round-trips to its nearest double) and at least 0.000001 (below that ECMAScript switches to an exponent).
+    /// </summary>
+    internal static bool IsShortDecimal(ReadOnlySpan<byte> number)
+    {
+        if (number.Length > 0 && number[0] == (byte)'-') number = number[1..];
+        var dot = number.IndexOf((byte)'.');
+        if (dot <= 0 || dot == number.Length - 1 || number[^1] == (byte)'0') return false;
+        var integer = number[..dot];
+        var fraction = number[(dot + 1)..];
+        if (integer.IndexOfAnyExcept("0123456789"u8) >= 0 || fraction.IndexOfAnyExcept("0123456789"u8) >= 0) return false;
+        if (integer.Length > 1 && integer[0] == (byte)'0') return false;
+        if (integer is [(byte)'0'])
+        {
+            var zeros = fraction.IndexOfAnyExcept((byte)'0');
+            return zeros <= 5 && fraction.Length - zeros <= 15;
+        }
+        return integer.Length + fraction.Length <= 15;
     }
 
     /// <summary>ECMAScript Number.prototype.toString of a finite double (RFC 8785 section 3.2.2.3).</summary>

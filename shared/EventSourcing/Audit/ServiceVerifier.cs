@@ -172,44 +172,67 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
 
     /// <summary>
     /// The rows after <paramref name="after"/> up to <paramref name="upTo"/> in batches, each with every event's recomputed
-    /// hash and its leaf: the next batch is read from PostgreSQL while this one is hashed on every core.
+    /// hash and its leaf, as a pipeline of three stages running at once: the next batches are read from PostgreSQL while
+    /// one is hashed on every core and the caller folds the one before into the running hash and the tree.
     /// </summary>
     private async IAsyncEnumerable<(StoredEvent[] Rows, (string Event, byte[] Leaf)[] Hashes)> HashedBatchesAsync(long after, long upTo,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var batches = System.Threading.Channels.Channel.CreateBounded<StoredEvent[]>(4);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var read = System.Threading.Channels.Channel.CreateBounded<StoredEvent[]>(4);
+        var hashed = System.Threading.Channels.Channel.CreateBounded<(StoredEvent[], (string, byte[])[])>(2);
         var reader = Task.Run(async () =>
         {
             try
             {
                 var buffer = new List<StoredEvent>(Batch);
-                await foreach (var row in chains.ReadRangeAsync(after, upTo, ct))
+                await foreach (var row in chains.ReadRangeAsync(after, upTo, stop.Token))
                 {
                     buffer.Add(row);
                     if (buffer.Count < Batch) continue;
-                    await batches.Writer.WriteAsync([.. buffer], ct);
+                    await read.Writer.WriteAsync([.. buffer], stop.Token);
                     buffer.Clear();
                 }
-                if (buffer.Count > 0) await batches.Writer.WriteAsync([.. buffer], ct);
-                batches.Writer.Complete();
+                if (buffer.Count > 0) await read.Writer.WriteAsync([.. buffer], stop.Token);
+                read.Writer.Complete();
             }
             catch (Exception e)
             {
-                batches.Writer.Complete(e);
+                read.Writer.Complete(e);
             }
-        }, ct);
-        await foreach (var rows in batches.Reader.ReadAllAsync(ct))
+        }, stop.Token);
+        var hasher = Task.Run(async () =>
         {
-            var hashes = new (string Event, byte[] Leaf)[rows.Length];
-            Parallel.For(0, rows.Length, new ParallelOptions { CancellationToken = ct }, i =>
+            try
             {
-                var row = rows[i];
-                if (row.Tombstone) return;
-                hashes[i] = (row.Seal is null ? ChainVerifier.Unsealed(row) : ChainVerifier.Recompute(row, row.Seal), ChainVerifier.LeafOf(row));
-            });
-            yield return (rows, hashes);
+                await foreach (var rows in read.Reader.ReadAllAsync(stop.Token))
+                {
+                    var hashes = new (string Event, byte[] Leaf)[rows.Length];
+                    Parallel.For(0, rows.Length, new ParallelOptions { CancellationToken = stop.Token }, i =>
+                    {
+                        var row = rows[i];
+                        if (row.Tombstone) return;
+                        hashes[i] = (row.Seal is null ? ChainVerifier.Unsealed(row) : ChainVerifier.Recompute(row, row.Seal), ChainVerifier.LeafOf(row));
+                    });
+                    await hashed.Writer.WriteAsync((rows, hashes), stop.Token);
+                }
+                hashed.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                hashed.Writer.Complete(e);
+            }
+        }, stop.Token);
+        try
+        {
+            await foreach (var batch in hashed.Reader.ReadAllAsync(ct)) yield return batch;
         }
-        await reader;
+        finally
+        {
+            // A caller that stops early (or fails) releases the stages blocked on a full channel.
+            await stop.CancelAsync();
+            await Task.WhenAll(reader, hasher).ContinueWith(_ => { }, CancellationToken.None);
+        }
     }
 
     private static WitnessReport Compare(string witness, IReadOnlyList<WitnessedCheckpoint> checkpoints,

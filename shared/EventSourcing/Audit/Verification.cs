@@ -28,7 +28,7 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
     public async Task<StreamVerification?> VerifyStreamAsync(Guid streamId, CancellationToken ct)
     {
         var rows = new List<StoredEvent>();
-        await foreach (var row in ReadAsync("e.stream_id = @stream order by e.version", ct, ("stream", streamId)))
+        await foreach (var row in ReadAsync("e.stream_id = @stream order by e.version", "", scan: false, ct, ("stream", streamId)))
             rows.Add(row);
         await using var session = store.QuerySession();
         var seals = (await session.Query<EventSeal>().Where(s => s.StreamId == streamId).ToListAsync(ct))
@@ -70,13 +70,19 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
     internal IAsyncEnumerable<StoredEvent> ReadAllAsync(long upToSequence, CancellationToken ct) =>
         ReadRangeAsync(0, upToSequence, ct);
 
-    /// <summary>Events after <paramref name="after"/> up to and including <paramref name="upTo"/>, in global order.</summary>
+    /// <summary>
+    /// Events after <paramref name="after"/> up to and including <paramref name="upTo"/>, in global order. The seals are
+    /// read in the same order through their sequence index (a merge join over a long range, one index step per event over
+    /// a short one), with the planner kept from hashing and sorting the whole seal table or splitting the scan across
+    /// workers; on two cores that reads a million events in about a third of the time lookups by id take.
+    /// </summary>
     internal IAsyncEnumerable<StoredEvent> ReadRangeAsync(long after, long upTo, CancellationToken ct) =>
-        ReadAsync("e.seq_id > @after and e.seq_id <= @upTo order by e.seq_id", ct, ("after", after), ("upTo", upTo));
+        ReadAsync("e.seq_id > @after and e.seq_id <= @upTo order by e.seq_id",
+            $"and {SealSequence} > @after and {SealSequence} <= @upTo", scan: true, ct, ("after", after), ("upTo", upTo));
 
     /// <summary>The events with these ids at or below <paramref name="upTo"/>, in global order (Marten's unique index on event ids).</summary>
     internal IAsyncEnumerable<StoredEvent> ReadEventsAsync(IReadOnlyCollection<Guid> ids, long upTo, CancellationToken ct) =>
-        ReadAsync("e.id = any(@ids) and e.seq_id <= @upTo order by e.seq_id", ct, ("ids", ids.ToArray()), ("upTo", upTo));
+        ReadAsync("e.id = any(@ids) and e.seq_id <= @upTo order by e.seq_id", "", scan: false, ct, ("ids", ids.ToArray()), ("upTo", upTo));
 
     /// <summary>
     /// What an event without a seal contributes to the running hash (it can only predate the audit trail, or have been
@@ -103,39 +109,121 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
     /// of <c>{"eventId", "hash", "sequence", "streamId", "version"}</c> with the event's seal hash (the unsealed hash when
     /// it has none). Tombstones are no leaves.
     /// </summary>
-    internal static byte[] LeafOf(StoredEvent row) =>
-        MerkleTree.LeafHash(LeafEntry(row.Sequence, row.StreamId, row.Version, row.Id, row.Seal?.Hash ?? Unsealed(row)));
+    internal static byte[] LeafOf(StoredEvent row)
+    {
+        var hash = row.Seal?.Hash ?? Unsealed(row);
+        // The entry written as UTF-8 straight after the 0x00 prefix (the bytes LeafEntry builds, without the strings).
+        Span<byte> leaf = stackalloc byte[512];
+        leaf[0] = 0;
+        return hash.Length <= 256 && System.Text.Unicode.Utf8.TryWrite(leaf[1..],
+            $$"""{"eventId":"{{row.Id:D}}","hash":"{{hash}}","sequence":{{row.Sequence}},"streamId":"{{row.StreamId:D}}","version":{{row.Version}}}""",
+            out var written)
+            ? System.Security.Cryptography.SHA256.HashData(leaf[..(written + 1)])
+            : MerkleTree.LeafHash(LeafEntry(row.Sequence, row.StreamId, row.Version, row.Id, hash));
+    }
 
     public static byte[] LeafEntry(long sequence, Guid streamId, long version, Guid eventId, string hash) =>
         System.Text.Encoding.UTF8.GetBytes(
             $$"""{"eventId":"{{eventId:D}}","hash":"{{hash}}","sequence":{{sequence}},"streamId":"{{streamId:D}}","version":{{version}}}""");
 
-    private async IAsyncEnumerable<StoredEvent> ReadAsync(string where, [EnumeratorCancellation] CancellationToken ct,
-        params (string Name, object Value)[] parameters)
+    /// <summary>The seal's sequence as its index (EventSeal.Sequence in ServiceDefaultsExtensions) computes it.</summary>
+    private const string SealSequence = "CAST(s.data ->> 'sequence' as bigint)";
+
+    private const string SealColumns =
+        "s.data ->> 'streamId', s.data ->> 'version', s.data ->> 'type', s.data ->> 'by', s.data ->> 'at', " +
+        "s.data ->> 'previousHash', s.data ->> 'hash', coalesce((s.data ->> 'scheme')::int, 1), coalesce(" + SealSequence + ", 0)";
+
+    /// <summary>Rows are yielded in batches of this many, after the seals not found by sequence were looked up by id.</summary>
+    private const int Batch = 1024;
+
+    /// <summary>
+    /// The rows <paramref name="where"/> selects, each with its seal: the seal at the event's sequence with the event's
+    /// id, else (a seal stored before sequences were recorded, or one whose sequence was changed) the seal with the
+    /// event's id, looked up for a whole batch at once on a second connection.
+    /// </summary>
+    private async IAsyncEnumerable<StoredEvent> ReadAsync(string where, string sealRange, bool scan,
+        [EnumeratorCancellation] CancellationToken ct, params (string Name, object Value)[] parameters)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (scan)
+        {
+            await using var settings = new NpgsqlCommand(
+                "set local jit = off; set local enable_hashjoin = off; set local enable_sort = off; set local max_parallel_workers_per_gather = 0",
+                connection, transaction);
+            await settings.ExecuteNonQueryAsync(ct);
+        }
         await using var command = new NpgsqlCommand(
             $"""
-             select e.seq_id, e.id, e.stream_id, e.version, e.type, e.data::text, e.user_name,
-                    s.data ->> 'streamId', s.data ->> 'version', s.data ->> 'type', s.data ->> 'by', s.data ->> 'at',
-                    s.data ->> 'previousHash', s.data ->> 'hash', coalesce((s.data ->> 'scheme')::int, 1),
+             select e.seq_id, e.id, e.stream_id, e.version, e.type, e.data::text, e.user_name, {SealColumns},
                     case when e.type = 'tombstone' then {TombstoneCondition} else false end
              from {Schema}.mt_events e
-             left join {Schema}.mt_doc_eventseal s on s.id = e.id
+             left join {Schema}.mt_doc_eventseal s on {SealSequence} = e.seq_id and s.id = e.id {sealRange}
              where {where}
-             """, connection);
+             """, connection, transaction);
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        NpgsqlConnection? lookups = null;
+        try
         {
-            var id = reader.GetGuid(1);
-            var seal = reader.IsDBNull(13)
-                ? null
-                : new EventSeal(id, Guid.Parse(reader.GetString(7)), long.Parse(reader.GetString(8)), reader.GetString(9),
-                    reader.IsDBNull(10) ? null : reader.GetString(10), DateTimeOffset.Parse(reader.GetString(11), System.Globalization.CultureInfo.InvariantCulture),
-                    reader.GetString(12), reader.GetString(13), reader.GetInt32(14));
-            yield return new StoredEvent(reader.GetInt64(0), id, reader.GetGuid(2), reader.GetInt64(3), reader.GetString(4),
-                reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), seal, reader.GetBoolean(15));
+            var batch = new List<StoredEvent>(Batch);
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    var id = reader.GetGuid(1);
+                    batch.Add(new StoredEvent(reader.GetInt64(0), id, reader.GetGuid(2), reader.GetInt64(3), reader.GetString(4),
+                        reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), ReadSeal(reader, 7, id), reader.GetBoolean(16)));
+                    if (batch.Count < Batch) continue;
+                    lookups = await FillSealsByIdAsync(batch, lookups, ct);
+                    foreach (var row in batch) yield return row;
+                    batch.Clear();
+                }
+            }
+            lookups = await FillSealsByIdAsync(batch, lookups, ct);
+            foreach (var row in batch) yield return row;
         }
+        finally
+        {
+            if (lookups is not null) await lookups.DisposeAsync();
+        }
+    }
+
+    /// <summary>Looks up by event id the seals of the rows that have none yet (a row with a seal is no tombstone).</summary>
+    private async Task<NpgsqlConnection?> FillSealsByIdAsync(List<StoredEvent> batch, NpgsqlConnection? connection, CancellationToken ct)
+    {
+        var missing = batch.Where(r => r.Seal is null).Select(r => r.Id).ToArray();
+        if (missing.Length == 0) return connection;
+        connection ??= await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand($"select s.id, {SealColumns} from {Schema}.mt_doc_eventseal s where s.id = any(@ids)", connection);
+        command.Parameters.AddWithValue("ids", missing);
+        var seals = new Dictionary<Guid, EventSeal>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+            {
+                var id = reader.GetGuid(0);
+                seals[id] = ReadSeal(reader, 1, id)!;
+            }
+        if (seals.Count == 0) return connection;
+        for (var i = 0; i < batch.Count; i++)
+            if (batch[i].Seal is null && seals.TryGetValue(batch[i].Id, out var seal))
+                batch[i] = batch[i] with { Seal = seal, Tombstone = false };
+        return connection;
+    }
+
+    /// <summary>
+    /// The seal in the <see cref="SealColumns"/> from <paramref name="at"/>, or null when there is none. A seal whose
+    /// fields were changed to what they cannot be is read as it would compare (no stream, version 0, the epoch), so it
+    /// shows as a break at its position rather than failing the read.
+    /// </summary>
+    private static EventSeal? ReadSeal(NpgsqlDataReader reader, int at, Guid id)
+    {
+        if (reader.IsDBNull(at + 6)) return null;
+        string? Text(int column) => reader.IsDBNull(at + column) ? null : reader.GetString(at + column);
+        return new EventSeal(id,
+            Guid.TryParse(Text(0), out var streamId) ? streamId : Guid.Empty,
+            long.TryParse(Text(1), System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : 0,
+            Text(2) ?? "", Text(3),
+            DateTimeOffset.TryParse(Text(4), System.Globalization.CultureInfo.InvariantCulture, out var instant) ? instant : DateTimeOffset.UnixEpoch,
+            Text(5) ?? "", reader.GetString(at + 6), reader.GetInt32(at + 7), reader.GetInt64(at + 8));
     }
 }
