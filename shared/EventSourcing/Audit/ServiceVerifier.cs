@@ -61,7 +61,7 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
     IOptions<AuditOptions> options, ILogger<ServiceVerifier> logger, TimeProvider? clock = null)
 {
     public const string PeerClientPrefix = "audit-peer:";
-    private const int Batch = 2048;
+    private const int Batch = 256;
 
     public async Task<ServiceVerification> VerifyAsync(bool full, CancellationToken ct)
     {
@@ -179,8 +179,8 @@ public sealed class ServiceVerifier(IDocumentStore store, ChainVerifier chains, 
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var read = System.Threading.Channels.Channel.CreateBounded<StoredEvent[]>(4);
-        var hashed = System.Threading.Channels.Channel.CreateBounded<(StoredEvent[], (string, byte[])[])>(2);
+        var read = System.Threading.Channels.Channel.CreateBounded<StoredEvent[]>(2);
+        var hashed = System.Threading.Channels.Channel.CreateBounded<(StoredEvent[], (string, byte[])[])>(1);
         var reader = Task.Run(async () =>
         {
             try

@@ -134,7 +134,7 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
         "s.data ->> 'previousHash', s.data ->> 'hash', coalesce((s.data ->> 'scheme')::int, 1), coalesce(" + SealSequence + ", 0)";
 
     /// <summary>Rows are yielded in batches of this many, after the seals not found by sequence were looked up by id.</summary>
-    private const int Batch = 1024;
+    private const int Batch = 256;
 
     /// <summary>
     /// The rows <paramref name="where"/> selects, each with its seal: the seal at the event's sequence with the event's
