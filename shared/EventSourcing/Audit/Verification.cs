@@ -129,8 +129,12 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
     /// <summary>The seal's sequence as its index (EventSeal.Sequence in ServiceDefaultsExtensions) computes it.</summary>
     private const string SealSequence = "CAST(s.data ->> 'sequence' as bigint)";
 
+    /// <summary>
+    /// The seal's fields. Stream and version are cast in SQL: the unique index on them (event_seal_stream_version) casts
+    /// them the same way, so no stored seal can hold values the casts refuse (and the rows carry no strings for them).
+    /// </summary>
     private const string SealColumns =
-        "s.data ->> 'streamId', s.data ->> 'version', s.data ->> 'type', s.data ->> 'by', s.data ->> 'at', " +
+        "(s.data ->> 'streamId')::uuid, (s.data ->> 'version')::bigint, s.data ->> 'type', s.data ->> 'by', s.data ->> 'at', " +
         "s.data ->> 'previousHash', s.data ->> 'hash', coalesce((s.data ->> 'scheme')::int, 1), coalesce(" + SealSequence + ", 0)";
 
     /// <summary>Rows are yielded in batches of this many, after the seals not found by sequence were looked up by id.</summary>
@@ -212,16 +216,16 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
 
     /// <summary>
     /// The seal in the <see cref="SealColumns"/> from <paramref name="at"/>, or null when there is none. A seal whose
-    /// fields were changed to what they cannot be is read as it would compare (no stream, version 0, the epoch), so it
-    /// shows as a break at its position rather than failing the read.
+    /// fields were removed or changed to what they cannot be is read as it would compare (no stream, version 0, the
+    /// epoch), so it shows as a break at its position rather than failing the read.
     /// </summary>
     private static EventSeal? ReadSeal(NpgsqlDataReader reader, int at, Guid id)
     {
         if (reader.IsDBNull(at + 6)) return null;
         string? Text(int column) => reader.IsDBNull(at + column) ? null : reader.GetString(at + column);
         return new EventSeal(id,
-            Guid.TryParse(Text(0), out var streamId) ? streamId : Guid.Empty,
-            long.TryParse(Text(1), System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : 0,
+            reader.IsDBNull(at) ? Guid.Empty : reader.GetGuid(at),
+            reader.IsDBNull(at + 1) ? 0 : reader.GetInt64(at + 1),
             Text(2) ?? "", Text(3),
             DateTimeOffset.TryParse(Text(4), System.Globalization.CultureInfo.InvariantCulture, out var instant) ? instant : DateTimeOffset.UnixEpoch,
             Text(5) ?? "", reader.GetString(at + 6), reader.GetInt32(at + 7), reader.GetInt64(at + 8));
