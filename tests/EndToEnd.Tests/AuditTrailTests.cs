@@ -599,5 +599,13 @@ public class AuditSealSequenceTests(EveryEventCheckpointedFixture fixture) : ICl
         Assert.Equal((events[0].Sequence, streams[0], events[0].Id, "The event's type, data or author differ from what was sealed."),
             (broken.GetProperty("sequence").GetInt64(), broken.GetProperty("streamId").GetGuid(), broken.GetProperty("eventId").GetGuid(),
                 broken.GetProperty("reason").GetString()));
+
+        // Put back, valid again; a seal whose stream was removed reads as moved at its position (no failed read, no 5xx).
+        await Scalar("update mt_events set data = jsonb_set(data, '{amount}', '1') where id = @id", ("id", events[0].Id));
+        Assert.True((await Auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify?full=true")).GetProperty("valid").GetBoolean());
+        await Scalar("update mt_doc_eventseal set data = data - 'streamId' where id = @id", ("id", events[2].Id));
+        var moved = (await Auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit/verify?full=true")).GetProperty("firstBrokenEvent");
+        Assert.Equal((events[2].Sequence, "The event was moved from the stream position it was sealed at."),
+            (moved.GetProperty("sequence").GetInt64(), moved.GetProperty("reason").GetString()));
     }
 }

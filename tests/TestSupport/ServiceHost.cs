@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SandboxRegistry.Contracts;
 using Xunit;
 
 namespace SandboxRegistry.Testing;
@@ -28,6 +29,10 @@ public sealed class ServiceHost<TMarker>(string postgres, Uri rabbitMq, IReadOnl
         builder.UseSetting("ConnectionStrings:RabbitMq", RabbitMq.ToString());
         builder.UseSetting("Auth:DevSigningKey", Tokens.SigningKey);
         builder.UseSetting("Vault:MasterKey", Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 7 + 1)).ToArray()));
+        // No peer by default: the appsettings' peers are the services deploy/up.sh runs on this machine, which a test host
+        // must neither ask to cosign nor compare its verification with (a fixture that wants peers sets its own).
+        foreach (var peer in new[] { ServiceNames.SandboxApplications, ServiceNames.AiSystemRegistry, ServiceNames.IncidentClaims })
+            builder.UseSetting($"Audit:Peers:{peer}", "http://127.0.0.1:9/");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
         builder.ConfigureLogging(logging =>
