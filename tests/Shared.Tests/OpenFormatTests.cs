@@ -223,6 +223,23 @@ public class OpenFormatTests
             Encoding.UTF8.GetString(entry));
     }
 
+    [Theory]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("an edited seal's hash, much longer than any SHA-256 in hex and not ASCII: хеш ✓ 𝄞 ...........................")]
+    public void The_leaf_the_verifier_hashes_is_that_of_the_documented_entry_for_any_seal_hash(string hash)
+    {
+        var stream = Guid.Parse("0b4a7f5e-0000-4000-8000-000000000001");
+        var id = Guid.Parse("0b4a7f5e-0000-4000-8000-000000000002");
+        var seal = new EventSeal(id, stream, 3, "regime_established", "reg-1", DateTimeOffset.UnixEpoch, AuditHash.Genesis, hash, EventSeal.JcsScheme, 42);
+        var row = new StoredEvent(42, id, stream, 3, "regime_established", "{}", "reg-1", seal);
+
+        Assert.Equal(Convert.ToHexStringLower(MerkleTree.LeafHash(ChainVerifier.LeafEntry(42, stream, 3, id, hash))),
+            Convert.ToHexStringLower(ChainVerifier.LeafOf(row)));
+        Assert.Equal(Encoding.UTF8.GetBytes(
+                $$"""{"eventId":"{{id}}","hash":"{{hash}}","sequence":42,"streamId":"{{stream}}","version":3}"""),
+            ChainVerifier.LeafEntry(42, stream, 3, id, hash));
+    }
+
     [Fact]
     public void Ed25519_is_that_of_rfc_8032_test_1()
     {

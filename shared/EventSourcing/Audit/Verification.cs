@@ -112,19 +112,32 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
     internal static byte[] LeafOf(StoredEvent row)
     {
         var hash = row.Seal?.Hash ?? Unsealed(row);
-        // The entry written as UTF-8 straight after the 0x00 prefix (the bytes LeafEntry builds, without the strings).
-        Span<byte> leaf = stackalloc byte[512];
+        // The 0x00 prefix and the entry in one buffer, on the stack for any hash of ordinary length.
+        Span<byte> leaf = hash.Length <= 64 ? stackalloc byte[EntryBytes(64)] : new byte[EntryBytes(hash.Length)];
         leaf[0] = 0;
-        return hash.Length <= 256 && System.Text.Unicode.Utf8.TryWrite(leaf[1..],
-            $$"""{"eventId":"{{row.Id:D}}","hash":"{{hash}}","sequence":{{row.Sequence}},"streamId":"{{row.StreamId:D}}","version":{{row.Version}}}""",
-            out var written)
-            ? System.Security.Cryptography.SHA256.HashData(leaf[..(written + 1)])
-            : MerkleTree.LeafHash(LeafEntry(row.Sequence, row.StreamId, row.Version, row.Id, hash));
+        WriteLeafEntry(leaf[1..], row.Sequence, row.StreamId, row.Version, row.Id, hash, out var written);
+        return System.Security.Cryptography.SHA256.HashData(leaf[..(written + 1)]);
     }
 
-    public static byte[] LeafEntry(long sequence, Guid streamId, long version, Guid eventId, string hash) =>
-        System.Text.Encoding.UTF8.GetBytes(
-            $$"""{"eventId":"{{eventId:D}}","hash":"{{hash}}","sequence":{{sequence}},"streamId":"{{streamId:D}}","version":{{version}}}""");
+    public static byte[] LeafEntry(long sequence, Guid streamId, long version, Guid eventId, string hash)
+    {
+        var entry = new byte[EntryBytes(hash.Length) - 1];
+        WriteLeafEntry(entry, sequence, streamId, version, eventId, hash, out var written);
+        return entry[..written];
+    }
+
+    /// <summary>The leaf entry's UTF-8 bytes, the one place its format is written.</summary>
+    private static void WriteLeafEntry(Span<byte> destination, long sequence, Guid streamId, long version, Guid eventId, string hash,
+        out int written)
+    {
+        if (!System.Text.Unicode.Utf8.TryWrite(destination,
+                $$"""{"eventId":"{{eventId:D}}","hash":"{{hash}}","sequence":{{sequence}},"streamId":"{{streamId:D}}","version":{{version}}}""",
+                out written))
+            throw new InvalidOperationException("The leaf entry's buffer is sized for any hash.");
+    }
+
+    /// <summary>Bytes for the 0x00 prefix and an entry whose hash has this many characters (at most 3 UTF-8 bytes each).</summary>
+    private static int EntryBytes(int hashLength) => 1 + 128 + 2 * 20 + 2 * 36 + 3 * hashLength;
 
     /// <summary>The seal's sequence as its index (EventSeal.Sequence in ServiceDefaultsExtensions) computes it.</summary>
     private const string SealSequence = "CAST(s.data ->> 'sequence' as bigint)";
