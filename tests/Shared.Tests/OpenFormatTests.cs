@@ -77,6 +77,30 @@ public class OpenFormatTests
         }
     }
 
+    [Fact]
+    public void A_seals_instant_is_read_back_as_the_instant_that_was_serialized_whatever_its_precision_and_offset()
+    {
+        var random = new Random(33);
+        var instants = new List<DateTimeOffset> { DateTimeOffset.UnixEpoch, new(2026, 12, 3, 23, 59, 59, TimeSpan.FromHours(3)),
+            new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero).AddTicks(1), DateTimeOffset.MaxValue, DateTimeOffset.MinValue };
+        for (var i = 0; i < 20_000; i++)
+        {
+            var ticks = random.NextInt64(new DateTime(2000, 1, 1).Ticks, new DateTime(2100, 1, 1).Ticks);
+            // Whole seconds, PostgreSQL's microseconds or .NET's 100 ns; UTC or any offset of whole minutes.
+            ticks -= ticks % (random.Next(3) switch { 0 => TimeSpan.TicksPerSecond, 1 => 10, _ => 1 });
+            instants.Add(new DateTimeOffset(ticks, random.Next(3) == 0 ? TimeSpan.FromMinutes(random.Next(-14 * 60, 14 * 60 + 1)) : TimeSpan.Zero));
+        }
+        foreach (var instant in instants)
+        {
+            // As Marten's System.Text.Json serializer stores it in the seal (fraction digits trimmed), read back.
+            var stored = System.Text.Json.JsonSerializer.Serialize(instant).Trim('"');
+            var read = ChainVerifier.Instant(stored);
+            Assert.Equal((instant.UtcTicks, instant.Offset), (read.UtcTicks, read.Offset));
+        }
+        Assert.Equal(DateTimeOffset.UnixEpoch, ChainVerifier.Instant("not an instant"));
+        Assert.Equal(DateTimeOffset.UnixEpoch, ChainVerifier.Instant(null));
+    }
+
     private static readonly byte[][] CtLeaves =
         [[], [0x00], [0x10], [0x20, 0x21], [0x30, 0x31], [0x40, 0x41, 0x42, 0x43], [0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57],
             [0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f]];
@@ -230,7 +254,7 @@ public class OpenFormatTests
     {
         var stream = Guid.Parse("0b4a7f5e-0000-4000-8000-000000000001");
         var id = Guid.Parse("0b4a7f5e-0000-4000-8000-000000000002");
-        var seal = new EventSeal(id, stream, 3, "regime_established", "reg-1", DateTimeOffset.UnixEpoch, AuditHash.Genesis, hash, EventSeal.JcsScheme, 42);
+        var seal = new StoredSeal(stream, 3, DateTimeOffset.UnixEpoch, AuditHash.Genesis, hash, EventSeal.JcsScheme);
         var row = new StoredEvent(42, id, stream, 3, "regime_established", "{}", "reg-1", seal);
 
         Assert.Equal(Convert.ToHexStringLower(MerkleTree.LeafHash(ChainVerifier.LeafEntry(42, stream, 3, id, hash))),

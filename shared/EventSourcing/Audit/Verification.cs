@@ -14,7 +14,13 @@ public sealed record StreamVerification(Guid StreamId, bool Valid, long EventsCh
 /// the filler Marten writes for the sequence numbers of a transaction that failed (see <see cref="ChainVerifier"/>).
 /// </summary>
 internal sealed record StoredEvent(long Sequence, Guid Id, Guid StreamId, long Version, string Type, string Data, string? UserName,
-    EventSeal? Seal, bool Tombstone = false);
+    StoredSeal? Seal, bool Tombstone = false);
+
+/// <summary>
+/// What verification reads of an event's seal: where it was sealed, and what the hash covered besides the event's own
+/// row. The seal's copies of the type and the author are not read: the hash is recomputed from the event row's.
+/// </summary>
+internal sealed record StoredSeal(Guid StreamId, long Version, DateTimeOffset At, string PreviousHash, string Hash, int Scheme);
 
 /// <summary>
 /// Recomputes hash chains from the rows as they are stored now: the event type, data and user name come from the
@@ -58,13 +64,15 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
         if (seal.Id != row.Id) return new ChainBreak(0, row.Id, "A different event was sealed at this position: events were reordered.");
         if (seal.PreviousHash != previous)
             return new ChainBreak(0, row.Id, "The seal does not link to the previous event's hash.");
-        if (Recompute(row, seal) != seal.Hash)
+        if (Recompute(row, seal.Scheme, seal.PreviousHash, seal.At) != seal.Hash)
             return new ChainBreak(0, row.Id, "The event's type, data or author differ from what was sealed.");
         return null;
     }
 
-    internal static string Recompute(StoredEvent row, EventSeal seal) =>
-        AuditHash.OfEvent(seal.Scheme, seal.PreviousHash, row.Type, row.Data, row.UserName, seal.At);
+    internal static string Recompute(StoredEvent row, StoredSeal seal) => Recompute(row, seal.Scheme, seal.PreviousHash, seal.At);
+
+    private static string Recompute(StoredEvent row, int scheme, string previousHash, DateTimeOffset at) =>
+        AuditHash.OfEvent(scheme, previousHash, row.Type, row.Data, row.UserName, at);
 
     /// <summary>All events in global order, each with its seal.</summary>
     internal IAsyncEnumerable<StoredEvent> ReadAllAsync(long upToSequence, CancellationToken ct) =>
@@ -143,12 +151,13 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
     private const string SealSequence = "CAST(s.data ->> 'sequence' as bigint)";
 
     /// <summary>
-    /// The seal's fields. Stream and version are cast in SQL: the unique index on them (event_seal_stream_version) casts
-    /// them the same way, so no stored seal can hold values the casts refuse (and the rows carry no strings for them).
+    /// The seal's fields that <see cref="StoredSeal"/> holds. Stream and version are cast in SQL: the unique index on them
+    /// (event_seal_stream_version) casts them the same way, so no stored seal can hold values the casts refuse (and the
+    /// rows carry no strings for them).
     /// </summary>
     private const string SealColumns =
-        "(s.data ->> 'streamId')::uuid, (s.data ->> 'version')::bigint, s.data ->> 'type', s.data ->> 'by', s.data ->> 'at', " +
-        "s.data ->> 'previousHash', s.data ->> 'hash', coalesce((s.data ->> 'scheme')::int, 1), coalesce(" + SealSequence + ", 0)";
+        "(s.data ->> 'streamId')::uuid, (s.data ->> 'version')::bigint, s.data ->> 'at', s.data ->> 'previousHash', s.data ->> 'hash', " +
+        "coalesce((s.data ->> 'scheme')::int, 1)";
 
     /// <summary>Rows are yielded in batches of this many, after the seals not found by sequence were looked up by id.</summary>
     private const int Batch = 256;
@@ -189,7 +198,7 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
                 {
                     var id = reader.GetGuid(1);
                     batch.Add(new StoredEvent(reader.GetInt64(0), id, reader.GetGuid(2), reader.GetInt64(3), reader.GetString(4),
-                        reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), ReadSeal(reader, 7, id), reader.GetBoolean(16)));
+                        reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), ReadSeal(reader, 7), reader.GetBoolean(13)));
                     if (batch.Count < Batch) continue;
                     lookups = await FillSealsByIdAsync(batch, lookups, ct);
                     foreach (var row in batch) yield return row;
@@ -213,12 +222,11 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
         connection ??= await dataSource.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand($"select s.id, {SealColumns} from {Schema}.mt_doc_eventseal s where s.id = any(@ids)", connection);
         command.Parameters.AddWithValue("ids", missing);
-        var seals = new Dictionary<Guid, EventSeal>();
+        var seals = new Dictionary<Guid, StoredSeal>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
             {
-                var id = reader.GetGuid(0);
-                seals[id] = ReadSeal(reader, 1, id)!;
+                seals[reader.GetGuid(0)] = ReadSeal(reader, 1)!;
             }
         if (seals.Count == 0) return connection;
         for (var i = 0; i < batch.Count; i++)
@@ -232,15 +240,23 @@ public sealed class ChainVerifier(IDocumentStore store, NpgsqlDataSource dataSou
     /// fields were removed or changed to what they cannot be is read as it would compare (no stream, version 0, the
     /// epoch), so it shows as a break at its position rather than failing the read.
     /// </summary>
-    private static EventSeal? ReadSeal(NpgsqlDataReader reader, int at, Guid id)
+    private static StoredSeal? ReadSeal(NpgsqlDataReader reader, int at)
     {
-        if (reader.IsDBNull(at + 6)) return null;
+        if (reader.IsDBNull(at + 4)) return null;
         string? Text(int column) => reader.IsDBNull(at + column) ? null : reader.GetString(at + column);
-        return new EventSeal(id,
+        return new StoredSeal(
             reader.IsDBNull(at) ? Guid.Empty : reader.GetGuid(at),
             reader.IsDBNull(at + 1) ? 0 : reader.GetInt64(at + 1),
-            Text(2) ?? "", Text(3),
-            DateTimeOffset.TryParse(Text(4), System.Globalization.CultureInfo.InvariantCulture, out var instant) ? instant : DateTimeOffset.UnixEpoch,
-            Text(5) ?? "", reader.GetString(at + 6), reader.GetInt32(at + 7), reader.GetInt64(at + 8));
+            Instant(Text(2)), Text(3) ?? "", reader.GetString(at + 4), reader.GetInt32(at + 5));
     }
+
+    /// <summary>
+    /// The seal's instant as System.Text.Json wrote it: the round-trip form ("O", seven fraction digits) parsed exactly,
+    /// any other spelling (fewer digits, as for a timestamp of PostgreSQL's precision) the general way.
+    /// </summary>
+    internal static DateTimeOffset Instant(string? text) =>
+        DateTimeOffset.TryParseExact(text, "O", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None,
+            out var exact) ? exact
+        : DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var instant) ? instant
+        : DateTimeOffset.UnixEpoch;
 }
