@@ -15,6 +15,13 @@ using SandboxRegistry.Regulation;
 
 namespace SandboxRegistry.Hosting;
 
+/// <summary>Named request-time policies; every other endpoint has the default one (Limits:RequestTimeout).</summary>
+public static class RequestTimeouts
+{
+    /// <summary>Whole-service verification (Limits:VerificationTimeout).</summary>
+    public const string Verification = "verification";
+}
+
 /// <summary>Per-client rate limits. Endpoints opt in with RequireRateLimiting(RateLimits.Intake or .Lists).</summary>
 public static class RateLimits
 {
@@ -91,10 +98,19 @@ public static class RateLimits
         });
 
         // Long queries are cut off rather than left to hold connections: per command, and per request.
-        builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
+        builder.Services.AddRequestTimeouts(o =>
         {
-            Timeout = builder.Configuration.GetValue("Limits:RequestTimeout", TimeSpan.FromSeconds(30)),
-            TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+            o.DefaultPolicy = new RequestTimeoutPolicy
+            {
+                Timeout = builder.Configuration.GetValue("Limits:RequestTimeout", TimeSpan.FromSeconds(30)),
+                TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+            };
+            // A whole-service verification reads every event when asked for in full (about 10 s per million here).
+            o.AddPolicy(RequestTimeouts.Verification, new RequestTimeoutPolicy
+            {
+                Timeout = builder.Configuration.GetValue("Limits:VerificationTimeout", TimeSpan.FromMinutes(10)),
+                TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+            });
         });
     }
 

@@ -18,7 +18,8 @@ public static class AuditEndpoints
     {
         var audit = app.MapApi("/api/v1/audit", "Audit");
         audit.MapGet("/streams/{streamId:guid}/verify", VerifyStream).Read(Policies.RegulatorOrAuditor);
-        audit.MapGet("/verify", VerifyService).RequireAuthorization(Policies.RegulatorOrAuditor);
+        audit.MapGet("/verify", VerifyService).RequireAuthorization(Policies.RegulatorOrAuditor)
+            .WithRequestTimeout(RequestTimeouts.Verification);
         audit.MapGet("/checkpoints", ListCheckpoints).PublicList();
         audit.MapGet("/checkpoints/cosigned", LatestCosigned).PublicRead();
         audit.MapGet("/witnessed", ListWitnessed).PublicList();

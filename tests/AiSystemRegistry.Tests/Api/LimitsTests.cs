@@ -74,3 +74,69 @@ public class LimitsTests(TightLimitsFixture fixture) : IClassFixture<TightLimits
         Assert.Equal("body-too-large", problem.GetProperty("code").GetString());
     }
 }
+
+/// <summary>
+/// A host whose requests time out after one second and whose witness accepts connections and never answers, so a
+/// whole-service verification waits its five seconds for that witness.
+/// </summary>
+public sealed class ShortRequestTimeoutFixture : IAsyncLifetime
+{
+    private readonly System.Net.Sockets.TcpListener _silentWitness = new(IPAddress.Loopback, 0);
+    private readonly System.Collections.Concurrent.ConcurrentBag<System.Net.Sockets.TcpClient> _held = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Infrastructure _infrastructure = null!;
+    private Uri _vhost = null!;
+    public ServiceHost<ServiceMarker> Host { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _silentWitness.Start();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true) _held.Add(await _silentWitness.AcceptTcpClientAsync(_stop.Token));
+            }
+            catch (Exception e) when (e is OperationCanceledException or System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                // Stopped with the fixture.
+            }
+        });
+        var witness = $"http://127.0.0.1:{((IPEndPoint)_silentWitness.LocalEndpoint).Port}/";
+        _infrastructure = await Infrastructure.GetAsync();
+        _vhost = await _infrastructure.CreateVirtualHostAsync("timeouts");
+        Host = new ServiceHost<ServiceMarker>(await _infrastructure.CreateDatabaseAsync("t_timeouts"), _vhost,
+            new Dictionary<string, string?>
+            {
+                ["Limits:RequestTimeout"] = "00:00:01",
+                [$"Audit:Peers:{SandboxRegistry.Contracts.ServiceNames.IncidentClaims}"] = witness,
+            });
+        await Host.WaitUntilReadyAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _silentWitness.Stop();
+        foreach (var client in _held) client.Dispose();
+        await Host.DisposeAsync();
+        await _infrastructure.DropDatabaseAsync(Host.Postgres);
+        await _infrastructure.DeleteVirtualHostAsync(_vhost);
+    }
+}
+
+public class VerificationTimeoutTests(ShortRequestTimeoutFixture fixture) : IClassFixture<ShortRequestTimeoutFixture>
+{
+    [Fact]
+    public async Task A_whole_service_verification_longer_than_the_request_timeout_answers_with_its_verdict()
+    {
+        var response = await fixture.Host.Client(Tokens.Auditor()).GetAsync("/api/v1/audit/verify?full=true");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var verdict = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(verdict.GetProperty("valid").GetBoolean(), verdict.ToString());
+        var witness = Assert.Single(verdict.GetProperty("witnesses").EnumerateArray(),
+            w => w.GetProperty("witness").GetString() == SandboxRegistry.Contracts.ServiceNames.IncidentClaims);
+        Assert.Equal("unreachable", witness.GetProperty("status").GetString());
+    }
+}
